@@ -1,0 +1,16 @@
+# Finds everything numaflow-cpp needs; Debian 12 packages provide all of it.
+find_package(Threads REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(gRPC CONFIG QUIET)
+if(NOT gRPC_FOUND)
+  # Some distributions ship gRPC without its CMake config: fall back to pkg-config.
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(NUMAFLOW_GRPCPP REQUIRED IMPORTED_TARGET grpc++)
+  add_library(gRPC::grpc++ INTERFACE IMPORTED)
+  target_link_libraries(gRPC::grpc++ INTERFACE PkgConfig::NUMAFLOW_GRPCPP)
+  find_program(NUMAFLOW_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
+  add_executable(gRPC::grpc_cpp_plugin IMPORTED)
+  set_target_properties(gRPC::grpc_cpp_plugin PROPERTIES IMPORTED_LOCATION ${NUMAFLOW_GRPC_CPP_PLUGIN})
+endif()
+find_package(Boost 1.74 REQUIRED)
+find_package(range-v3 CONFIG REQUIRED)

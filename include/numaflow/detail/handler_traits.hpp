@@ -1,0 +1,69 @@
+#pragma once
+
+#include <concepts>
+#include <type_traits>
+#include <utility>
+
+#include "numaflow/datum.hpp"
+
+namespace numaflow {
+
+// Wraps a free function as a constant, so the server calls it directly instead of through a
+// function pointer: Server<Map, Sync>{numaflow::fn<&my_map>}.
+template <auto F>
+struct fn_t {
+  template <class... Args>
+  constexpr decltype(auto) operator()(Args&&... args) const {
+    return F(std::forward<Args>(args)...);
+  }
+};
+template <auto F>
+inline constexpr fn_t<F> fn{};
+
+namespace detail {
+
+template <class...>
+inline constexpr bool always_false = false;
+
+// Handlers are stored decayed and by value: a lambda keeps its closure type, a class its
+// most-derived type (so its virtual handle() is called directly), a function becomes a pointer.
+template <class H>
+using stored_t = std::decay_t<H>;
+
+// A handler of one datum returning `Out`: a class derived from `Base`, or a callable taking
+// (Datum const&) or (Keys const&, Datum const&).
+template <class H, class Base, class Out>
+concept datum_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&> ||
+                        std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
+
+// The one place such a handler is called, whichever style it is written in. A class handler is
+// called by qualified name: its dynamic type is known, so there is no virtual dispatch.
+template <class H>
+decltype(auto) call_datum_handler(H& h, Datum const& d) {
+  if constexpr (requires { h.H::handle(d); })
+    return h.H::handle(d);
+  else if constexpr (std::is_invocable_v<H&, Datum const&>)
+    return h(d);
+  else
+    return h(std::as_const(d.keys), d);
+}
+
+}  // namespace detail
+}  // namespace numaflow
+
+namespace numaflow::detail {
+
+// A handler of a whole batch returning `Out`: a class derived from `Base`, or a callable taking
+// (Datums const&).
+template <class H, class Base, class Out>
+concept batch_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datums const&>;
+
+template <class H>
+decltype(auto) call_batch_handler(H& h, Datums const& batch) {
+  if constexpr (requires { h.H::handle(batch); })
+    return h.H::handle(batch);
+  else
+    return h(batch);
+}
+
+}  // namespace numaflow::detail

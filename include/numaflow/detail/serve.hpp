@@ -1,0 +1,128 @@
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <grpcpp/grpcpp.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "numaflow/detail/functionality.hpp"
+#include "numaflow/detail/runtime.hpp"
+#include "numaflow/detail/server_info.hpp"
+#include "numaflow/detail/signals.hpp"
+
+namespace numaflow::detail {
+
+// Checks the socket path and removes a stale socket left by a previous container instance.
+inline void prepare_socket_path(std::string const& path) {
+  namespace fs = std::filesystem;
+  if (path.size() >= sizeof(sockaddr_un{}.sun_path))
+    throw std::runtime_error("numaflow: socket path is too long (" + std::to_string(path.size()) + " bytes, the limit is " +
+                             std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) + "): " + path);
+  auto const dir = fs::path{path}.parent_path();
+  if (!dir.empty() && !fs::is_directory(dir))
+    throw std::runtime_error("numaflow: socket directory does not exist: " + dir.string() + " (socket " + path + ")");
+  if (!dir.empty() && ::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw std::runtime_error("numaflow: socket directory is not writable: " + dir.string() + " (socket " + path + ")");
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode))
+      throw std::runtime_error("numaflow: socket path exists and is not a socket, refusing to remove it: " + path);
+    if (::unlink(path.c_str()) != 0)
+      throw std::runtime_error("numaflow: cannot remove stale socket " + path + ": " + std::strerror(errno));
+  }
+}
+
+inline void check_server_info_dir(std::string const& path) {
+  auto const dir = std::filesystem::path{path}.parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw std::runtime_error("numaflow: server-info directory does not exist: " + dir.string() + " (server-info file " +
+                             path + ")");
+}
+
+// The serving lifecycle shared by every functionality (DESIGN.md §3).
+class Serving {
+ public:
+  Serving(ServiceBase& service, Runtime& runtime, Endpoint endpoint)
+      : service_(service), runtime_(runtime), endpoint_(std::move(endpoint)) {}
+
+  ~Serving() {
+    if (server_) {
+      runtime_.request_shutdown(false);
+      wait();
+    }
+  }
+
+  // Binds, starts and announces the server; throws std::runtime_error naming the path on failure.
+  void start() {
+    auto const& options = runtime_.options();
+    socket_path_ = options.socket_path.empty() ? endpoint_.socket_path : options.socket_path;
+    auto const info_path = options.server_info_path.empty() ? endpoint_.server_info_path : options.server_info_path;
+    prepare_socket_path(socket_path_);
+    check_server_info_dir(info_path);
+
+    old_mask_ = SignalWatcher::instance().block_in_this_thread();
+    signal_subscription_ = SignalWatcher::instance().subscribe([this](int sig) {
+      std::fprintf(stderr, "numaflow: received %s, draining in-flight work\n", ::strsignal(sig));
+      runtime_.request_shutdown(false);
+    });
+    service_.start();
+
+    grpc::ServerBuilder builder;
+    int const limit = static_cast<int>(std::min<std::size_t>(options.max_message_size, INT32_MAX));
+    builder.SetMaxReceiveMessageSize(limit);
+    builder.SetMaxSendMessageSize(limit);
+    builder.AddListeningPort("unix:" + socket_path_, grpc::InsecureServerCredentials());
+    builder.RegisterService(&service_.grpc_service());
+    server_ = builder.BuildAndStart();
+    if (!server_) {
+      cleanup();
+      throw std::runtime_error("numaflow: cannot listen on unix:" + socket_path_);
+    }
+    ServerInfo info;
+    info.minimum_numaflow_version = endpoint_.minimum_numaflow_version;
+    info.metadata = endpoint_.metadata;
+    write_server_info(info_path, info);
+  }
+
+  // Blocks until SIGTERM/SIGINT, stop() or a handler error; drains within the grace period.
+  // Returns the process exit code: 0 after a clean stop, 1 after a handler error.
+  int wait() {
+    if (!server_) return exit_code_;
+    bool const failed = runtime_.wait_for_shutdown_request();
+    server_->Shutdown(std::chrono::system_clock::now() + runtime_.shutdown_grace());
+    server_->Wait();
+    server_.reset();
+    cleanup();
+    exit_code_ = failed || runtime_.failed() ? 1 : 0;
+    return exit_code_;
+  }
+
+ private:
+  void cleanup() {
+    if (signal_subscription_ >= 0) SignalWatcher::instance().unsubscribe(signal_subscription_);
+    signal_subscription_ = -1;
+    service_.after_shutdown();
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+
+  ServiceBase& service_;
+  Runtime& runtime_;
+  Endpoint endpoint_;
+  std::string socket_path_;
+  std::unique_ptr<grpc::Server> server_;
+  sigset_t old_mask_{};
+  int signal_subscription_ = -1;
+  int exit_code_ = 0;
+};
+
+}  // namespace numaflow::detail

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <exception>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "numaflow/detail/shapes/stream.hpp"
+
+namespace numaflow::detail {
+
+// A batch handler's answer did not cover the batch exactly once per id.
+class IncompleteBatch : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Checks that `answered` holds every id of `requested` exactly once and nothing else.
+inline void verify_batch_ids(std::vector<std::string> const& requested, std::vector<std::string> const& answered) {
+  std::multiset<std::string> remaining(requested.begin(), requested.end());
+  std::vector<std::string> unknown, duplicate;
+  std::set<std::string> seen;
+  for (auto const& id : answered) {
+    if (!seen.insert(id).second) {
+      duplicate.push_back(id);
+      continue;
+    }
+    auto it = remaining.find(id);
+    if (it == remaining.end())
+      unknown.push_back(id);
+    else
+      remaining.erase(it);
+  }
+  if (remaining.empty() && unknown.empty() && duplicate.empty()) return;
+  auto list = [](auto const& ids) {
+    std::string out = "[";
+    for (auto const& id : ids) out += (out.size() > 1 ? ", \"" : "\"") + id + "\"";
+    return out + "]";
+  };
+  std::string text = "the batch handler's responses do not match the batch:";
+  if (!remaining.empty()) text += " missing ids " + list(remaining) + ";";
+  if (!duplicate.empty()) text += " duplicate ids " + list(duplicate) + ";";
+  if (!unknown.empty()) text += " unknown ids " + list(unknown) + ";";
+  text.pop_back();
+  throw IncompleteBatch(text);
+}
+
+// Shape 3: requests are collected until the client's EOT, the whole batch goes to one handler
+// call, and its responses (checked complete by the runner's process) are sent followed by the
+// EOT response (sink, batch map). Batches on one stream are strictly sequential.
+template <class Proto, class Runner>
+class BatchStream final : public Stream<Proto> {
+ public:
+  BatchStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
+
+ private:
+  using Request = typename Proto::Request;
+  using Response = typename Proto::Response;
+
+  void on_request(Request&& request) override {
+    if (!Proto::is_eot(request)) {
+      batch_.push_back(std::move(request));
+      return;
+    }
+    this->begin_work();
+    runner_.submit(std::exchange(batch_, {}), [this](std::exception_ptr const& error, std::vector<Response> responses) {
+      if (error)
+        this->fail_with_udf_error(error);
+      else
+        this->send_all(responses);
+      this->end_work();
+    });
+  }
+
+  Runner& runner_;
+  std::vector<Request> batch_;  // touched only by the reading side
+};
+
+}  // namespace numaflow::detail

@@ -1,0 +1,250 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "numaflow/detail/runtime.hpp"
+
+namespace numaflow::detail {
+
+// The one bidirectional-stream engine every streaming functionality is built on.
+//
+// Reading: one read outstanding at a time, paused while `max_pending_per_stream` responses are
+// queued or being computed. Writing: gRPC allows one outstanding write per stream, so responses
+// are queued and written one after another, with a buffer hint while more are waiting (coalesced
+// into fewer frames). Finishing: OK once the client half-closed and every piece of work begun for
+// the stream has been answered; an error or a cancellation finishes at once (after the write in
+// flight). Lifetime: the stream deletes itself when gRPC is done with it AND no work still refers
+// to it, so a late handler result never touches freed memory.
+//
+// `Proto` supplies Request/Response, and for handshaking RPCs `handshake`, `is_handshake(req)` and
+// `handshake_response()`.
+template <class Proto>
+class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename Proto::Response> {
+ public:
+  using Request = typename Proto::Request;
+  using Response = typename Proto::Response;
+
+  explicit Stream(Runtime& runtime)
+      : runtime_(runtime), high_water_(std::max<std::size_t>(1, runtime.options().max_pending_per_stream)) {}
+
+  // Starts reading; called by the servicer right after construction.
+  void begin() { advance(); }
+
+ protected:
+  // A data message (after the handshake, if the RPC has one). Runs on a gRPC thread: must not block.
+  virtual void on_request(Request&& request) = 0;
+  // The client half-closed its side.
+  virtual void on_input_closed() {}
+
+  Runtime& runtime() { return runtime_; }
+
+  void send(Response response) {
+    {
+      std::lock_guard lock(mu_);
+      if (!ending_locked()) queue_.push_back(std::move(response));
+    }
+    advance();
+  }
+
+  template <class Responses>
+  void send_all(Responses&& responses) {
+    {
+      std::lock_guard lock(mu_);
+      if (!ending_locked())
+        for (auto& r : responses) queue_.push_back(std::move(r));
+    }
+    advance();
+  }
+
+  // Ends the stream with `status` (first failure wins); queued responses are dropped.
+  void fail(grpc::Status status) {
+    {
+      std::lock_guard lock(mu_);
+      if (!error_) error_ = std::move(status);
+      queue_.clear();
+    }
+    advance();
+  }
+
+  // A handler failed: the error contract, then the stream ends with the contract's status.
+  void fail_with_udf_error(std::exception_ptr const& error) { fail(runtime_.udf_error(error)); }
+
+  // Work for this stream started elsewhere (a worker thread, a coroutine, a worker process): the
+  // stream stays open and alive until the matching end_work().
+  void begin_work() {
+    std::lock_guard lock(mu_);
+    ++in_flight_;
+    refs_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void end_work() {
+    {
+      std::lock_guard lock(mu_);
+      --in_flight_;
+    }
+    advance();
+    release();
+  }
+
+  bool failed() const {
+    std::lock_guard lock(mu_);
+    return error_.has_value() || cancelled_;
+  }
+
+ private:
+  struct Next {
+    bool read = false;
+    bool write = false;
+    bool buffer_hint = false;
+    std::optional<grpc::Status> finish;
+  };
+
+  bool ending_locked() const { return error_.has_value() || cancelled_ || finish_called_; }
+
+  // Decides, under the lock, what to start next; the gRPC calls happen after the lock is released.
+  Next plan_locked() {
+    Next next;
+    if (finish_called_) return next;
+    bool const ending = error_.has_value() || cancelled_;
+    if (!ending && !write_pending_ && !queue_.empty()) {
+      current_ = std::move(queue_.front());
+      queue_.pop_front();
+      write_pending_ = true;
+      next.write = true;
+      next.buffer_hint = !queue_.empty();
+    }
+    if (!ending && !read_pending_ && !input_closed_ && queue_.size() + in_flight_ < high_water_) {
+      read_pending_ = true;
+      next.read = true;
+    }
+    if (!write_pending_) {
+      if (error_) {
+        finish_called_ = true;
+        next.finish = *error_;
+      } else if (cancelled_) {
+        finish_called_ = true;
+        next.finish = grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
+      } else if (input_closed_ && in_flight_ == 0 && queue_.empty()) {
+        finish_called_ = true;
+        next.finish = grpc::Status::OK;
+      }
+    }
+    return next;
+  }
+
+  void advance() {
+    Next next;
+    {
+      std::lock_guard lock(mu_);
+      next = plan_locked();
+    }
+    if (next.write) {
+      grpc::WriteOptions options;
+      if (next.buffer_hint) options.set_buffer_hint();
+      this->StartWrite(&current_, options);
+    }
+    if (next.read) this->StartRead(&incoming_);
+    if (next.finish) this->Finish(*next.finish);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      bool first_close = false;
+      {
+        std::lock_guard lock(mu_);
+        read_pending_ = false;
+        first_close = !input_closed_;
+        input_closed_ = true;
+      }
+      if (first_close && !failed()) on_input_closed();
+      advance();
+      return;
+    }
+    Request request = std::move(incoming_);
+    incoming_.Clear();
+    bool dispatch = false;
+    {
+      std::lock_guard lock(mu_);
+      read_pending_ = false;
+      dispatch = !ending_locked();
+    }
+    if (dispatch) accept(std::move(request));
+    advance();
+  }
+
+  void accept(Request&& request) {
+    if constexpr (Proto::handshake) {
+      bool const is_handshake = Proto::is_handshake(request);
+      if (!handshaken_) {
+        if (!is_handshake)
+          return fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                   "numaflow: the first message of the stream must be a handshake with sot=true"));
+        handshaken_ = true;
+        return send(Proto::handshake_response());
+      }
+      if (is_handshake)
+        return fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "numaflow: duplicate handshake on the stream"));
+    }
+    on_request(std::move(request));
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      std::lock_guard lock(mu_);
+      write_pending_ = false;
+      if (!ok) cancelled_ = true;  // the client is gone
+    }
+    advance();
+  }
+
+  void OnCancel() override {
+    {
+      std::lock_guard lock(mu_);
+      cancelled_ = true;
+      queue_.clear();
+    }
+    advance();
+  }
+
+  void OnDone() override { release(); }
+
+  void release() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  Runtime& runtime_;
+  std::size_t const high_water_;
+  Request incoming_;  // owned by the outstanding read
+  Response current_;  // owned by the outstanding write
+
+  mutable std::mutex mu_;
+  std::deque<Response> queue_;
+  std::optional<grpc::Status> error_;
+  std::size_t in_flight_ = 0;
+  bool read_pending_ = false;
+  bool write_pending_ = false;
+  bool input_closed_ = false;
+  bool cancelled_ = false;
+  bool finish_called_ = false;
+  bool handshaken_ = false;  // touched only by the reading side, one read at a time
+  std::atomic<int> refs_{1};  // gRPC's reference, released in OnDone
+};
+
+// Creates a stream of type S and starts it; gRPC owns it from here.
+template <class S, class... Args>
+S* open_stream(Args&&... args) {
+  auto* stream = new S(std::forward<Args>(args)...);
+  stream->begin();
+  return stream;
+}
+
+}  // namespace numaflow::detail

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "numaflow/datum.hpp"
+
+namespace numaflow {
+
+// Reserved tags understood by the platform (PROTOCOL.md §8.1).
+inline constexpr char const* drop_tag = "U+005C__DROP__";
+inline constexpr char const* nack_tag = "U+005C__NACK__";
+
+struct NackOptions {
+  std::optional<std::string> reason{};
+  std::optional<std::uint32_t> max_deliveries{};
+  // Redelivery delay in milliseconds.
+  std::optional<std::uint64_t> delay_ms{};
+  std::map<std::string, std::string> options{};
+
+  friend bool operator==(NackOptions const&, NackOptions const&) = default;
+};
+
+// One output message of a map, batch map, map stream or source transformer.
+struct Message {
+  std::string value{};
+  Keys keys{};
+  std::vector<std::string> tags{};
+  Metadata user_metadata{};
+  std::optional<NackOptions> nack_options{};
+  // Source transformer only: the (re)assigned event time. Unset means "keep the input's".
+  std::optional<Timestamp> event_time{};
+
+  Message() = default;
+  explicit Message(std::string v, Keys k = {}, std::vector<std::string> t = {})
+      : value(std::move(v)), keys(std::move(k)), tags(std::move(t)) {}
+  // Forwards a datum: its value and keys (and user metadata, which downstream vertices expect to
+  // survive a forward).
+  explicit Message(Datum const& d) : value(d.value), keys(d.keys), user_metadata(d.user_metadata) {}
+
+  Message& with_keys(Keys k) & {
+    keys = std::move(k);
+    return *this;
+  }
+  Message with_keys(Keys k) && {
+    keys = std::move(k);
+    return std::move(*this);
+  }
+  Message& with_tags(std::vector<std::string> t) & {
+    tags = std::move(t);
+    return *this;
+  }
+  Message with_tags(std::vector<std::string> t) && {
+    tags = std::move(t);
+    return std::move(*this);
+  }
+  Message& with_user_metadata(Metadata m) & {
+    user_metadata = std::move(m);
+    return *this;
+  }
+  Message with_user_metadata(Metadata m) && {
+    user_metadata = std::move(m);
+    return std::move(*this);
+  }
+  Message& with_event_time(Timestamp t) & {
+    event_time = t;
+    return *this;
+  }
+  Message with_event_time(Timestamp t) && {
+    event_time = t;
+    return std::move(*this);
+  }
+
+  static Message to_drop() {
+    Message m;
+    m.tags.emplace_back(drop_tag);
+    return m;
+  }
+  // The transformer's drop keeps an event time: the platform requires one on every result.
+  static Message to_drop(Timestamp event_time) { return to_drop().with_event_time(event_time); }
+
+  static Message to_nack(NackOptions options = {}) {
+    Message m;
+    m.tags.emplace_back(nack_tag);
+    m.nack_options = std::move(options);
+    return m;
+  }
+  static Message to_nack(Timestamp event_time, NackOptions options = {}) {
+    return to_nack(std::move(options)).with_event_time(event_time);
+  }
+
+  bool is_drop() const {
+    for (auto const& t : tags)
+      if (t == drop_tag) return true;
+    return false;
+  }
+
+  friend bool operator==(Message const&, Message const&) = default;
+};
+
+using Messages = std::vector<Message>;
+
+}  // namespace numaflow

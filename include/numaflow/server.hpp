@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+#include "numaflow/detail/functionality.hpp"
+#include "numaflow/detail/handler_traits.hpp"
+#include "numaflow/detail/runtime.hpp"
+#include "numaflow/detail/serve.hpp"
+#include "numaflow/options.hpp"
+#include "numaflow/policies/async.hpp"
+#include "numaflow/policies/multiproc.hpp"
+#include "numaflow/policies/sync.hpp"
+
+namespace numaflow {
+
+// The one server class template. `Tag` picks the functionality (Map, Sink, …), `Policy` how the
+// handler runs (Sync, Async, MultiProc). The handler — a lambda, a function (or numaflow::fn<&f>),
+// or an object of a class derived from the tag's base class — is stored by value with its exact
+// type, so every call to it is direct.
+//
+//   int main() {
+//     return numaflow::Server<numaflow::Map, numaflow::Sync>{
+//         [](numaflow::Datum const& d) { return numaflow::Messages{numaflow::Message{d}}; }}.serve();
+//   }
+template <class Tag, class Policy>
+class Server {
+  using functionality = detail::Functionality<Tag>;
+
+ public:
+  template <class Handler>
+  explicit Server(Handler&& handler, ServerOptions options = {}) : runtime_(std::make_unique<detail::Runtime>(options)) {
+    using H = detail::stored_t<Handler>;
+    functionality::template check<Policy, H>();
+    if constexpr (functionality::template accepts<Policy, H>) {
+      service_ = std::make_unique<typename functionality::template service<Policy, H>>(std::forward<Handler>(handler),
+                                                                                    *runtime_);
+    }
+  }
+
+  Server(Server const&) = delete;
+  Server& operator=(Server const&) = delete;
+
+  // Starts serving and returns once the socket listens and the server-info file is written.
+  // Throws std::runtime_error (naming the path) when the socket or server-info path is unusable.
+  void start() {
+    serving_ = std::make_unique<detail::Serving>(*service_, *runtime_, functionality::endpoint());
+    serving_->start();
+  }
+
+  // Blocks until SIGTERM/SIGINT, stop() or a handler error, drains in-flight work within the grace
+  // period and returns the exit code for main: 0 after a clean stop, 1 after a handler error.
+  int wait() { return serving_ ? serving_->wait() : 0; }
+
+  // start() + wait(); a start-up failure is printed and returns 2. Meant as `return server.serve();`.
+  int serve() {
+    try {
+      start();
+    } catch (std::exception const& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      return 2;
+    }
+    return wait();
+  }
+
+  // Asks a running server to drain and stop, as SIGTERM does. Safe from any thread.
+  void stop() { runtime_->request_shutdown(false); }
+
+  ServerOptions const& options() const { return runtime_->options(); }
+
+ private:
+  std::unique_ptr<detail::Runtime> runtime_;
+  std::unique_ptr<detail::ServiceBase> service_;
+  std::unique_ptr<detail::Serving> serving_;
+};
+
+}  // namespace numaflow

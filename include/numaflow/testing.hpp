@@ -1,0 +1,423 @@
+#pragma once
+
+// An in-process client for numaflow-cpp servers: it speaks the platform's side of the protocol
+// (handshakes, ids, EOTs) over the real socket and checks the server's side of the rules. Our test
+// suite uses it; users can use it to unit-test their UDFs:
+//
+//   numaflow::Server<numaflow::Map, numaflow::Sync> server{my_map, {.socket_path = dir / "map.sock", …}};
+//   server.start();
+//   numaflow::testing::MapClient client{dir / "map.sock"};
+//   auto results = client.map({datum});   // id → messages
+//   server.stop();
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "numaflow/datum.hpp"
+#include "numaflow/detail/convert.hpp"
+#include "numaflow/functions/sink.hpp"
+#include "numaflow/map/v1/map.grpc.pb.h"
+#include "numaflow/message.hpp"
+#include "numaflow/sink/v1/sink.grpc.pb.h"
+#include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
+
+namespace numaflow::testing {
+
+using namespace std::chrono_literals;
+
+// A protocol rule broken by the server, or a stream that ended with an error.
+class ProtocolError : public std::runtime_error {
+ public:
+  explicit ProtocolError(std::string const& what, grpc::Status status = grpc::Status::OK)
+      : std::runtime_error(what), status_(std::move(status)) {}
+  grpc::Status const& status() const { return status_; }
+
+ private:
+  grpc::Status status_;
+};
+
+// A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    auto base = std::filesystem::temp_directory_path() / "numaflow-XXXXXX";
+    std::string pattern = base.string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("numaflow::testing: mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(TempDir const&) = delete;
+  TempDir& operator=(TempDir const&) = delete;
+  std::filesystem::path const& path() const { return path_; }
+  std::string operator/(std::string const& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::shared_ptr<grpc::Channel> connect(std::string const& socket_path) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  args.SetMaxSendMessageSize(64 * 1024 * 1024);
+  return grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(), args);
+}
+
+namespace detail {
+template <class Stub, class Ready>
+Ready ready_response_of(grpc::Status (Stub::*)(grpc::ClientContext*, google::protobuf::Empty const&, Ready*));
+}  // namespace detail
+
+// Polls IsReady of `Service` (e.g. map::v1::Map) until it answers ready=true or `timeout` passes.
+template <class Service>
+bool wait_until_ready(std::string const& socket_path, std::chrono::milliseconds timeout = 10s) {
+  auto stub = Service::NewStub(connect(socket_path));
+  auto const deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 500ms);
+    decltype(detail::ready_response_of(&Service::Stub::IsReady)) response;
+    if (stub->IsReady(&context, google::protobuf::Empty{}, &response).ok() && response.ready()) return true;
+    std::this_thread::sleep_for(20ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
+// A bidirectional stream seen from the client: writes from the caller's thread, reads collected by
+// a background thread so that the caller can wait with a timeout instead of hanging.
+template <class Request, class Response>
+class StreamClient {
+ public:
+  template <class Open>
+  explicit StreamClient(Open&& open) {
+    stream_ = open(&context_);
+    reader_ = std::thread([this] {
+      Response response;
+      while (stream_->Read(&response)) {
+        {
+          std::lock_guard lock(mu_);
+          inbox_.push_back(std::move(response));
+        }
+        cv_.notify_all();
+        response.Clear();
+      }
+      {
+        std::lock_guard lock(mu_);
+        ended_ = true;
+      }
+      cv_.notify_all();
+    });
+  }
+
+  ~StreamClient() {
+    if (reader_.joinable()) {
+      context_.TryCancel();
+      reader_.join();
+      if (!finished_) stream_->Finish();
+    }
+  }
+
+  StreamClient(StreamClient const&) = delete;
+  StreamClient& operator=(StreamClient const&) = delete;
+
+  // False when the stream is already broken (the server ended it).
+  bool write(Request const& request) { return stream_->Write(request); }
+
+  void writes_done() { stream_->WritesDone(); }
+
+  // The next response; nullopt when the server ended the stream. Throws after `timeout`.
+  std::optional<Response> read(std::chrono::milliseconds timeout = 20s) {
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, timeout, [&] { return !inbox_.empty() || ended_; }))
+      throw ProtocolError("numaflow::testing: no response from the server within " + std::to_string(timeout.count()) + " ms");
+    if (inbox_.empty()) return std::nullopt;
+    Response r = std::move(inbox_.front());
+    inbox_.pop_front();
+    return r;
+  }
+
+  // Waits for the server to end the stream and returns its status.
+  grpc::Status finish(std::chrono::milliseconds timeout = 20s) {
+    {
+      std::unique_lock lock(mu_);
+      if (!cv_.wait_for(lock, timeout, [&] { return ended_; }))
+        throw ProtocolError("numaflow::testing: the server did not end the stream within " + std::to_string(timeout.count()) +
+                            " ms");
+    }
+    reader_.join();
+    finished_ = true;
+    return stream_->Finish();
+  }
+
+  void cancel() { context_.TryCancel(); }
+
+  // Responses read but not consumed yet.
+  std::size_t buffered() {
+    std::lock_guard lock(mu_);
+    return inbox_.size();
+  }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<Request, Response>> stream_;
+  std::thread reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Response> inbox_;
+  bool ended_ = false;
+  bool finished_ = false;
+};
+
+namespace detail {
+
+template <class Response>
+void expect_handshake(std::optional<Response> const& response) {
+  if (!response) throw ProtocolError("numaflow::testing: the server ended the stream instead of answering the handshake");
+  if (!response->has_handshake() || !response->handshake().sot())
+    throw ProtocolError("numaflow::testing: the server's first response is not a handshake with sot=true");
+}
+
+// Ends a stream whose responses were all expected, and turns a non-OK status into an exception.
+template <class Stream>
+grpc::Status close_stream(Stream& stream) {
+  stream.writes_done();
+  while (auto extra = stream.read())
+    throw ProtocolError("numaflow::testing: unexpected response after the last expected one: " + extra->ShortDebugString());
+  return stream.finish();
+}
+
+// Throws when the stream ended early: with the server's status if it has one.
+template <class Stream, class Response>
+Response require(Stream& stream, std::optional<Response>&& response, char const* waiting_for) {
+  if (response) return std::move(*response);
+  auto status = stream.finish();
+  throw ProtocolError(std::string{"numaflow::testing: the stream ended while waiting for "} + waiting_for + ": " +
+                          std::to_string(status.error_code()) + " " + status.error_message(),
+                      status);
+}
+
+}  // namespace detail
+
+// Drives a map server (unary mode) like the platform: handshake, then requests in flight
+// concurrently on one stream, responses matched by id.
+class MapClient {
+ public:
+  using Request = map::v1::MapRequest;
+  using Response = map::v1::MapResponse;
+
+  explicit MapClient(std::string const& socket_path)
+      : stub_(map::v1::Map::NewStub(connect(socket_path))),
+        stream_([&](grpc::ClientContext* c) { return stub_->MapFn(c); }) {
+    Request handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    stream_.write(handshake);
+    detail::expect_handshake(stream_.read());
+  }
+
+  static Request request(Datum const& d) {
+    Request r;
+    numaflow::detail::fill_payload(r.mutable_request(), d);
+    r.set_id(d.id);
+    return r;
+  }
+
+  // Sends every datum (ids must be unique and non-empty; empty ids are numbered) and returns the
+  // messages per id. Throws if an id is answered twice, an unknown id comes back, or the stream ends.
+  std::map<std::string, Messages> map(Datums datums) {
+    std::set<std::string> waiting;
+    for (std::size_t i = 0; i < datums.size(); ++i) {
+      if (datums[i].id.empty()) datums[i].id = std::to_string(next_id_++);
+      if (!waiting.insert(datums[i].id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + datums[i].id);
+    }
+    for (auto const& d : datums) stream_.write(request(d));
+    std::map<std::string, Messages> results;
+    while (!waiting.empty()) {
+      auto response = detail::require(stream_, stream_.read(), "map responses");
+      if (response.has_status() && response.status().eot())
+        throw ProtocolError("numaflow::testing: unary map must not send EOT");
+      if (!waiting.erase(response.id()))
+        throw ProtocolError("numaflow::testing: response for an id that is not in flight: \"" + response.id() + "\"");
+      auto& out = results[response.id()];
+      for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
+    }
+    return results;
+  }
+
+  Messages map_one(Datum d) {
+    if (d.id.empty()) d.id = std::to_string(next_id_++);
+    auto id = d.id;
+    return map({std::move(d)}).at(id);
+  }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return detail::close_stream(stream_); }
+
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  std::unique_ptr<map::v1::Map::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+// Drives a source-transformer server: the datum's id is the offset; every result must carry an
+// event time.
+class SourceTransformClient {
+ public:
+  using Request = sourcetransformer::v1::SourceTransformRequest;
+  using Response = sourcetransformer::v1::SourceTransformResponse;
+
+  explicit SourceTransformClient(std::string const& socket_path)
+      : stub_(sourcetransformer::v1::SourceTransform::NewStub(connect(socket_path))),
+        stream_([&](grpc::ClientContext* c) { return stub_->SourceTransformFn(c); }) {
+    Request handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    stream_.write(handshake);
+    detail::expect_handshake(stream_.read());
+  }
+
+  static Request request(Datum const& d) {
+    Request r;
+    numaflow::detail::fill_payload(r.mutable_request(), d);
+    r.mutable_request()->set_id(d.id);
+    return r;
+  }
+
+  std::map<std::string, Messages> transform(Datums datums) {
+    std::set<std::string> waiting;
+    for (auto& d : datums) {
+      if (d.id.empty()) d.id = std::to_string(next_id_++);
+      if (!waiting.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
+    }
+    for (auto const& d : datums) stream_.write(request(d));
+    std::map<std::string, Messages> results;
+    while (!waiting.empty()) {
+      auto response = detail::require(stream_, stream_.read(), "transform responses");
+      if (!waiting.erase(response.id()))
+        throw ProtocolError("numaflow::testing: response for an id that is not in flight: \"" + response.id() + "\"");
+      auto& out = results[response.id()];
+      for (auto const& r : response.results()) {
+        if (!r.has_event_time()) throw ProtocolError("numaflow::testing: transformer result without event_time");
+        out.push_back(numaflow::detail::message_from_result(r));
+      }
+    }
+    return results;
+  }
+
+  Messages transform_one(Datum d) {
+    if (d.id.empty()) d.id = std::to_string(next_id_++);
+    auto id = d.id;
+    return transform({std::move(d)}).at(id);
+  }
+
+  grpc::Status close() { return detail::close_stream(stream_); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  std::unique_ptr<sourcetransformer::v1::SourceTransform::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+// Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
+// per id arrives before the server's EOT and that the EOT carries no results.
+class SinkClient {
+ public:
+  using Request = sink::v1::SinkRequest;
+  using Response = sink::v1::SinkResponse;
+
+  explicit SinkClient(std::string const& socket_path)
+      : stub_(sink::v1::Sink::NewStub(connect(socket_path))),
+        stream_([&](grpc::ClientContext* c) { return stub_->SinkFn(c); }) {
+    Request handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    stream_.write(handshake);
+    detail::expect_handshake(stream_.read());
+  }
+
+  static Request request(Datum const& d) {
+    Request r;
+    numaflow::detail::fill_payload(r.mutable_request(), d);
+    r.mutable_request()->set_id(d.id);
+    return r;
+  }
+
+  static Request eot() {
+    Request r;
+    r.mutable_status()->set_eot(true);
+    return r;
+  }
+
+  SinkResponses sink(Datums batch) {
+    std::set<std::string> waiting;
+    for (auto& d : batch) {
+      if (d.id.empty()) d.id = std::to_string(next_id_++);
+      if (!waiting.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
+    }
+    for (auto const& d : batch) stream_.write(request(d));
+    stream_.write(eot());
+    SinkResponses out;
+    for (;;) {
+      auto response = detail::require(stream_, stream_.read(), "sink results");
+      if (response.has_status() && response.status().eot()) {
+        if (response.results_size() != 0) throw ProtocolError("numaflow::testing: the sink's EOT response carries results");
+        break;
+      }
+      for (auto const& r : response.results()) {
+        if (!waiting.erase(r.id()))
+          throw ProtocolError("numaflow::testing: sink result for an unknown or already answered id \"" + r.id() + "\"");
+        out.push_back(from_result(r));
+      }
+    }
+    if (!waiting.empty())
+      throw ProtocolError("numaflow::testing: the sink sent EOT before answering " + std::to_string(waiting.size()) + " ids");
+    return out;
+  }
+
+  grpc::Status close() { return detail::close_stream(stream_); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+  static SinkResponse from_result(sink::v1::SinkResponse::Result const& r) {
+    SinkResponse out;
+    out.id = r.id();
+    out.status = static_cast<SinkResponse::Status>(r.status());
+    out.error = r.err_msg();
+    if (r.has_serve_response()) out.serve_payload = r.serve_response();
+    if (r.has_on_success_msg()) {
+      OnSuccessMessage m;
+      m.value = r.on_success_msg().value();
+      m.keys.assign(r.on_success_msg().keys().begin(), r.on_success_msg().keys().end());
+      if (r.on_success_msg().has_metadata()) {
+        auto groups = r.on_success_msg().metadata().user_metadata();
+        m.user_metadata = numaflow::detail::metadata_from_proto(groups);
+      }
+      out.on_success_message = std::move(m);
+    }
+    if (r.has_nack_options()) out.nack_options = numaflow::detail::from_proto(r.nack_options());
+    return out;
+  }
+
+ private:
+  std::unique_ptr<sink::v1::Sink::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace numaflow::testing
