@@ -25,3 +25,69 @@ struct Dirs {
 };
 
 }  // namespace test
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace test {
+
+// A child process running one of our binaries; killed if still running at destruction.
+class Process {
+ public:
+  explicit Process(std::vector<std::string> argv, std::vector<std::string> extra_env = {}) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    std::vector<std::string> env_strings = std::move(extra_env);
+    for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+    std::vector<char*> env;
+    for (auto& e : env_strings) env.push_back(e.data());
+    env.push_back(nullptr);
+    if (::posix_spawn(&pid_, args[0], nullptr, nullptr, args.data(), env.data()) != 0)
+      throw std::runtime_error("cannot spawn " + argv[0]);
+  }
+  ~Process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Process(Process const&) = delete;
+  Process& operator=(Process const&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void signal(int sig) const { ::kill(pid_, sig); }
+
+  // The raw wait status, or -1 if the process did not end within `timeout` (it is then killed).
+  int wait(std::chrono::milliseconds timeout = std::chrono::seconds{30}) {
+    auto const deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return status;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    return -1;
+  }
+
+  // The exit code, or -1 for a timeout or a death by signal.
+  int exit_code(std::chrono::milliseconds timeout = std::chrono::seconds{30}) {
+    int status = wait(timeout);
+    return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+}  // namespace test

@@ -77,6 +77,11 @@ inline std::shared_ptr<grpc::Channel> connect(std::string const& socket_path) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   args.SetMaxSendMessageSize(64 * 1024 * 1024);
+  // A server that is just starting refuses the first connection: retry quickly, not with gRPC's
+  // default one-second-and-growing backoff.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   return grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(), args);
 }
 
@@ -85,14 +90,21 @@ template <class Stub, class Ready>
 Ready ready_response_of(grpc::Status (Stub::*)(grpc::ClientContext*, google::protobuf::Empty const&, Ready*));
 }  // namespace detail
 
-// Polls IsReady of `Service` (e.g. map::v1::Map) until it answers ready=true or `timeout` passes.
+// Waits for the socket file, then polls IsReady of `Service` (e.g. map::v1::Map) until it answers
+// ready=true or `timeout` passes.
 template <class Service>
 bool wait_until_ready(std::string const& socket_path, std::chrono::milliseconds timeout = 10s) {
-  auto stub = Service::NewStub(connect(socket_path));
   auto const deadline = std::chrono::steady_clock::now() + timeout;
+  // Connecting before the socket exists would put the channel into reconnect backoff.
+  while (!std::filesystem::exists(socket_path)) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  auto stub = Service::NewStub(connect(socket_path));
   do {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + 500ms);
+    context.set_wait_for_ready(true);
+    context.set_deadline(std::chrono::system_clock::now() + 1s);
     decltype(detail::ready_response_of(&Service::Stub::IsReady)) response;
     if (stub->IsReady(&context, google::protobuf::Empty{}, &response).ok() && response.ready()) return true;
     std::this_thread::sleep_for(20ms);

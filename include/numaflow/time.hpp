@@ -3,7 +3,9 @@
 #include <chrono>
 #include <compare>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <string>
 
 namespace numaflow {
 
@@ -57,5 +59,40 @@ struct Timestamp {
         std::chrono::duration_cast<std::chrono::system_clock::duration>(microseconds{s * 1'000'000 + nanos / 1000})};
   }
 };
+
+// RFC 3339 in UTC: "2022-01-01T00:00:00Z", with the fraction only when not zero
+// ("…T00:00:00.123Z"). Years beyond 9999 are printed in full.
+inline std::string to_rfc3339(Timestamp t) {
+  std::int64_t secs = t.seconds;
+  std::int64_t days = secs / 86400;
+  std::int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  // Civil date from days since 1970-01-01 (proleptic Gregorian).
+  days += 719468;
+  std::int64_t const era = (days >= 0 ? days : days - 146096) / 146097;
+  std::int64_t const doe = days - era * 146097;
+  std::int64_t const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t year = yoe + era * 400;
+  std::int64_t const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::int64_t const mp = (5 * doy + 2) / 153;
+  std::int64_t const day = doy - (153 * mp + 2) / 5 + 1;
+  std::int64_t const month = mp < 10 ? mp + 3 : mp - 9;
+  if (month <= 2) ++year;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", static_cast<long long>(year),
+                static_cast<long long>(month), static_cast<long long>(day), static_cast<long long>(rem / 3600),
+                static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));
+  std::string out = buf;
+  if (t.nanos != 0) {
+    std::snprintf(buf, sizeof buf, ".%09d", static_cast<int>(t.nanos));
+    std::string fraction = buf;
+    while (fraction.back() == '0') fraction.pop_back();
+    out += fraction;
+  }
+  return out + "Z";
+}
 
 }  // namespace numaflow

@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include <numaflow/numaflow.hpp>
+#include <numaflow/testing.hpp>
+
+#include "support.hpp"
+
+using namespace numaflow;
+using numaflow::testing::SourceTransformClient;
+
+namespace {
+
+struct ToEpoch : SourceTransformer {
+  Messages handle(Datum const& d) override { return {Message{d}.with_event_time(Timestamp{0, 0})}; }
+};
+
+Datum offset_datum(std::string id, std::string value) {
+  Datum d;
+  d.id = std::move(id);
+  d.value = std::move(value);
+  d.event_time = Timestamp{1650000000, 123};
+  return d;
+}
+
+}  // namespace
+
+TEST(SourceTransformSync, EchoesOffsetIdAndKeepsInputEventTimeByDefault) {
+  test::Dirs dirs;
+  Server<SourceTransform, Sync> server{[](Datum const& d) { return Messages{Message{d}.with_tags({"t"})}; },
+                                       dirs.options("st.sock")};
+  server.start();
+  SourceTransformClient client{dirs / "st.sock"};
+  auto results = client.transform({offset_datum("offset-1", "a"), offset_datum("offset-2", "b")});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results.at("offset-1")[0].value, "a");
+  EXPECT_EQ(results.at("offset-2")[0].event_time, (Timestamp{1650000000, 123}));
+  EXPECT_EQ(results.at("offset-2")[0].tags, std::vector<std::string>{"t"});
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(SourceTransformSync, ClassHandlerAssignsEventTimeAndDropKeepsOne) {
+  test::Dirs dirs;
+  Server<SourceTransform, Sync> server{ToEpoch{}, dirs.options("st.sock")};
+  server.start();
+  SourceTransformClient client{dirs / "st.sock"};
+  EXPECT_EQ(client.transform_one(offset_datum("o", "x"))[0].event_time, (Timestamp{0, 0}));
+
+  Server<SourceTransform, Sync> dropper{[](Datum const& d) { return Messages{Message::to_drop(d.event_time)}; },
+                                        dirs.options("drop.sock")};
+  dropper.start();
+  auto dropped = SourceTransformClient{dirs / "drop.sock"}.transform_one(offset_datum("o", "x"));
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_TRUE(dropped[0].is_drop());
+  EXPECT_EQ(dropped[0].event_time, (Timestamp{1650000000, 123}));
+}
+
+TEST(SourceTransformAsync, CoroutineHandler) {
+  test::Dirs dirs;
+  Server<SourceTransform, Async> server{
+      [](Datum const& d) -> Task<Messages> { co_return Messages{Message{d.value + d.value}}; }, dirs.options("st.sock")};
+  server.start();
+  SourceTransformClient client{dirs / "st.sock"};
+  EXPECT_EQ(client.transform_one(offset_datum("o", "ab"))[0].value, "abab");
+}
