@@ -2,9 +2,13 @@
 
 // Umbrella header: every public piece of numaflow-cpp.
 #include "numaflow/datum.hpp"
+#include "numaflow/emitter.hpp"
 #include "numaflow/errors.hpp"
+#include "numaflow/functions/batchmap.hpp"
 #include "numaflow/functions/map.hpp"
+#include "numaflow/functions/mapstream.hpp"
 #include "numaflow/functions/sink.hpp"
+#include "numaflow/functions/source.hpp"
 #include "numaflow/functions/sourcetransform.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/metadata.hpp"

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,10 +31,14 @@
 
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/convert.hpp"
+#include "numaflow/functions/batchmap.hpp"
+#include "numaflow/functions/mapstream.hpp"
 #include "numaflow/functions/sink.hpp"
+#include "numaflow/functions/source.hpp"
 #include "numaflow/map/v1/map.grpc.pb.h"
 #include "numaflow/message.hpp"
 #include "numaflow/sink/v1/sink.grpc.pb.h"
+#include "numaflow/source/v1/source.grpc.pb.h"
 #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
 
 namespace numaflow::testing {
@@ -430,6 +435,246 @@ class SinkClient {
   std::unique_ptr<sink::v1::Sink::Stub> stub_;
   StreamClient<Request, Response> stream_;
   std::uint64_t next_id_ = 0;
+};
+
+// Opens a map.v1 stream and does the handshake; shared by the three map-mode clients.
+class MapStreamBase {
+ public:
+  using Request = map::v1::MapRequest;
+  using Response = map::v1::MapResponse;
+
+  explicit MapStreamBase(std::string const& socket_path)
+      : stub_(map::v1::Map::NewStub(connect(socket_path))),
+        stream_([&](grpc::ClientContext* c) { return stub_->MapFn(c); }) {
+    Request handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    stream_.write(handshake);
+    detail::expect_handshake(stream_.read());
+  }
+
+  grpc::Status close() { return detail::close_stream(stream_); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ protected:
+  // Numbers datums without an id and rejects duplicates; returns the ids in order.
+  std::vector<std::string> assign_ids(Datums& datums) {
+    std::set<std::string> seen;
+    std::vector<std::string> ids;
+    for (auto& d : datums) {
+      if (d.id.empty()) d.id = std::to_string(next_id_++);
+      if (!seen.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
+      ids.push_back(d.id);
+    }
+    return ids;
+  }
+
+  std::unique_ptr<map::v1::Map::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+// Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
+// answered exactly once before the server's EOT.
+class BatchMapClient : public MapStreamBase {
+ public:
+  using MapStreamBase::MapStreamBase;
+
+  std::map<std::string, Messages> batch_map(Datums batch) {
+    auto ids = assign_ids(batch);
+    std::set<std::string> waiting(ids.begin(), ids.end());
+    for (auto const& d : batch) stream_.write(MapClient::request(d));
+    Request eot;
+    eot.mutable_status()->set_eot(true);
+    stream_.write(eot);
+    std::map<std::string, Messages> results;
+    for (;;) {
+      auto response = detail::require(stream_, stream_.read(), "batch map responses");
+      if (response.has_status() && response.status().eot()) break;
+      if (!waiting.erase(response.id()))
+        throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" + response.id() + "\"");
+      auto& out = results[response.id()];
+      for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
+    }
+    if (!waiting.empty())
+      throw ProtocolError("numaflow::testing: the batch map sent EOT before answering " + std::to_string(waiting.size()) + " ids");
+    return results;
+  }
+};
+
+// Drives a map-stream server: messages arrive one per response, then an EOT per id; `on_message`
+// (if set) sees every message as it arrives.
+class MapStreamClient : public MapStreamBase {
+ public:
+  using MapStreamBase::MapStreamBase;
+
+  std::function<void(std::string const& id, Message const&)> on_message;
+
+  std::map<std::string, Messages> map_stream(Datums datums) {
+    auto ids = assign_ids(datums);
+    std::set<std::string> open(ids.begin(), ids.end());
+    for (auto const& d : datums) stream_.write(MapClient::request(d));
+    std::map<std::string, Messages> results;
+    for (auto const& id : ids) results[id];
+    while (!open.empty()) {
+      auto response = detail::require(stream_, stream_.read(), "map stream responses");
+      if (!results.count(response.id()))
+        throw ProtocolError("numaflow::testing: map stream response for an unknown id \"" + response.id() + "\"");
+      if (!open.count(response.id()))
+        throw ProtocolError("numaflow::testing: map stream response after the EOT of id \"" + response.id() + "\"");
+      for (auto const& r : response.results()) {
+        auto m = numaflow::detail::message_from_result(r);
+        if (on_message) on_message(response.id(), m);
+        results[response.id()].push_back(std::move(m));
+      }
+      if (response.has_status() && response.status().eot()) {
+        if (response.results_size() != 0) throw ProtocolError("numaflow::testing: a map stream EOT carries results");
+        open.erase(response.id());
+      }
+    }
+    return results;
+  }
+
+  Messages map_stream_one(Datum d) {
+    Datums one{std::move(d)};
+    auto results = map_stream(one);
+    return results.begin()->second;
+  }
+};
+
+// Drives a source server like the platform: read and ack streams with their handshakes, and the
+// unary nack, pending and partitions calls.
+class SourceClient {
+ public:
+  explicit SourceClient(std::string const& socket_path) : stub_(source::v1::Source::NewStub(connect(socket_path))) {}
+
+  // One read request; returns the messages before the EOT (checking each has an offset and an
+  // event time, and that no more than `count` arrive).
+  std::vector<SourceMessage> read(std::uint64_t count, std::uint32_t timeout_ms = 1000) {
+    auto& stream = read_stream();
+    source::v1::ReadRequest request;
+    request.mutable_request()->set_num_records(count);
+    request.mutable_request()->set_timeout_in_ms(timeout_ms);
+    stream.write(request);
+    std::vector<SourceMessage> out;
+    for (;;) {
+      auto response = detail::require(stream, stream.read(), "read responses");
+      if (response.has_status() && response.status().eot()) {
+        if (response.has_result()) throw ProtocolError("numaflow::testing: a read EOT carries a result");
+        return out;
+      }
+      if (!response.has_result()) throw ProtocolError("numaflow::testing: a read response with neither result nor EOT");
+      auto const& r = response.result();
+      if (!r.has_offset() || r.offset().offset().empty()) throw ProtocolError("numaflow::testing: a read result without offset");
+      if (!r.has_event_time()) throw ProtocolError("numaflow::testing: a read result without event time");
+      SourceMessage m;
+      m.value = r.payload();
+      m.offset = {r.offset().offset(), r.offset().partition_id()};
+      m.event_time = numaflow::detail::from_proto(r.event_time());
+      m.keys.assign(r.keys().begin(), r.keys().end());
+      for (auto const& [k, v] : r.headers()) m.headers[k] = v;
+      if (r.has_metadata()) {
+        auto groups = r.metadata().user_metadata();
+        m.user_metadata = numaflow::detail::metadata_from_proto(groups);
+      }
+      out.push_back(std::move(m));
+      if (out.size() > count) throw ProtocolError("numaflow::testing: the source sent more records than asked for");
+    }
+  }
+
+  void ack(std::vector<Offset> const& offsets) {
+    auto& stream = ack_stream();
+    source::v1::AckRequest request;
+    for (auto const& o : offsets) {
+      auto* offset = request.mutable_request()->add_offsets();
+      offset->set_offset(o.value);
+      offset->set_partition_id(o.partition_id);
+    }
+    stream.write(request);
+    auto response = detail::require(stream, stream.read(), "the ack response");
+    if (!response.has_result() || !response.result().has_success())
+      throw ProtocolError("numaflow::testing: an ack response without result.success");
+  }
+
+  // As the platform sends it: one request entry per offset.
+  void nack(std::vector<NackedOffset> const& nacks) {
+    source::v1::NackRequest request;
+    for (auto const& n : nacks) {
+      auto* entry = request.add_request();
+      auto* offset = entry->add_offsets();
+      offset->set_offset(n.offset.value);
+      offset->set_partition_id(n.offset.partition_id);
+      if (n.options) numaflow::detail::to_proto(*n.options, entry->mutable_nack_options());
+    }
+    source::v1::NackResponse response;
+    grpc::ClientContext context;
+    check(stub_->NackFn(&context, request, &response), "NackFn");
+  }
+
+  std::int64_t pending() {
+    source::v1::PendingResponse response;
+    grpc::ClientContext context;
+    check(stub_->PendingFn(&context, google::protobuf::Empty{}, &response), "PendingFn");
+    return response.result().count();
+  }
+
+  std::pair<std::vector<std::int32_t>, std::optional<std::int32_t>> partitions() {
+    source::v1::PartitionsResponse response;
+    grpc::ClientContext context;
+    check(stub_->PartitionsFn(&context, google::protobuf::Empty{}, &response), "PartitionsFn");
+    if (!response.has_result()) throw ProtocolError("numaflow::testing: PartitionsResponse.result must be set");
+    std::vector<std::int32_t> ids(response.result().partitions().begin(), response.result().partitions().end());
+    std::optional<std::int32_t> total;
+    if (response.result().has_total_partitions()) total = response.result().total_partitions();
+    return {ids, total};
+  }
+
+  // Half-closes both streams and returns the first non-OK status (or OK).
+  grpc::Status close() {
+    grpc::Status status;
+    if (read_) status = detail::close_stream(*read_);
+    if (ack_) {
+      auto s = detail::close_stream(*ack_);
+      if (status.ok()) status = s;
+    }
+    read_.reset();
+    ack_.reset();
+    return status;
+  }
+
+ private:
+  using ReadStream = StreamClient<source::v1::ReadRequest, source::v1::ReadResponse>;
+  using AckStream = StreamClient<source::v1::AckRequest, source::v1::AckResponse>;
+
+  static void check(grpc::Status const& status, char const* call) {
+    if (!status.ok())
+      throw ProtocolError(std::string{"numaflow::testing: "} + call + " failed: " + status.error_message(), status);
+  }
+
+  ReadStream& read_stream() {
+    if (!read_) {
+      read_ = std::make_unique<ReadStream>([&](grpc::ClientContext* c) { return stub_->ReadFn(c); });
+      source::v1::ReadRequest handshake;
+      handshake.mutable_handshake()->set_sot(true);
+      read_->write(handshake);
+      detail::expect_handshake(read_->read());
+    }
+    return *read_;
+  }
+
+  AckStream& ack_stream() {
+    if (!ack_) {
+      ack_ = std::make_unique<AckStream>([&](grpc::ClientContext* c) { return stub_->AckFn(c); });
+      source::v1::AckRequest handshake;
+      handshake.mutable_handshake()->set_sot(true);
+      ack_->write(handshake);
+      detail::expect_handshake(ack_->read());
+    }
+    return *ack_;
+  }
+
+  std::unique_ptr<source::v1::Source::Stub> stub_;
+  std::unique_ptr<ReadStream> read_;
+  std::unique_ptr<AckStream> ack_;
 };
 
 }  // namespace numaflow::testing

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <exception>
+#include <utility>
+
+#include "numaflow/detail/runtime.hpp"
+
+namespace numaflow::detail {
+
+// Shape 5: a unary RPC answered by the handler. The handler runs on the runner (never on a gRPC
+// thread); `response` stays valid until Finish, as the callback API guarantees.
+template <class Runner, class In, class Response>
+grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime, Runner& runner, In&& in,
+                                       Response* response) {
+  auto* reactor = context->DefaultReactor();
+  runner.submit(std::forward<In>(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
+    if (error) return reactor->Finish(runtime.udf_error(error));
+    *response = std::move(out);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+}  // namespace numaflow::detail

@@ -1,0 +1,132 @@
+#pragma once
+
+#include <type_traits>
+#include <utility>
+
+#include "numaflow/datum.hpp"
+#include "numaflow/detail/functionality.hpp"
+#include "numaflow/detail/shapes/request_stream.hpp"
+#include "numaflow/detail/stream_service.hpp"
+#include "numaflow/emitter.hpp"
+#include "numaflow/functions/map.hpp"
+#include "numaflow/message.hpp"
+
+namespace numaflow {
+
+// Functionality tag: map stream (`map.v1.Map` on mapstream.sock, MAP_MODE=stream-map). The handler
+// emits messages one by one; each is sent as soon as it is emitted, then the request's EOT.
+struct MapStream {
+  static constexpr char const* name = "MapStream";
+};
+
+using MessageEmitter = Emitter<Message>;
+
+class MapStreamer {
+ public:
+  virtual ~MapStreamer() = default;
+  virtual void handle(Datum const& datum, MessageEmitter& out) = 0;
+};
+
+class AsyncMapStreamer {
+ public:
+  virtual ~AsyncMapStreamer() = default;
+  virtual Task<void> handle(Datum const& datum, MessageEmitter& out) = 0;
+};
+
+namespace detail {
+
+template <class H, class Base, class Out>
+concept stream_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&, MessageEmitter&>;
+
+template <class H>
+decltype(auto) call_stream_handler(H& h, Datum const& d, MessageEmitter& out) {
+  if constexpr (requires { h.H::handle(d, out); })
+    return h.H::handle(d, out);
+  else
+    return h(d, out);
+}
+
+// Each emitted message goes out as MapResponse{id, results:[message]}; the EOT carries the id.
+inline MessageEmitter map_stream_emitter(StreamJob<MapProto>& job, std::string const& id) {
+  return MessageEmitter{[&job, &id](Message&& m) {
+    MapProto::Response r;
+    r.set_id(id);
+    fill_result(r.add_results(), std::move(m));
+    job.send(std::move(r));
+  }};
+}
+
+template <class H>
+struct MapStreamProcess {
+  H handler;
+  MapProto::Response operator()(StreamJob<MapProto>& job) {
+    Datum const datum = MapProto::datum(job.request);
+    auto out = map_stream_emitter(job, datum.id);
+    call_stream_handler(handler, datum, out);
+    return MapProto::eot_response(datum.id);
+  }
+};
+
+template <class H>
+struct AsyncMapStreamProcess {
+  H handler;
+  Task<MapProto::Response> operator()(StreamJob<MapProto> job) {
+    Datum const datum = MapProto::datum(job.request);
+    auto out = map_stream_emitter(job, datum.id);
+    co_await call_stream_handler(handler, datum, out);
+    co_return MapProto::eot_response(datum.id);
+  }
+};
+
+template <class Policy, class H>
+using map_stream_process_t =
+    std::conditional_t<std::is_same_v<Policy, Async>, AsyncMapStreamProcess<H>, MapStreamProcess<H>>;
+
+template <class Policy, class H>
+class MapStreamService final : public map::v1::Map::CallbackService,
+                               public StreamServiceCore<MapProto, Policy, map_stream_process_t<Policy, H>, RequestStream> {
+ public:
+  MapStreamService(H handler, Runtime& runtime) : MapStreamService::StreamServiceCore({std::move(handler)}, runtime) {}
+
+  grpc::Service& grpc_service() override { return *this; }
+  grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
+    return this->open();
+  }
+  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
+                                    map::v1::ReadyResponse* response) override {
+    return answer_ready(context, response);
+  }
+};
+
+template <>
+struct Functionality<MapStream> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/mapstream.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "stream-map"}}};
+  }
+
+  template <class Policy, class H>
+  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? stream_handler<H, AsyncMapStreamer, Task<void>>
+                                  : std::is_same_v<Policy, Sync> ? stream_handler<H, MapStreamer, void>
+                                                                 : false;
+
+  template <class Policy, class H>
+  static constexpr void check() {
+    if constexpr (std::is_same_v<Policy, Sync>)
+      static_assert(stream_handler<H, MapStreamer, void>,
+                    "numaflow::Server<MapStream, Sync>: the handler must be callable as void(Datum const&, "
+                    "MessageEmitter& out), or be a class derived from numaflow::MapStreamer");
+    else if constexpr (std::is_same_v<Policy, Async>)
+      static_assert(stream_handler<H, AsyncMapStreamer, Task<void>>,
+                    "numaflow::Server<MapStream, Async>: the handler must be a coroutine callable as "
+                    "Task<void>(Datum const&, MessageEmitter& out), or be a class derived from numaflow::AsyncMapStreamer");
+    else
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<MapStream, Policy>: MapStream supports the policies numaflow::Sync and Async");
+  }
+
+  template <class Policy, class H>
+  using service = MapStreamService<Policy, H>;
+};
+
+}  // namespace detail
+}  // namespace numaflow

@@ -1,0 +1,106 @@
+#include <gtest/gtest.h>
+
+#include <numaflow/numaflow.hpp>
+#include <numaflow/testing.hpp>
+
+#include <fstream>
+
+#include "support.hpp"
+
+using namespace numaflow;
+using numaflow::testing::BatchMapClient;
+
+namespace {
+
+Datums batch_of(int n, std::string const& prefix) {
+  Datums batch;
+  for (int i = 0; i < n; ++i) {
+    Datum d;
+    d.id = prefix + std::to_string(i);
+    d.value = std::to_string(i);
+    batch.push_back(std::move(d));
+  }
+  return batch;
+}
+
+BatchResponses double_each(Datums const& batch) {
+  BatchResponses out;
+  for (auto const& d : batch) out.emplace_back(d.id, Messages{Message{d.value}, Message{d.value}});
+  return out;
+}
+
+struct Doubler : AsyncBatchMapper {
+  Task<BatchResponses> handle(Datums const& batch) override { co_return double_each(batch); }
+};
+
+}  // namespace
+
+TEST(BatchMapSync, EveryIdAnsweredThenEotAcrossSequentialBatches) {
+  test::Dirs dirs;
+  auto options = dirs.options("bm.sock");
+  Server<BatchMap, Sync> server{fn<&double_each>, options};
+  server.start();
+  BatchMapClient client{options.socket_path};
+  auto first = client.batch_map(batch_of(500, "a"));
+  ASSERT_EQ(first.size(), 500u);
+  EXPECT_EQ(first.at("a499").size(), 2u);
+  EXPECT_EQ(first.at("a499")[1].value, "499");
+  EXPECT_EQ(client.batch_map(batch_of(3, "b")).size(), 3u);
+  EXPECT_TRUE(client.close().ok());
+  std::ifstream info(options.server_info_path);
+  std::string text{std::istreambuf_iterator<char>(info), {}};
+  EXPECT_NE(text.find("\"metadata\":{\"MAP_MODE\":\"batch-map\"}"), std::string::npos) << text;
+  EXPECT_EQ(detail::Functionality<BatchMap>::endpoint().socket_path, "/var/run/numaflow/batchmap.sock");
+}
+
+TEST(BatchMapAsync, ClassHandler) {
+  test::Dirs dirs;
+  Server<BatchMap, Async> server{Doubler{}, dirs.options("bm.sock")};
+  server.start();
+  BatchMapClient client{dirs / "bm.sock"};
+  EXPECT_EQ(client.batch_map(batch_of(10, "x")).at("x3").size(), 2u);
+}
+
+TEST(BatchMapErrors, OmittedIdFailsWithoutSendingAnyPartOfTheBatch) {
+  test::Dirs dirs;
+  auto options = dirs.options("bm.sock");
+  Server<BatchMap, Sync> server{[](Datums const& batch) {
+                                  auto out = double_each(batch);
+                                  out.pop_back();  // forgets the last id
+                                  return out;
+                                },
+                                options};
+  server.start();
+  BatchMapClient client{options.socket_path};
+  for (auto const& d : batch_of(3, "id-")) client.stream().write(numaflow::testing::MapClient::request(d));
+  map::v1::MapRequest eot;
+  eot.mutable_status()->set_eot(true);
+  client.stream().write(eot);
+  EXPECT_FALSE(client.stream().read()) << "nothing of the incomplete batch may be sent";
+  auto status = client.stream().finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_NE(status.error_message().find("UDF_EXECUTION_ERROR("), std::string::npos);
+  EXPECT_NE(status.error_message().find("missing ids [\"id-2\"]"), std::string::npos) << status.error_message();
+  EXPECT_EQ(server.wait(), 1);
+}
+
+TEST(BatchMapErrors, DuplicateAndUnknownIdsAreNamed) {
+  test::Dirs dirs;
+  Server<BatchMap, Sync> server{[](Datums const& batch) {
+                                  auto out = double_each(batch);
+                                  out.emplace_back(batch[0].id);
+                                  out.emplace_back("stranger");
+                                  return out;
+                                },
+                                dirs.options("bm.sock")};
+  server.start();
+  BatchMapClient client{dirs / "bm.sock"};
+  try {
+    client.batch_map(batch_of(2, "id-"));
+    FAIL();
+  } catch (numaflow::testing::ProtocolError const& e) {
+    EXPECT_NE(e.status().error_message().find("duplicate ids [\"id-0\"]"), std::string::npos) << e.status().error_message();
+    EXPECT_NE(e.status().error_message().find("unknown ids [\"stranger\"]"), std::string::npos);
+  }
+  EXPECT_EQ(server.wait(), 1);
+}
