@@ -32,8 +32,13 @@ struct Message {
   std::vector<std::string> tags{};
   Metadata user_metadata{};
   std::optional<NackOptions> nack_options{};
-  // Source transformer only: the (re)assigned event time. Unset means "keep the input's".
+  // Source transformer: the (re)assigned event time; unset keeps the input's. Accumulator: the
+  // output's event time.
   std::optional<Timestamp> event_time{};
+  // Accumulator only (see from_datum): the output keeps its input's id, watermark and headers.
+  std::string id{};
+  std::optional<Timestamp> watermark{};
+  Headers headers{};
 
   Message() = default;
   explicit Message(std::string v, Keys k = {}, std::vector<std::string> t = {})
@@ -73,6 +78,17 @@ struct Message {
   Message with_event_time(Timestamp t) && {
     event_time = t;
     return std::move(*this);
+  }
+
+  // An accumulator output built from its input: value, keys, event time, watermark, id, headers and
+  // user metadata are kept; change what you need afterwards.
+  static Message from_datum(Datum const& d) {
+    Message m{d};
+    m.event_time = d.event_time;
+    m.watermark = d.watermark;
+    m.id = d.id;
+    m.headers = d.headers;
+    return m;
   }
 
   static Message to_drop() {

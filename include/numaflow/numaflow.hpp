@@ -7,6 +7,7 @@
 #include "numaflow/functions/batchmap.hpp"
 #include "numaflow/functions/map.hpp"
 #include "numaflow/functions/mapstream.hpp"
+#include "numaflow/functions/reduce.hpp"
 #include "numaflow/functions/sink.hpp"
 #include "numaflow/functions/source.hpp"
 #include "numaflow/functions/sourcetransform.hpp"

@@ -18,6 +18,7 @@ namespace numaflow::detail {
 template <class Process>
 class AsyncRunner {
  public:
+  using process_type = Process;
   AsyncRunner(Process process, Runtime& runtime)
       : process_(std::move(process)), threads_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
 

@@ -104,6 +104,7 @@ class MultiProcRunner {
   };
 
  public:
+  using process_type = Process;
   MultiProcRunner(Process process, Runtime& runtime)
       : process_(std::move(process)),
         runtime_(runtime),

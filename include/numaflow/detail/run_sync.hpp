@@ -21,6 +21,7 @@ inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardwar
 template <class Process>
 class SyncRunner {
  public:
+  using process_type = Process;
   SyncRunner(Process process, Runtime& runtime)
       : process_(std::move(process)),
         threads_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())) {}
@@ -55,6 +56,7 @@ class SyncRunner {
   }
 
   Process& process() { return process_; }
+  boost::asio::thread_pool::executor_type executor() { return pool_->get_executor(); }
 
  private:
   Process process_;

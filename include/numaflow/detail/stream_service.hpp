@@ -36,14 +36,13 @@ struct AsyncUnaryProcess {
 template <class Proto, class Policy, class H>
 using unary_process_t = std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
 
-// What every streaming service holds: the runtime and the runner executing its process; a
-// functionality's service adds only the gRPC method overrides, each a call to open().
-template <class Proto, class Policy, class Process, template <class, class> class Shape>
+// What every streaming service holds: the runtime and the runner (or windowed driver) executing
+// its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
+template <class Proto, class Runner, template <class, class> class Shape>
 class StreamServiceCore : public ServiceBase {
  public:
-  using Runner = runner_t<Policy, Process, Proto>;
-
-  StreamServiceCore(Process process, Runtime& runtime) : runtime_(runtime), runner_(std::move(process), runtime) {}
+  StreamServiceCore(typename Runner::process_type process, Runtime& runtime)
+      : runtime_(runtime), runner_(std::move(process), runtime) {}
 
   void start() override { runner_.start(); }
   void after_shutdown() override { runner_.stop(); }

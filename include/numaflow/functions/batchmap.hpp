@@ -76,7 +76,7 @@ struct BatchMapProto : MapProto {
 template <class Policy, class H>
 class BatchMapService final
     : public map::v1::Map::CallbackService,
-      public StreamServiceCore<BatchMapProto, Policy, batch_process_t<BatchMapProto, Policy, H>, BatchStream> {
+      public StreamServiceCore<BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream> {
  public:
   BatchMapService(H handler, Runtime& runtime) : BatchMapService::StreamServiceCore({std::move(handler)}, runtime) {}
 

@@ -68,7 +68,7 @@ struct MapProto {
 
 template <class Policy, class H>
 class MapService final : public map::v1::Map::CallbackService,
-                         public StreamServiceCore<MapProto, Policy, unary_process_t<MapProto, Policy, H>, PerRequestStream> {
+                         public StreamServiceCore<MapProto, runner_t<Policy, unary_process_t<MapProto, Policy, H>, MapProto>, PerRequestStream> {
  public:
   MapService(H handler, Runtime& runtime) : MapService::StreamServiceCore({std::move(handler)}, runtime) {}
 

@@ -84,7 +84,7 @@ using map_stream_process_t =
 
 template <class Policy, class H>
 class MapStreamService final : public map::v1::Map::CallbackService,
-                               public StreamServiceCore<MapProto, Policy, map_stream_process_t<Policy, H>, RequestStream> {
+                               public StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream> {
  public:
   MapStreamService(H handler, Runtime& runtime) : MapStreamService::StreamServiceCore({std::move(handler)}, runtime) {}
 

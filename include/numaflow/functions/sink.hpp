@@ -146,7 +146,7 @@ struct SinkProto {
 
 template <class Policy, class H>
 class SinkService final : public sink::v1::Sink::CallbackService,
-                          public StreamServiceCore<SinkProto, Policy, batch_process_t<SinkProto, Policy, H>, BatchStream> {
+                          public StreamServiceCore<SinkProto, runner_t<Policy, batch_process_t<SinkProto, Policy, H>, SinkProto>, BatchStream> {
  public:
   SinkService(H handler, Runtime& runtime) : SinkService::StreamServiceCore({std::move(handler)}, runtime) {}
 

@@ -66,7 +66,7 @@ struct TransformProto {
 template <class Policy, class H>
 class TransformService final
     : public sourcetransformer::v1::SourceTransform::CallbackService,
-      public StreamServiceCore<TransformProto, Policy, unary_process_t<TransformProto, Policy, H>, PerRequestStream> {
+      public StreamServiceCore<TransformProto, runner_t<Policy, unary_process_t<TransformProto, Policy, H>, TransformProto>, PerRequestStream> {
  public:
   TransformService(H handler, Runtime& runtime) : TransformService::StreamServiceCore({std::move(handler)}, runtime) {}
 

@@ -44,6 +44,8 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   virtual void on_request(Request&& request) = 0;
   // The client half-closed its side.
   virtual void on_input_closed() {}
+  // The stream is ending early (error, cancellation): release whatever waits for more input.
+  virtual void on_ending() {}
 
   Runtime& runtime() { return runtime_; }
 
@@ -122,7 +124,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       next.write = true;
       next.buffer_hint = !queue_.empty();
     }
-    if (!ending && !read_pending_ && !input_closed_ && queue_.size() + in_flight_ < high_water_) {
+    if (!ending && !read_pending_ && !reads_done_ && queue_.size() + in_flight_ < high_water_) {
       read_pending_ = true;
       next.read = true;
     }
@@ -143,10 +145,13 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
 
   void advance() {
     Next next;
+    bool newly_ending = false;
     {
       std::lock_guard lock(mu_);
       next = plan_locked();
+      if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
+    if (newly_ending) on_ending();
     if (next.write) {
       grpc::WriteOptions options;
       if (next.buffer_hint) options.set_buffer_hint();
@@ -162,10 +167,14 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       {
         std::lock_guard lock(mu_);
         read_pending_ = false;
-        first_close = !input_closed_;
-        input_closed_ = true;
+        first_close = !reads_done_;
+        reads_done_ = true;  // no more reads; the stream may not finish before on_input_closed ran
       }
       if (first_close && !failed()) on_input_closed();
+      {
+        std::lock_guard lock(mu_);
+        input_closed_ = true;
+      }
       advance();
       return;
     }
@@ -232,6 +241,8 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   std::size_t in_flight_ = 0;
   bool read_pending_ = false;
   bool write_pending_ = false;
+  bool reads_done_ = false;
+  bool ending_notified_ = false;
   bool input_closed_ = false;
   bool cancelled_ = false;
   bool finish_called_ = false;
