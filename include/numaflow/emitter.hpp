@@ -3,6 +3,8 @@
 #include <functional>
 #include <utility>
 
+#include "numaflow/message.hpp"
+
 namespace numaflow {
 
 // Where a streaming handler writes its output (map stream, source read). Each emitted item is sent
@@ -18,5 +20,7 @@ class Emitter {
  private:
   std::function<void(T&&)> sink_;
 };
+
+using MessageEmitter = Emitter<Message>;
 
 }  // namespace numaflow

@@ -2,12 +2,15 @@
 
 // Umbrella header: every public piece of numaflow-cpp.
 #include "numaflow/datum.hpp"
+#include "numaflow/datum_stream.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/errors.hpp"
+#include "numaflow/functions/accumulator.hpp"
 #include "numaflow/functions/batchmap.hpp"
 #include "numaflow/functions/map.hpp"
 #include "numaflow/functions/mapstream.hpp"
 #include "numaflow/functions/reduce.hpp"
+#include "numaflow/functions/sessionreduce.hpp"
 #include "numaflow/functions/sink.hpp"
 #include "numaflow/functions/source.hpp"
 #include "numaflow/functions/sourcetransform.hpp"
@@ -20,3 +23,4 @@
 #include "numaflow/server.hpp"
 #include "numaflow/time.hpp"
 #include "numaflow/version.hpp"
+#include "numaflow/window.hpp"

@@ -33,7 +33,9 @@
 #include "numaflow/detail/convert.hpp"
 #include "numaflow/functions/batchmap.hpp"
 #include "numaflow/functions/mapstream.hpp"
+#include "numaflow/functions/accumulator.hpp"
 #include "numaflow/functions/reduce.hpp"
+#include "numaflow/functions/sessionreduce.hpp"
 #include "numaflow/functions/sink.hpp"
 #include "numaflow/functions/source.hpp"
 #include "numaflow/map/v1/map.grpc.pb.h"
@@ -747,5 +749,123 @@ class ReduceWindowClient {
   bool first_ = true;
   bool eof_ = false;
 };
+
+// A response of a session-reduce or accumulator stream, decoded.
+struct WindowedResponse {
+  std::optional<Message> result;  // unset for an EOF
+  KeyedWindow window;
+  bool eof = false;
+};
+
+// Drives the long-lived stream of a session-reduce (`Proto` = SessionWire) or accumulator
+// (`Proto` = AccumulatorWire) server: send operations, collect responses, check that every
+// response carries its window.
+template <class Wire>
+class WindowedClient {
+ public:
+  using Request = typename Wire::Proto::Request;
+  using Response = typename Wire::Proto::Response;
+
+  template <class Stub, class Open>
+  WindowedClient(std::unique_ptr<Stub> stub, Open open) : holder_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(c); }) {}
+
+  bool send(Request const& r) { return stream_.write(r); }
+
+  // Reads until `count` EOFs have arrived (in addition to those already read); returns everything read.
+  std::vector<WindowedResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
+    std::vector<WindowedResponse> out;
+    while (count > 0) {
+      auto response = detail::require(stream_, stream_.read(timeout), "session/accumulator responses");
+      out.push_back(decode(response));
+      if (out.back().eof) --count;
+    }
+    return out;
+  }
+
+  // Half-closes and reads every remaining response until the server ends the stream with OK.
+  std::vector<WindowedResponse> close() {
+    stream_.writes_done();
+    std::vector<WindowedResponse> out;
+    while (auto response = stream_.read()) out.push_back(decode(*response));
+    auto status = stream_.finish();
+    if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
+    return out;
+  }
+
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  static WindowedResponse decode(Response const& r) {
+    WindowedResponse out;
+    auto const& w = [&]() -> auto const& {
+      if constexpr (requires { r.keyedwindow(); })
+        return r.keyedwindow();
+      else
+        return r.window();
+    }();
+    if (!w.has_start() || !w.has_end()) throw ProtocolError("numaflow::testing: a response without window start/end");
+    out.window = {numaflow::detail::from_proto(w.start()), numaflow::detail::from_proto(w.end()), w.slot(),
+                  Keys(w.keys().begin(), w.keys().end())};
+    out.eof = r.eof();
+    if (out.eof) return out;
+    if constexpr (requires { r.result(); }) {
+      out.result = numaflow::detail::message_from_result(r.result());
+    } else {
+      auto const& p = r.payload();
+      if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
+      Message m;
+      m.keys.assign(p.keys().begin(), p.keys().end());
+      m.value = p.value();
+      m.event_time = numaflow::detail::from_proto(p.event_time());
+      if (p.has_watermark()) m.watermark = numaflow::detail::from_proto(p.watermark());
+      m.id = p.id();
+      for (auto const& [k, v] : p.headers()) m.headers[k] = v;
+      m.tags.assign(r.tags().begin(), r.tags().end());
+      out.result = std::move(m);
+    }
+    return out;
+  }
+
+  std::shared_ptr<void> holder_;
+  StreamClient<Request, Response> stream_;
+};
+
+inline auto session_reduce_client(std::string const& socket_path) {
+  auto stub = sessionreduce::v1::SessionReduce::NewStub(connect(socket_path));
+  auto* raw = stub.get();
+  return std::make_unique<WindowedClient<numaflow::detail::SessionWire>>(
+      std::move(stub), [raw](grpc::ClientContext* c) { return raw->SessionReduceFn(c); });
+}
+
+inline auto accumulator_client(std::string const& socket_path) {
+  auto stub = accumulator::v1::Accumulator::NewStub(connect(socket_path));
+  auto* raw = stub.get();
+  return std::make_unique<WindowedClient<numaflow::detail::AccumulatorWire>>(
+      std::move(stub), [raw](grpc::ClientContext* c) { return raw->AccumulateFn(c); });
+}
+
+// Request builders for the two streams.
+inline sessionreduce::v1::SessionReduceRequest session_request(
+    sessionreduce::v1::SessionReduceRequest::WindowOperation::Event event, std::vector<KeyedWindow> const& windows,
+    std::optional<Datum> const& datum = std::nullopt) {
+  sessionreduce::v1::SessionReduceRequest r;
+  r.mutable_operation()->set_event(event);
+  for (auto const& w : windows) numaflow::detail::SessionWire::set_window(r.mutable_operation()->add_keyedwindows(), w);
+  if (datum) numaflow::detail::fill_payload(r.mutable_payload(), *datum);
+  return r;
+}
+
+inline accumulator::v1::AccumulatorRequest accumulator_request(accumulator::v1::AccumulatorRequest::WindowOperation::Event event,
+                                                               KeyedWindow const& window,
+                                                               std::optional<Datum> const& datum = std::nullopt) {
+  accumulator::v1::AccumulatorRequest r;
+  r.mutable_operation()->set_event(event);
+  numaflow::detail::AccumulatorWire::set_window(r.mutable_operation()->mutable_keyedwindow(), window);
+  if (datum) {
+    numaflow::detail::fill_payload(r.mutable_payload(), *datum);
+    r.mutable_payload()->set_id(datum->id);
+  }
+  return r;
+}
 
 }  // namespace numaflow::testing

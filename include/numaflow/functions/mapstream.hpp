@@ -19,8 +19,6 @@ struct MapStream {
   static constexpr char const* name = "MapStream";
 };
 
-using MessageEmitter = Emitter<Message>;
-
 class MapStreamer {
  public:
   virtual ~MapStreamer() = default;

@@ -31,8 +31,6 @@ struct ReduceStream {
   static constexpr char const* name = "ReduceStream";
 };
 
-using MessageEmitter = Emitter<Message>;
-
 // Sync reduce: called once per keys and window, with every datum of it.
 class Reducer {
  public:

@@ -1,0 +1,237 @@
+// Session reduce and accumulator: one long-lived stream for every key.
+#include <gtest/gtest.h>
+
+#include <numaflow/numaflow.hpp>
+#include <numaflow/testing.hpp>
+
+#include <map>
+#include <set>
+
+#include "support.hpp"
+
+using namespace numaflow;
+using namespace std::chrono_literals;
+using numaflow::testing::accumulator_request;
+using numaflow::testing::session_request;
+using SessionOp = sessionreduce::v1::SessionReduceRequest::WindowOperation;
+using AccumulatorOp = accumulator::v1::AccumulatorRequest::WindowOperation;
+
+namespace {
+
+KeyedWindow session(std::int64_t start_ms, std::int64_t end_ms, std::string key) {
+  return {Timestamp::from_unix_millis(start_ms), Timestamp::from_unix_millis(end_ms), "0", {std::move(key)}};
+}
+
+Datum at(std::int64_t ms, std::string key, std::string value = "v") {
+  Datum d;
+  d.keys = {std::move(key)};
+  d.value = std::move(value);
+  d.event_time = Timestamp::from_unix_millis(ms);
+  d.watermark = Timestamp::from_unix_millis(ms);
+  return d;
+}
+
+struct SessionCounter : SessionReducer {
+  long count = 0;
+  void on_datum(Keys const&, Datum const&, MessageEmitter&) override { ++count; }
+  void on_close(Keys const& keys, MessageEmitter& out) override { out.emit(Message{std::to_string(count)}.with_keys(keys)); }
+  std::string accumulator() override { return std::to_string(count); }
+  void merge_accumulator(std::string const& accumulator) override { count += std::stol(accumulator); }
+};
+
+// Buffers datums and emits them in event-time order once the watermark has passed them.
+struct Sorter : AccumulatorHandler {
+  std::multimap<Timestamp, Datum> buffer;
+  void on_datum(Datum const& d, MessageEmitter& out) override {
+    buffer.emplace(d.event_time, d);
+    while (!buffer.empty() && buffer.begin()->first <= d.watermark) {
+      out.emit(Message::from_datum(buffer.begin()->second));
+      buffer.erase(buffer.begin());
+    }
+  }
+  void on_close(MessageEmitter& out) override {
+    for (auto& [t, d] : buffer) out.emit(Message::from_datum(d));
+    buffer.clear();
+  }
+};
+
+}  // namespace
+
+TEST(SessionReduceSync, SessionsOfDifferentKeysCloseIndependently) {
+  test::Dirs dirs;
+  Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
+  server.start();
+  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  auto a = session(0, 10000, "a"), b = session(0, 10000, "b");
+  client->send(session_request(SessionOp::OPEN, {a}, at(1, "a")));
+  client->send(session_request(SessionOp::OPEN, {b}, at(2, "b")));
+  client->send(session_request(SessionOp::APPEND, {a}, at(3, "a")));
+  client->send(session_request(SessionOp::CLOSE, {a}));
+  auto first = client->until_eofs(1);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].result->value, "2");
+  EXPECT_EQ(first[0].window, a);
+  EXPECT_TRUE(first[1].eof);
+  EXPECT_EQ(first[1].window, a) << "the EOF names exactly the closed window";
+  client->send(session_request(SessionOp::APPEND, {b}, at(4, "b")));
+  client->send(session_request(SessionOp::CLOSE, {b}));
+  auto second = client->until_eofs(1);
+  EXPECT_EQ(second[0].result->value, "2");
+  EXPECT_EQ(second[1].window, b);
+  EXPECT_TRUE(client->close().empty());
+}
+
+TEST(SessionReduceSync, ExpandRekeysTheSession) {
+  test::Dirs dirs;
+  Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
+  server.start();
+  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  auto small = session(0, 10000, "k"), grown = session(0, 25000, "k");
+  client->send(session_request(SessionOp::OPEN, {small}, at(1, "k")));
+  client->send(session_request(SessionOp::EXPAND, {small, grown}, at(15000, "k")));
+  client->send(session_request(SessionOp::CLOSE, {grown}));
+  auto responses = client->until_eofs(1);
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0].result->value, "2");
+  EXPECT_EQ(responses[0].window, grown);
+  EXPECT_EQ(responses[1].window, grown);
+}
+
+TEST(SessionReduceSync, MergeOfTwoSessionsAddsTheirCounts) {
+  test::Dirs dirs;
+  Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
+  server.start();
+  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  auto early = session(0, 10000, "k"), late = session(5000, 20000, "k"), joined = session(0, 20000, "k");
+  client->send(session_request(SessionOp::OPEN, {early}, at(1, "k")));
+  client->send(session_request(SessionOp::APPEND, {early}, at(2, "k")));
+  client->send(session_request(SessionOp::OPEN, {late}, at(5000, "k")));
+  client->send(session_request(SessionOp::APPEND, {late}, at(6000, "k")));
+  client->send(session_request(SessionOp::APPEND, {late}, at(7000, "k")));
+  client->send(session_request(SessionOp::MERGE, {late, early}));
+  client->send(session_request(SessionOp::APPEND, {joined}, at(8000, "k")));
+  client->send(session_request(SessionOp::CLOSE, {joined}));
+  auto responses = client->until_eofs(1);
+  ASSERT_EQ(responses.size(), 2u) << "merged sessions send neither results nor EOF";
+  EXPECT_EQ(responses[0].result->value, "6");
+  EXPECT_EQ(responses[0].result->keys, Keys{"k"});
+  EXPECT_EQ(responses[0].window, joined);
+  EXPECT_EQ(responses[1].window, joined);
+  EXPECT_TRUE(client->close().empty());
+}
+
+TEST(SessionReduceSync, HalfCloseFlushesOpenSessions) {
+  test::Dirs dirs;
+  Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
+  server.start();
+  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  client->send(session_request(SessionOp::OPEN, {session(0, 10, "x")}, at(1, "x")));
+  client->send(session_request(SessionOp::OPEN, {session(0, 10, "y")}, at(1, "y")));
+  auto rest = client->close();
+  std::size_t eofs = 0, results = 0;
+  for (auto const& r : rest) (r.eof ? eofs : results)++;
+  EXPECT_EQ(eofs, 2u);
+  EXPECT_EQ(results, 2u);
+}
+
+TEST(SessionReduceErrors, MergeOfAnUnknownWindowIsRejected) {
+  test::Dirs dirs;
+  Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
+  server.start();
+  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  client->send(session_request(SessionOp::MERGE, {session(0, 10, "x"), session(5, 20, "x")}));
+  EXPECT_FALSE(client->stream().read());
+  EXPECT_EQ(client->stream().finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST(SessionReduceErrors, ThrowingSessionFollowsTheErrorContract) {
+  struct Bad : SessionCounter {
+    void on_datum(Keys const&, Datum const&, MessageEmitter&) override { throw std::runtime_error("bad session"); }
+  };
+  test::Dirs dirs;
+  Server<SessionReduce, Sync> server{Bad{}, dirs.options("s.sock")};
+  server.start();
+  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  client->send(session_request(SessionOp::OPEN, {session(0, 10, "x")}, at(1, "x")));
+  EXPECT_FALSE(client->stream().read());
+  auto status = client->stream().finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_NE(status.error_message().find("bad session"), std::string::npos);
+  EXPECT_EQ(server.wait(), 1);
+}
+
+TEST(AccumulatorSync, OutOfOrderInputComesOutSortedAsTheWatermarkPasses) {
+  test::Dirs dirs;
+  auto options = dirs.options("acc.sock");
+  Server<Accumulator, Sync> server{Sorter{}, options};
+  server.start();
+  auto client = numaflow::testing::accumulator_client(dirs / "acc.sock");
+  KeyedWindow const open{Timestamp::from_unix_millis(30), Timestamp{8210298412799, 999999999}, "0", {"k"}};
+  auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms, std::string id) {
+    Datum d = at(event_ms, "k", "e" + std::to_string(event_ms));
+    d.watermark = Timestamp::from_unix_millis(watermark_ms);
+    d.headers = {{"h", id}};
+    d.id = std::move(id);
+    return d;
+  };
+  client->send(accumulator_request(AccumulatorOp::OPEN, open, datum(30, 0, "a")));
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(10, 5, "b")));
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(20, 25, "c")));  // releases 10 and 20
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(40, 26, "d")));
+  KeyedWindow const close{Timestamp::from_unix_millis(30), Timestamp::from_unix_millis(100), "0", {"k"}};
+  client->send(accumulator_request(AccumulatorOp::CLOSE, close));
+  auto responses = client->until_eofs(1);
+  ASSERT_EQ(responses.size(), 5u);
+  std::vector<std::string> order;
+  Timestamp previous_end;
+  for (std::size_t i = 0; i + 1 < responses.size(); ++i) {
+    auto const& m = *responses[i].result;
+    order.push_back(m.value);
+    EXPECT_EQ(m.headers.at("h"), m.id) << "from_datum keeps id and headers";
+    EXPECT_EQ(responses[i].window.keys, Keys{"k"});
+    EXPECT_EQ(responses[i].window.slot, "slot-0");
+    EXPECT_GE(responses[i].window.end, previous_end) << "the output watermark never goes back";
+    previous_end = responses[i].window.end;
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"e10", "e20", "e30", "e40"}));
+  EXPECT_EQ(responses[0].result->id, "b");
+  EXPECT_EQ(responses[0].result->event_time, Timestamp::from_unix_millis(10));
+  EXPECT_TRUE(responses[4].eof);
+  EXPECT_EQ(responses[4].window, close) << "the EOF carries the CLOSE request's window";
+  EXPECT_TRUE(client->close().empty());
+}
+
+TEST(AccumulatorSync, FarFutureWindowEndIsAcceptedAndKeysAreIndependent) {
+  test::Dirs dirs;
+  Server<Accumulator, Sync> server{Sorter{}, dirs.options("acc.sock")};
+  server.start();
+  auto client = numaflow::testing::accumulator_client(dirs / "acc.sock");
+  KeyedWindow const far_a{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"a"}};
+  KeyedWindow const far_b{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"b"}};
+  client->send(accumulator_request(AccumulatorOp::OPEN, far_a, at(5, "a")));
+  client->send(accumulator_request(AccumulatorOp::OPEN, far_b, at(6, "b")));
+  auto first = client->until_eofs(0);
+  client->send(accumulator_request(AccumulatorOp::CLOSE, far_a));
+  auto closing = client->until_eofs(1);
+  ASSERT_FALSE(closing.empty());
+  EXPECT_EQ(closing.back().window, far_a);
+  auto rest = client->close();  // b is flushed with its EOF on half-close
+  std::size_t eofs = 0;
+  for (auto const& r : rest) eofs += r.eof;
+  EXPECT_EQ(eofs, 1u);
+  (void)first;
+}
+
+TEST(AccumulatorErrors, ThrowingHandlerFollowsTheErrorContract) {
+  struct Bad : Sorter {
+    void on_datum(Datum const&, MessageEmitter&) override { throw std::runtime_error("cannot sort"); }
+  };
+  test::Dirs dirs;
+  Server<Accumulator, Sync> server{Bad{}, dirs.options("acc.sock")};
+  server.start();
+  auto client = numaflow::testing::accumulator_client(dirs / "acc.sock");
+  client->send(accumulator_request(AccumulatorOp::OPEN, session(0, 10, "k"), at(1, "k")));
+  EXPECT_FALSE(client->stream().read());
+  EXPECT_EQ(client->stream().finish().error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_EQ(server.wait(), 1);
+}
