@@ -178,3 +178,73 @@ TEST_P(SinkExamples, SinkAllInTheFallbackRoleAnswersSuccess) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, SinkExamples, ::testing::Values("sync", "async"));
+
+class BatchAndStreamExamples : public PolicyTest {};
+
+TEST_P(BatchAndStreamExamples, BatchmapFlatmapSplitsEachValue) {
+  Example<map::v1::Map> example{"batchmap_flatmap", policy()};
+  numaflow::testing::BatchMapClient client{example.socket()};
+  Datums batch{with_value("x,,y"), with_value("solo")};
+  batch[0].id = "a";
+  batch[1].id = "b";
+  auto results = client.batch_map(batch);
+  ASSERT_EQ(results.at("a").size(), 3u);
+  EXPECT_EQ(results.at("a")[1].value, "");
+  EXPECT_EQ(results.at("a")[2].value, "y");
+  EXPECT_EQ(results.at("b").size(), 1u);
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST_P(BatchAndStreamExamples, MapstreamFlatmapStreamsEachPartInOrder) {
+  Example<map::v1::Map> example{"mapstream_flatmap", policy()};
+  numaflow::testing::MapStreamClient client{example.socket()};
+  auto messages = client.map_stream_one(with_value("x,,y", {"k"}));
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].value, "x");
+  EXPECT_EQ(messages[1].value, "");
+  EXPECT_EQ(messages[2].value, "y");
+  EXPECT_TRUE(messages[0].keys.empty());
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST_P(BatchAndStreamExamples, SourceSimpleReadsAcksAndRedeliversNacks) {
+  Example<source::v1::Source> example{"source_simple", policy()};
+  numaflow::testing::SourceClient client{example.socket()};
+  auto batch = client.read(3);
+  ASSERT_EQ(batch.size(), 3u);
+  EXPECT_EQ(batch[0].value, "0");
+  EXPECT_EQ(batch[2].value, "2");
+  client.ack({batch[0].offset});
+  client.nack({{batch[1].offset, std::nullopt}});
+  EXPECT_EQ(client.pending(), 1);
+  auto again = client.read(2);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0].value, "1") << "the nacked offset comes back first";
+  EXPECT_EQ(again[1].value, "3");
+  EXPECT_EQ(client.partitions().first, std::vector<std::int32_t>{0});
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST_P(BatchAndStreamExamples, SideinputSimpleAlternatesBroadcastAndSkip) {
+  Example<sideinput::v1::SideInput> example{"sideinput_simple", policy()};
+  numaflow::testing::SideInputClient client{example.socket()};
+  auto first = client.retrieve();
+  EXPECT_TRUE(first.value.starts_with("an example: ")) << first.value;
+  EXPECT_FALSE(first.skip);
+  EXPECT_TRUE(client.retrieve().skip);
+  EXPECT_FALSE(client.retrieve().skip);
+}
+
+TEST_P(BatchAndStreamExamples, ServingstoreMemoryAppendsAndReturnsEverything) {
+  Example<serving::v1::ServingStore> example{"servingstore_memory", policy()};
+  numaflow::testing::ServingStoreClient client{example.socket()};
+  client.put("r1", {{"cat", "one"}});
+  client.put("r1", {{"flat", "two"}});
+  auto stored = client.get("r1");
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].value, "one");
+  EXPECT_EQ(stored[1].origin, "flat");
+  EXPECT_TRUE(client.get("unknown").empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, BatchAndStreamExamples, ::testing::Values("sync", "async"));

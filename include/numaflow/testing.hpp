@@ -869,3 +869,7 @@ inline accumulator::v1::AccumulatorRequest accumulator_request(accumulator::v1::
 }
 
 }  // namespace numaflow::testing
+
+// The unary-RPC clients live in their own headers; testing.hpp offers every client.
+#include "numaflow/testing/servingstore.hpp"
+#include "numaflow/testing/sideinput.hpp"

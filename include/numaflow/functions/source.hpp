@@ -13,6 +13,7 @@
 #include "numaflow/detail/convert.hpp"
 #include "numaflow/detail/env.hpp"
 #include "numaflow/detail/functionality.hpp"
+#include "numaflow/detail/handler_traits.hpp"
 #include "numaflow/detail/policy_runner.hpp"
 #include "numaflow/detail/shapes/per_request.hpp"
 #include "numaflow/detail/shapes/request_stream.hpp"

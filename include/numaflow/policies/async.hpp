@@ -1,5 +1,7 @@
 #pragma once
 
+#include <utility>  // boost 1.74 asio/awaitable.hpp uses std::exchange without it
+
 #include <boost/asio/awaitable.hpp>
 
 namespace numaflow {

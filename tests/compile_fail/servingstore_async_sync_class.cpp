@@ -1,0 +1,16 @@
+// Under Async the store must derive from numaflow::AsyncServingStorer.
+#include <numaflow/functions/servingstore.hpp>
+#include <numaflow/server.hpp>
+
+#include <string>
+#include <vector>
+
+struct Store : numaflow::ServingStorer {
+  void put(std::string const&, std::vector<numaflow::ServingPayload> const&) override {}
+  std::vector<numaflow::ServingPayload> get(std::string const&) override { return {}; }
+};
+
+int main() {
+  numaflow::Server<numaflow::ServingStore, numaflow::Async> server{Store{}};
+  return server.serve();
+}

@@ -1,0 +1,280 @@
+// The reduce-family examples (reduce_counter, reducestream_counter, sessionreduce_counter,
+// accumulator_sorter) behave as their READMEs state, driven over their sockets by the test clients.
+#include <gtest/gtest.h>
+
+#include <numaflow/numaflow.hpp>
+#include <numaflow/testing.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support.hpp"
+
+using namespace numaflow;
+using namespace std::chrono_literals;
+using numaflow::testing::accumulator_request;
+using numaflow::testing::ReduceWindowClient;
+using numaflow::testing::session_request;
+using SessionOp = sessionreduce::v1::SessionReduceRequest::WindowOperation;
+using AccumulatorOp = accumulator::v1::AccumulatorRequest::WindowOperation;
+
+namespace {
+
+// Starts build/examples/<name> on a temp socket and waits until it is ready (as in test_examples.cpp).
+template <class Service>
+class Example {
+ public:
+  Example(std::string const& name, std::vector<std::string> flags = {})
+      : process_([&] {
+          std::vector<std::string> argv{std::string{NUMAFLOW_EXAMPLES_DIR} + "/" + name, "--socket", dirs_ / "udf.sock",
+                                        "--server-info", dirs_ / "info"};
+          argv.insert(argv.end(), flags.begin(), flags.end());
+          return argv;
+        }()) {
+    if (!numaflow::testing::wait_until_ready<Service>(socket())) throw std::runtime_error(name + " did not become ready");
+  }
+  ~Example() {
+    process_.signal(SIGTERM);
+    EXPECT_EQ(process_.exit_code(), 0);
+  }
+  std::string socket() const { return dirs_ / "udf.sock"; }
+
+ private:
+  test::Dirs dirs_;
+  test::Process process_;
+};
+
+class PolicyTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::vector<std::string> policy() const { return {"--policy", GetParam()}; }
+};
+
+Datum keyed(Keys keys, std::string value = "v", std::int64_t event_ms = 1640995200000) {
+  Datum d;
+  d.keys = std::move(keys);
+  d.value = std::move(value);
+  d.event_time = Timestamp::from_unix_millis(event_ms);
+  d.watermark = Timestamp::from_unix_millis(event_ms);
+  return d;
+}
+
+std::map<Keys, std::vector<std::string>> values_by_keys(Messages const& messages) {
+  std::map<Keys, std::vector<std::string>> out;
+  for (auto const& m : messages) out[m.keys].push_back(m.value);
+  return out;
+}
+
+// The exit status of running an example with `flags` (no server is expected to start).
+int run_and_wait(std::string const& name, std::vector<std::string> flags) {
+  test::Dirs dirs;
+  std::vector<std::string> argv{std::string{NUMAFLOW_EXAMPLES_DIR} + "/" + name, "--socket", dirs / "udf.sock",
+                                "--server-info", dirs / "info"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  test::Process process{argv};
+  return process.exit_code(10s);
+}
+
+}  // namespace
+
+// --- reduce_counter ------------------------------------------------------------------------------
+
+class ReduceCounterExample : public PolicyTest {};
+
+TEST_P(ReduceCounterExample, CountsPerKeysWithPythonFormattedWindowBounds) {
+  Example<reduce::v1::Reduce> example{"reduce_counter", policy()};
+  // [2022-01-01 00:00:00, 2022-01-01 00:01:00) UTC
+  ReduceWindowClient client{example.socket(), {Timestamp{1640995200, 0}, Timestamp{1640995260, 0}}};
+  for (int i = 0; i < 5; ++i) client.send(keyed({"a", "b"}));
+  for (int i = 0; i < 3; ++i) client.send(keyed({"c"}));
+  auto results = values_by_keys(client.close_window());
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[(Keys{"a", "b"})],
+            std::vector<std::string>{"counter:5 interval_window_start:2022-01-01 00:00:00+00:00 "
+                                     "interval_window_end:2022-01-01 00:01:00+00:00"});
+  EXPECT_EQ(results[Keys{"c"}], std::vector<std::string>{"counter:3 interval_window_start:2022-01-01 00:00:00+00:00 "
+                                                         "interval_window_end:2022-01-01 00:01:00+00:00"});
+}
+
+TEST_P(ReduceCounterExample, FractionalBoundsPrintMicrosecondsOfTheWholeMilliseconds) {
+  Example<reduce::v1::Reduce> example{"reduce_counter", policy()};
+  // 2023-11-14 22:13:20.250 to 2023-11-14 22:13:30.500999999 (ToMilliseconds drops the sub-millisecond part).
+  ReduceWindowClient client{example.socket(), {Timestamp{1700000000, 250000000}, Timestamp{1700000010, 500999999}}};
+  client.send(keyed({"k"}));
+  auto results = client.close_window();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].keys, Keys{"k"});
+  EXPECT_EQ(results[0].value,
+            "counter:1 interval_window_start:2023-11-14 22:13:20.250000+00:00 "
+            "interval_window_end:2023-11-14 22:13:30.500000+00:00");
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, ReduceCounterExample, ::testing::Values("sync", "async"));
+
+// --- reducestream_counter ------------------------------------------------------------------------
+
+class ReduceStreamCounterExample : public PolicyTest {};
+
+TEST_P(ReduceStreamCounterExample, TwelveDatumsGiveCounter11EarlyThenCounter1AtClose) {
+  Example<reduce::v1::Reduce> example{"reducestream_counter", policy()};
+  ReduceWindowClient client{example.socket(), {Timestamp{1640995200, 0}, Timestamp{1640995260, 0}}};
+  for (int i = 0; i < 11; ++i) client.send(keyed({"k"}));
+  auto early = client.next_result(10s);  // before the window closes
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->value, "counter:11");
+  EXPECT_EQ(early->keys, Keys{"k"});
+  client.send(keyed({"k"}));
+  auto rest = client.close_window();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].value, "counter:1");
+  EXPECT_EQ(rest[0].keys, Keys{"k"});
+}
+
+TEST_P(ReduceStreamCounterExample, KeysCountSeparately) {
+  Example<reduce::v1::Reduce> example{"reducestream_counter", policy()};
+  ReduceWindowClient client{example.socket(), {Timestamp{0, 0}, Timestamp{60, 0}}};
+  for (int i = 0; i < 12; ++i) client.send(keyed({"a"}));
+  for (int i = 0; i < 3; ++i) client.send(keyed({"b"}));
+  auto results = values_by_keys(client.close_window());
+  EXPECT_EQ(results[Keys{"a"}], (std::vector<std::string>{"counter:11", "counter:1"}));
+  EXPECT_EQ(results[Keys{"b"}], std::vector<std::string>{"counter:3"});
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, ReduceStreamCounterExample, ::testing::Values("sync", "async"));
+
+// --- sessionreduce_counter -----------------------------------------------------------------------
+
+namespace {
+
+KeyedWindow session(std::int64_t start_ms, std::int64_t end_ms, std::string key) {
+  return {Timestamp::from_unix_millis(start_ms), Timestamp::from_unix_millis(end_ms), "0", {std::move(key)}};
+}
+
+}  // namespace
+
+TEST(SessionReduceCounterExample, EmitsTheCountOfEachSessionWithItsKeys) {
+  Example<sessionreduce::v1::SessionReduce> example{"sessionreduce_counter"};
+  auto client = numaflow::testing::session_reduce_client(example.socket());
+  auto a = session(0, 10000, "a"), b = session(0, 10000, "b");
+  client->send(session_request(SessionOp::OPEN, {a}, keyed({"a"}, "v", 1)));
+  client->send(session_request(SessionOp::OPEN, {b}, keyed({"b"}, "v", 2)));
+  for (int i = 0; i < 4; ++i) client->send(session_request(SessionOp::APPEND, {a}, keyed({"a"}, "v", 3 + i)));
+  client->send(session_request(SessionOp::CLOSE, {a}));
+  auto first = client->until_eofs(1);
+  ASSERT_EQ(first.size(), 2u);
+  ASSERT_TRUE(first[0].result);
+  EXPECT_EQ(first[0].result->value, "5");
+  EXPECT_EQ(first[0].result->keys, Keys{"a"});
+  EXPECT_EQ(first[0].window, a);
+  EXPECT_TRUE(first[1].eof);
+  client->send(session_request(SessionOp::CLOSE, {b}));
+  auto second = client->until_eofs(1);
+  ASSERT_EQ(second.size(), 2u);
+  ASSERT_TRUE(second[0].result);
+  EXPECT_EQ(second[0].result->value, "1");
+  EXPECT_EQ(second[0].result->keys, Keys{"b"});
+  EXPECT_TRUE(client->close().empty());
+}
+
+TEST(SessionReduceCounterExample, MergedSessionsAddTheirCounts) {
+  Example<sessionreduce::v1::SessionReduce> example{"sessionreduce_counter"};
+  auto client = numaflow::testing::session_reduce_client(example.socket());
+  auto early = session(0, 10000, "k"), late = session(5000, 20000, "k"), joined = session(0, 20000, "k");
+  client->send(session_request(SessionOp::OPEN, {early}, keyed({"k"}, "v", 1)));
+  client->send(session_request(SessionOp::APPEND, {early}, keyed({"k"}, "v", 2)));  // early: 2
+  client->send(session_request(SessionOp::OPEN, {late}, keyed({"k"}, "v", 5000)));
+  client->send(session_request(SessionOp::APPEND, {late}, keyed({"k"}, "v", 6000)));
+  client->send(session_request(SessionOp::APPEND, {late}, keyed({"k"}, "v", 7000)));  // late: 3
+  client->send(session_request(SessionOp::MERGE, {late, early}));
+  client->send(session_request(SessionOp::APPEND, {joined}, keyed({"k"}, "v", 8000)));  // joined: 2 + 3 + 1
+  client->send(session_request(SessionOp::CLOSE, {joined}));
+  auto responses = client->until_eofs(1);
+  ASSERT_EQ(responses.size(), 2u) << "merged-away sessions send neither results nor EOF";
+  ASSERT_TRUE(responses[0].result);
+  EXPECT_EQ(responses[0].result->value, "6");
+  EXPECT_EQ(responses[0].result->keys, Keys{"k"});
+  EXPECT_EQ(responses[0].window, joined);
+  EXPECT_TRUE(responses[1].eof);
+  EXPECT_TRUE(client->close().empty());
+}
+
+// --- accumulator_sorter --------------------------------------------------------------------------
+
+TEST(AccumulatorSorterExample, OutOfOrderInputIsEmittedUnchangedInEventTimeOrder) {
+  Example<accumulator::v1::Accumulator> example{"accumulator_sorter"};
+  auto client = numaflow::testing::accumulator_client(example.socket());
+  KeyedWindow const open{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"k"}};
+  auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms, std::string id) {
+    Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);
+    d.watermark = Timestamp::from_unix_millis(watermark_ms);
+    d.headers = {{"h", "header-" + id}};
+    d.id = std::move(id);
+    return d;
+  };
+  client->send(accumulator_request(AccumulatorOp::OPEN, open, datum(300, 0, "a")));
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(100, 50, "b")));
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(200, 60, "c")));
+  // Nothing is due yet (the watermark, 60, is below every event time).
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(500, 250, "d")));  // releases 100 and 200
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(400, 300, "e")));  // releases 300
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(150, 300, "f")));  // late: due at once
+  KeyedWindow const close{Timestamp{0, 0}, Timestamp::from_unix_millis(1000), "0", {"k"}};
+  client->send(accumulator_request(AccumulatorOp::CLOSE, close));  // on_close flushes 400 and 500
+  auto responses = client->until_eofs(1);
+  ASSERT_EQ(responses.size(), 7u);
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i + 1 < responses.size(); ++i) {
+    ASSERT_TRUE(responses[i].result);
+    ids.push_back(responses[i].result->id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"b", "c", "a", "f", "e", "d"}));
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> const sent{
+      {"a", {300, 0}}, {"b", {100, 50}}, {"c", {200, 60}}, {"d", {500, 250}}, {"e", {400, 300}}, {"f", {150, 300}}};
+  for (std::size_t i = 0; i + 1 < responses.size(); ++i) {
+    auto const& m = *responses[i].result;
+    auto const [event_ms, watermark_ms] = sent.at(m.id);
+    EXPECT_EQ(m.value, "e" + std::to_string(event_ms)) << m.id;
+    EXPECT_EQ(m.keys, Keys{"k"}) << m.id;
+    EXPECT_EQ(m.event_time, Timestamp::from_unix_millis(event_ms)) << m.id;
+    EXPECT_EQ(m.watermark, Timestamp::from_unix_millis(watermark_ms)) << m.id;
+    EXPECT_EQ(m.headers.at("h"), "header-" + m.id);
+  }
+  EXPECT_TRUE(responses.back().eof);
+  EXPECT_EQ(responses.back().window, close);
+  EXPECT_TRUE(client->close().empty());
+}
+
+TEST(AccumulatorSorterExample, ReleasesOnlyWhatTheWatermarkHasPassed) {
+  Example<accumulator::v1::Accumulator> example{"accumulator_sorter"};
+  auto client = numaflow::testing::accumulator_client(example.socket());
+  KeyedWindow const open{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"k"}};
+  auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms) {
+    Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);
+    d.watermark = Timestamp::from_unix_millis(watermark_ms);
+    d.id = std::to_string(event_ms);
+    return d;
+  };
+  client->send(accumulator_request(AccumulatorOp::OPEN, open, datum(20, 0)));
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(10, 10)));  // releases 10 only
+  auto first = client->stream().read(10s);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(first->has_payload());
+  EXPECT_EQ(first->payload().value(), "e10");
+  client->send(accumulator_request(AccumulatorOp::CLOSE, open));
+  auto rest = client->until_eofs(1);
+  ASSERT_EQ(rest.size(), 2u) << "20 stays buffered until the close";
+  EXPECT_EQ(rest[0].result->value, "e20");
+  EXPECT_TRUE(rest[1].eof);
+  EXPECT_TRUE(client->close().empty());
+}
+
+// --- command lines -------------------------------------------------------------------------------
+
+TEST(ReduceExamplesCli, UnknownFlagsAndUnofferedPoliciesExitWithUsage) {
+  EXPECT_EQ(run_and_wait("reduce_counter", {"--bogus"}), 2);
+  EXPECT_EQ(run_and_wait("reduce_counter", {"--policy", "multiproc"}), 2);
+  EXPECT_EQ(run_and_wait("reducestream_counter", {"--policy", "multiproc"}), 2);
+  EXPECT_EQ(run_and_wait("sessionreduce_counter", {"--policy", "sync"}), 2) << "a single policy: no --policy flag";
+  EXPECT_EQ(run_and_wait("accumulator_sorter", {"--policy", "async"}), 2);
+  EXPECT_EQ(run_and_wait("accumulator_sorter", {"--help"}), 0);
+}
