@@ -235,21 +235,72 @@ Response require(Stream& stream, std::optional<Response>&& response, char const*
 
 }  // namespace detail
 
+namespace detail {
+
+// Numbers datums without an id (from `next_id`) and rejects duplicate ids.
+inline std::set<std::string> assign_ids(Datums& datums, std::uint64_t& next_id) {
+  std::set<std::string> ids;
+  for (auto& d : datums) {
+    if (d.id.empty()) d.id = std::to_string(next_id++);
+    if (!ids.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
+  }
+  return ids;
+}
+
+// One request per datum in flight at once, exactly one response per id back (unary map, transformer).
+template <class Stream, class MakeRequest, class ReadResult>
+std::map<std::string, Messages> exchange_per_request(Stream& stream, Datums datums, std::uint64_t& next_id,
+                                                     MakeRequest make_request, ReadResult read_result) {
+  auto waiting = assign_ids(datums, next_id);
+  for (auto const& d : datums) stream.write(make_request(d));
+  std::map<std::string, Messages> results;
+  while (!waiting.empty()) {
+    auto response = require(stream, stream.read(), "responses");
+    if constexpr (requires { response.status(); })
+      if (response.has_status() && response.status().eot())
+        throw ProtocolError("numaflow::testing: a per-request stream must not send EOT");
+    if (!waiting.erase(response.id()))
+      throw ProtocolError("numaflow::testing: response for an id that is not in flight: \"" + response.id() + "\"");
+    auto& out = results[response.id()];
+    for (auto const& r : response.results()) out.push_back(read_result(r));
+  }
+  return results;
+}
+
+// A handshaking stream of `Service`'s first RPC, opened and greeted like the platform does.
+template <class Stub, class Request, class Response>
+class HandshakenStream {
+ public:
+  template <class Open>
+  HandshakenStream(std::unique_ptr<Stub> stub, Open open)
+      : stub_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(*stub_, c); }) {
+    Request handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    stream_.write(handshake);
+    expect_handshake(stream_.read());
+  }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return close_stream(stream_); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ protected:
+  std::unique_ptr<Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace detail
+
 // Drives a map server (unary mode) like the platform: handshake, then requests in flight
 // concurrently on one stream, responses matched by id.
-class MapClient {
+class MapClient : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::MapRequest, map::v1::MapResponse> {
  public:
   using Request = map::v1::MapRequest;
   using Response = map::v1::MapResponse;
 
   explicit MapClient(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->MapFn(c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    detail::expect_handshake(stream_.read());
-  }
+      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -258,60 +309,31 @@ class MapClient {
     return r;
   }
 
-  // Sends every datum (ids must be unique and non-empty; empty ids are numbered) and returns the
-  // messages per id. Throws if an id is answered twice, an unknown id comes back, or the stream ends.
+  // Sends every datum (empty ids are numbered) and returns the messages per id. Throws if an id is
+  // answered twice, an unknown id comes back, or the stream ends.
   std::map<std::string, Messages> map(Datums datums) {
-    std::set<std::string> waiting;
-    for (std::size_t i = 0; i < datums.size(); ++i) {
-      if (datums[i].id.empty()) datums[i].id = std::to_string(next_id_++);
-      if (!waiting.insert(datums[i].id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + datums[i].id);
-    }
-    for (auto const& d : datums) stream_.write(request(d));
-    std::map<std::string, Messages> results;
-    while (!waiting.empty()) {
-      auto response = detail::require(stream_, stream_.read(), "map responses");
-      if (response.has_status() && response.status().eot())
-        throw ProtocolError("numaflow::testing: unary map must not send EOT");
-      if (!waiting.erase(response.id()))
-        throw ProtocolError("numaflow::testing: response for an id that is not in flight: \"" + response.id() + "\"");
-      auto& out = results[response.id()];
-      for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
-    }
-    return results;
+    return detail::exchange_per_request(stream_, std::move(datums), next_id_, &request,
+                                        [](auto const& r) { return numaflow::detail::message_from_result(r); });
   }
 
   Messages map_one(Datum d) {
-    if (d.id.empty()) d.id = std::to_string(next_id_++);
-    auto id = d.id;
-    return map({std::move(d)}).at(id);
+    auto results = map({std::move(d)});
+    return results.begin()->second;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return detail::close_stream(stream_); }
-
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 // Drives a source-transformer server: the datum's id is the offset; every result must carry an
 // event time.
-class SourceTransformClient {
+class SourceTransformClient
+    : public detail::HandshakenStream<sourcetransformer::v1::SourceTransform::Stub, sourcetransformer::v1::SourceTransformRequest,
+                                      sourcetransformer::v1::SourceTransformResponse> {
  public:
   using Request = sourcetransformer::v1::SourceTransformRequest;
   using Response = sourcetransformer::v1::SourceTransformResponse;
 
   explicit SourceTransformClient(std::string const& socket_path)
-      : stub_(sourcetransformer::v1::SourceTransform::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->SourceTransformFn(c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    detail::expect_handshake(stream_.read());
-  }
+      : HandshakenStream(sourcetransformer::v1::SourceTransform::NewStub(connect(socket_path)),
+                         [](auto& stub, grpc::ClientContext* c) { return stub.SourceTransformFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -321,56 +343,27 @@ class SourceTransformClient {
   }
 
   std::map<std::string, Messages> transform(Datums datums) {
-    std::set<std::string> waiting;
-    for (auto& d : datums) {
-      if (d.id.empty()) d.id = std::to_string(next_id_++);
-      if (!waiting.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
-    }
-    for (auto const& d : datums) stream_.write(request(d));
-    std::map<std::string, Messages> results;
-    while (!waiting.empty()) {
-      auto response = detail::require(stream_, stream_.read(), "transform responses");
-      if (!waiting.erase(response.id()))
-        throw ProtocolError("numaflow::testing: response for an id that is not in flight: \"" + response.id() + "\"");
-      auto& out = results[response.id()];
-      for (auto const& r : response.results()) {
-        if (!r.has_event_time()) throw ProtocolError("numaflow::testing: transformer result without event_time");
-        out.push_back(numaflow::detail::message_from_result(r));
-      }
-    }
-    return results;
+    return detail::exchange_per_request(stream_, std::move(datums), next_id_, &request, [](auto const& r) {
+      if (!r.has_event_time()) throw ProtocolError("numaflow::testing: transformer result without event_time");
+      return numaflow::detail::message_from_result(r);
+    });
   }
 
   Messages transform_one(Datum d) {
-    if (d.id.empty()) d.id = std::to_string(next_id_++);
-    auto id = d.id;
-    return transform({std::move(d)}).at(id);
+    auto results = transform({std::move(d)});
+    return results.begin()->second;
   }
-
-  grpc::Status close() { return detail::close_stream(stream_); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<sourcetransformer::v1::SourceTransform::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 // Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
 // per id arrives before the server's EOT and that the EOT carries no results.
-class SinkClient {
+class SinkClient : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v1::SinkRequest, sink::v1::SinkResponse> {
  public:
   using Request = sink::v1::SinkRequest;
   using Response = sink::v1::SinkResponse;
 
   explicit SinkClient(std::string const& socket_path)
-      : stub_(sink::v1::Sink::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->SinkFn(c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    detail::expect_handshake(stream_.read());
-  }
+      : HandshakenStream(sink::v1::Sink::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.SinkFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -386,11 +379,7 @@ class SinkClient {
   }
 
   SinkResponses sink(Datums batch) {
-    std::set<std::string> waiting;
-    for (auto& d : batch) {
-      if (d.id.empty()) d.id = std::to_string(next_id_++);
-      if (!waiting.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
-    }
+    auto waiting = detail::assign_ids(batch, next_id_);
     for (auto const& d : batch) stream_.write(request(d));
     stream_.write(eot());
     SinkResponses out;
@@ -411,9 +400,6 @@ class SinkClient {
     return out;
   }
 
-  grpc::Status close() { return detail::close_stream(stream_); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
   static SinkResponse from_result(sink::v1::SinkResponse::Result const& r) {
     SinkResponse out;
     out.id = r.id();
@@ -433,47 +419,16 @@ class SinkClient {
     if (r.has_nack_options()) out.nack_options = numaflow::detail::from_proto(r.nack_options());
     return out;
   }
-
- private:
-  std::unique_ptr<sink::v1::Sink::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
-// Opens a map.v1 stream and does the handshake; shared by the three map-mode clients.
-class MapStreamBase {
+// A map.v1 stream after its handshake; shared by the batch and stream map clients.
+class MapStreamBase : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::MapRequest, map::v1::MapResponse> {
  public:
   using Request = map::v1::MapRequest;
   using Response = map::v1::MapResponse;
 
   explicit MapStreamBase(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->MapFn(c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    detail::expect_handshake(stream_.read());
-  }
-
-  grpc::Status close() { return detail::close_stream(stream_); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- protected:
-  // Numbers datums without an id and rejects duplicates; returns the ids in order.
-  std::vector<std::string> assign_ids(Datums& datums) {
-    std::set<std::string> seen;
-    std::vector<std::string> ids;
-    for (auto& d : datums) {
-      if (d.id.empty()) d.id = std::to_string(next_id_++);
-      if (!seen.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
-      ids.push_back(d.id);
-    }
-    return ids;
-  }
-
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
+      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
 };
 
 // Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
@@ -483,8 +438,7 @@ class BatchMapClient : public MapStreamBase {
   using MapStreamBase::MapStreamBase;
 
   std::map<std::string, Messages> batch_map(Datums batch) {
-    auto ids = assign_ids(batch);
-    std::set<std::string> waiting(ids.begin(), ids.end());
+    auto waiting = detail::assign_ids(batch, next_id_);
     for (auto const& d : batch) stream_.write(MapClient::request(d));
     Request eot;
     eot.mutable_status()->set_eot(true);
@@ -513,11 +467,10 @@ class MapStreamClient : public MapStreamBase {
   std::function<void(std::string const& id, Message const&)> on_message;
 
   std::map<std::string, Messages> map_stream(Datums datums) {
-    auto ids = assign_ids(datums);
-    std::set<std::string> open(ids.begin(), ids.end());
+    auto open = detail::assign_ids(datums, next_id_);
     for (auto const& d : datums) stream_.write(MapClient::request(d));
     std::map<std::string, Messages> results;
-    for (auto const& id : ids) results[id];
+    for (auto const& id : open) results[id];
     while (!open.empty()) {
       auto response = detail::require(stream_, stream_.read(), "map stream responses");
       if (!results.count(response.id()))
@@ -850,7 +803,7 @@ inline sessionreduce::v1::SessionReduceRequest session_request(
     std::optional<Datum> const& datum = std::nullopt) {
   sessionreduce::v1::SessionReduceRequest r;
   r.mutable_operation()->set_event(event);
-  for (auto const& w : windows) numaflow::detail::SessionWire::set_window(r.mutable_operation()->add_keyedwindows(), w);
+  for (auto const& w : windows) numaflow::detail::fill_window(r.mutable_operation()->add_keyedwindows(), w);
   if (datum) numaflow::detail::fill_payload(r.mutable_payload(), *datum);
   return r;
 }
@@ -860,7 +813,7 @@ inline accumulator::v1::AccumulatorRequest accumulator_request(accumulator::v1::
                                                                std::optional<Datum> const& datum = std::nullopt) {
   accumulator::v1::AccumulatorRequest r;
   r.mutable_operation()->set_event(event);
-  numaflow::detail::AccumulatorWire::set_window(r.mutable_operation()->mutable_keyedwindow(), window);
+  numaflow::detail::fill_window(r.mutable_operation()->mutable_keyedwindow(), window);
   if (datum) {
     numaflow::detail::fill_payload(r.mutable_payload(), *datum);
     r.mutable_payload()->set_id(datum->id);

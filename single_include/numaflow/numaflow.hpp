@@ -805,6 +805,8 @@ struct Functionality {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/convert.hpp"
+// #include "numaflow/detail/convert.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream.hpp"
 // ---- begin numaflow/detail/shapes/stream.hpp ----
 
@@ -1325,6 +1327,16 @@ struct WindowOp {
 class BadWindowRequest : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
+
+// Writes a window into any of the protocol's window messages (Window has no keys, KeyedWindow has).
+template <class ProtoWindow>
+void fill_window(ProtoWindow* out, KeyedWindow const& w) {
+  to_proto(w.start, out->mutable_start());
+  to_proto(w.end, out->mutable_end());
+  out->set_slot(w.slot);
+  if constexpr (requires { out->add_keys(std::string{}); })
+    for (auto const& k : w.keys) out->add_keys(k);
+}
 
 // Tasks are identified by (start, end, keys) — a tuple, never a joined string, so keys containing
 // the separator cannot collide. `by_keys_only` tags (accumulator) ignore the bounds.
@@ -2190,9 +2202,11 @@ using unary_process_t = std::conditional_t<std::is_same_v<Policy, Async>, AsyncU
 
 // What every streaming service holds: the runtime and the runner (or windowed driver) executing
 // its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
-template <class Proto, class Runner, template <class, class> class Shape>
+template <class Proto, class Runner_, template <class, class> class Shape>
 class StreamServiceCore : public ServiceBase {
  public:
+  using Runner = Runner_;
+
   StreamServiceCore(typename Runner::process_type process, Runtime& runtime)
       : runtime_(runtime), runner_(std::move(process), runtime) {}
 
@@ -2522,26 +2536,17 @@ struct ReduceWire {
     return op;
   }
 
-  static void set_window(reduce::v1::Window* out, KeyedWindow const& w) {
-    to_proto(w.start, out->mutable_start());
-    to_proto(w.end, out->mutable_end());
-    out->set_slot(w.slot);
-  }
-
   template <class Task>
   static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
     Proto::Response r;
-    auto* result = r.mutable_result();
-    for (auto& k : m.keys) result->add_keys(std::move(k));
-    result->set_value(std::move(m.value));
-    for (auto& t : m.tags) result->add_tags(std::move(t));
-    set_window(r.mutable_window(), w);
+    fill_result(r.mutable_result(), std::move(m));
+    fill_window(r.mutable_window(), w);
     return r;
   }
 
   static Proto::Response eof(KeyedWindow const& w) {
     Proto::Response r;
-    set_window(r.mutable_window(), w);
+    fill_window(r.mutable_window(), w);
     r.set_eof(true);
     return r;
   }
@@ -2771,13 +2776,6 @@ struct AccumulatorWire {
     return op;
   }
 
-  static void set_window(accumulator::v1::KeyedWindow* out, KeyedWindow const& w) {
-    to_proto(w.start, out->mutable_start());
-    to_proto(w.end, out->mutable_end());
-    out->set_slot(w.slot);
-    for (auto const& k : w.keys) out->add_keys(k);
-  }
-
   // The response window's end is the task's output watermark: the latest watermark among what it
   // emitted, never going back (PROTOCOL.md §12.3).
   template <class Task>
@@ -2797,13 +2795,13 @@ struct AccumulatorWire {
     p->set_id(std::move(m.id));
     for (auto& [k, v] : m.headers) (*p->mutable_headers())[k] = std::move(v);
     for (auto& t : m.tags) r.add_tags(std::move(t));
-    set_window(r.mutable_window(), KeyedWindow{Timestamp{}, end, "slot-0", current.keys});
+    fill_window(r.mutable_window(), KeyedWindow{Timestamp{}, end, "slot-0", current.keys});
     return r;
   }
 
   static Proto::Response eof(KeyedWindow const& w) {
     Proto::Response r;
-    set_window(r.mutable_window(), w);
+    fill_window(r.mutable_window(), w);
     r.set_eof(true);
     return r;
   }
@@ -3075,11 +3073,13 @@ struct MapProto {
   }
 };
 
-template <class Policy, class H>
-class MapService final : public map::v1::Map::CallbackService,
-                         public StreamServiceCore<MapProto, runner_t<Policy, unary_process_t<MapProto, Policy, H>, MapProto>, PerRequestStream> {
+// The map.v1 service, whichever mode `Core` (a StreamServiceCore) implements: unary, batch, stream.
+template <class Core>
+class MapFamilyService final : public map::v1::Map::CallbackService, public Core {
  public:
-  MapService(H handler, Runtime& runtime) : MapService::StreamServiceCore({std::move(handler)}, runtime) {}
+  template <class H>
+  MapFamilyService(H&& handler, Runtime& runtime)
+      : Core(typename Core::Runner::process_type{std::forward<H>(handler)}, runtime) {}
 
   grpc::Service& grpc_service() override { return *this; }
   grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
@@ -3090,6 +3090,10 @@ class MapService final : public map::v1::Map::CallbackService,
     return answer_ready(context, response);
   }
 };
+
+template <class Policy, class H>
+using MapService = MapFamilyService<
+    StreamServiceCore<MapProto, runner_t<Policy, unary_process_t<MapProto, Policy, H>, MapProto>, PerRequestStream>>;
 
 template <>
 struct Functionality<Map> {
@@ -3190,21 +3194,8 @@ struct BatchMapProto : MapProto {
 };
 
 template <class Policy, class H>
-class BatchMapService final
-    : public map::v1::Map::CallbackService,
-      public StreamServiceCore<BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream> {
- public:
-  BatchMapService(H handler, Runtime& runtime) : BatchMapService::StreamServiceCore({std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    map::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-};
+using BatchMapService = MapFamilyService<
+    StreamServiceCore<BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream>>;
 
 template <>
 struct Functionality<BatchMap> {
@@ -3378,20 +3369,8 @@ using map_stream_process_t =
     std::conditional_t<std::is_same_v<Policy, Async>, AsyncMapStreamProcess<H>, MapStreamProcess<H>>;
 
 template <class Policy, class H>
-class MapStreamService final : public map::v1::Map::CallbackService,
-                               public StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream> {
- public:
-  MapStreamService(H handler, Runtime& runtime) : MapStreamService::StreamServiceCore({std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    map::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-};
+using MapStreamService =
+    MapFamilyService<StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream>>;
 
 template <>
 struct Functionality<MapStream> {
@@ -3732,27 +3711,17 @@ struct SessionWire {
     return op;
   }
 
-  static void set_window(sessionreduce::v1::KeyedWindow* out, KeyedWindow const& w) {
-    to_proto(w.start, out->mutable_start());
-    to_proto(w.end, out->mutable_end());
-    out->set_slot(w.slot);
-    for (auto const& k : w.keys) out->add_keys(k);
-  }
-
   template <class Task>
   static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
     Proto::Response r;
-    auto* result = r.mutable_result();
-    for (auto& k : m.keys) result->add_keys(std::move(k));
-    result->set_value(std::move(m.value));
-    for (auto& t : m.tags) result->add_tags(std::move(t));
-    set_window(r.mutable_keyedwindow(), w);
+    fill_result(r.mutable_result(), std::move(m));
+    fill_window(r.mutable_keyedwindow(), w);
     return r;
   }
 
   static Proto::Response eof(KeyedWindow const& w) {
     Proto::Response r;
-    set_window(r.mutable_keyedwindow(), w);
+    fill_window(r.mutable_keyedwindow(), w);
     r.set_eof(true);
     return r;
   }
@@ -5595,21 +5564,72 @@ Response require(Stream& stream, std::optional<Response>&& response, char const*
 
 }  // namespace detail
 
+namespace detail {
+
+// Numbers datums without an id (from `next_id`) and rejects duplicate ids.
+inline std::set<std::string> assign_ids(Datums& datums, std::uint64_t& next_id) {
+  std::set<std::string> ids;
+  for (auto& d : datums) {
+    if (d.id.empty()) d.id = std::to_string(next_id++);
+    if (!ids.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
+  }
+  return ids;
+}
+
+// One request per datum in flight at once, exactly one response per id back (unary map, transformer).
+template <class Stream, class MakeRequest, class ReadResult>
+std::map<std::string, Messages> exchange_per_request(Stream& stream, Datums datums, std::uint64_t& next_id,
+                                                     MakeRequest make_request, ReadResult read_result) {
+  auto waiting = assign_ids(datums, next_id);
+  for (auto const& d : datums) stream.write(make_request(d));
+  std::map<std::string, Messages> results;
+  while (!waiting.empty()) {
+    auto response = require(stream, stream.read(), "responses");
+    if constexpr (requires { response.status(); })
+      if (response.has_status() && response.status().eot())
+        throw ProtocolError("numaflow::testing: a per-request stream must not send EOT");
+    if (!waiting.erase(response.id()))
+      throw ProtocolError("numaflow::testing: response for an id that is not in flight: \"" + response.id() + "\"");
+    auto& out = results[response.id()];
+    for (auto const& r : response.results()) out.push_back(read_result(r));
+  }
+  return results;
+}
+
+// A handshaking stream of `Service`'s first RPC, opened and greeted like the platform does.
+template <class Stub, class Request, class Response>
+class HandshakenStream {
+ public:
+  template <class Open>
+  HandshakenStream(std::unique_ptr<Stub> stub, Open open)
+      : stub_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(*stub_, c); }) {
+    Request handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    stream_.write(handshake);
+    expect_handshake(stream_.read());
+  }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return close_stream(stream_); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ protected:
+  std::unique_ptr<Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace detail
+
 // Drives a map server (unary mode) like the platform: handshake, then requests in flight
 // concurrently on one stream, responses matched by id.
-class MapClient {
+class MapClient : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::MapRequest, map::v1::MapResponse> {
  public:
   using Request = map::v1::MapRequest;
   using Response = map::v1::MapResponse;
 
   explicit MapClient(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->MapFn(c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    detail::expect_handshake(stream_.read());
-  }
+      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -5618,60 +5638,31 @@ class MapClient {
     return r;
   }
 
-  // Sends every datum (ids must be unique and non-empty; empty ids are numbered) and returns the
-  // messages per id. Throws if an id is answered twice, an unknown id comes back, or the stream ends.
+  // Sends every datum (empty ids are numbered) and returns the messages per id. Throws if an id is
+  // answered twice, an unknown id comes back, or the stream ends.
   std::map<std::string, Messages> map(Datums datums) {
-    std::set<std::string> waiting;
-    for (std::size_t i = 0; i < datums.size(); ++i) {
-      if (datums[i].id.empty()) datums[i].id = std::to_string(next_id_++);
-      if (!waiting.insert(datums[i].id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + datums[i].id);
-    }
-    for (auto const& d : datums) stream_.write(request(d));
-    std::map<std::string, Messages> results;
-    while (!waiting.empty()) {
-      auto response = detail::require(stream_, stream_.read(), "map responses");
-      if (response.has_status() && response.status().eot())
-        throw ProtocolError("numaflow::testing: unary map must not send EOT");
-      if (!waiting.erase(response.id()))
-        throw ProtocolError("numaflow::testing: response for an id that is not in flight: \"" + response.id() + "\"");
-      auto& out = results[response.id()];
-      for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
-    }
-    return results;
+    return detail::exchange_per_request(stream_, std::move(datums), next_id_, &request,
+                                        [](auto const& r) { return numaflow::detail::message_from_result(r); });
   }
 
   Messages map_one(Datum d) {
-    if (d.id.empty()) d.id = std::to_string(next_id_++);
-    auto id = d.id;
-    return map({std::move(d)}).at(id);
+    auto results = map({std::move(d)});
+    return results.begin()->second;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return detail::close_stream(stream_); }
-
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 // Drives a source-transformer server: the datum's id is the offset; every result must carry an
 // event time.
-class SourceTransformClient {
+class SourceTransformClient
+    : public detail::HandshakenStream<sourcetransformer::v1::SourceTransform::Stub, sourcetransformer::v1::SourceTransformRequest,
+                                      sourcetransformer::v1::SourceTransformResponse> {
  public:
   using Request = sourcetransformer::v1::SourceTransformRequest;
   using Response = sourcetransformer::v1::SourceTransformResponse;
 
   explicit SourceTransformClient(std::string const& socket_path)
-      : stub_(sourcetransformer::v1::SourceTransform::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->SourceTransformFn(c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    detail::expect_handshake(stream_.read());
-  }
+      : HandshakenStream(sourcetransformer::v1::SourceTransform::NewStub(connect(socket_path)),
+                         [](auto& stub, grpc::ClientContext* c) { return stub.SourceTransformFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -5681,56 +5672,27 @@ class SourceTransformClient {
   }
 
   std::map<std::string, Messages> transform(Datums datums) {
-    std::set<std::string> waiting;
-    for (auto& d : datums) {
-      if (d.id.empty()) d.id = std::to_string(next_id_++);
-      if (!waiting.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
-    }
-    for (auto const& d : datums) stream_.write(request(d));
-    std::map<std::string, Messages> results;
-    while (!waiting.empty()) {
-      auto response = detail::require(stream_, stream_.read(), "transform responses");
-      if (!waiting.erase(response.id()))
-        throw ProtocolError("numaflow::testing: response for an id that is not in flight: \"" + response.id() + "\"");
-      auto& out = results[response.id()];
-      for (auto const& r : response.results()) {
-        if (!r.has_event_time()) throw ProtocolError("numaflow::testing: transformer result without event_time");
-        out.push_back(numaflow::detail::message_from_result(r));
-      }
-    }
-    return results;
+    return detail::exchange_per_request(stream_, std::move(datums), next_id_, &request, [](auto const& r) {
+      if (!r.has_event_time()) throw ProtocolError("numaflow::testing: transformer result without event_time");
+      return numaflow::detail::message_from_result(r);
+    });
   }
 
   Messages transform_one(Datum d) {
-    if (d.id.empty()) d.id = std::to_string(next_id_++);
-    auto id = d.id;
-    return transform({std::move(d)}).at(id);
+    auto results = transform({std::move(d)});
+    return results.begin()->second;
   }
-
-  grpc::Status close() { return detail::close_stream(stream_); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<sourcetransformer::v1::SourceTransform::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 // Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
 // per id arrives before the server's EOT and that the EOT carries no results.
-class SinkClient {
+class SinkClient : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v1::SinkRequest, sink::v1::SinkResponse> {
  public:
   using Request = sink::v1::SinkRequest;
   using Response = sink::v1::SinkResponse;
 
   explicit SinkClient(std::string const& socket_path)
-      : stub_(sink::v1::Sink::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->SinkFn(c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    detail::expect_handshake(stream_.read());
-  }
+      : HandshakenStream(sink::v1::Sink::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.SinkFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -5746,11 +5708,7 @@ class SinkClient {
   }
 
   SinkResponses sink(Datums batch) {
-    std::set<std::string> waiting;
-    for (auto& d : batch) {
-      if (d.id.empty()) d.id = std::to_string(next_id_++);
-      if (!waiting.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
-    }
+    auto waiting = detail::assign_ids(batch, next_id_);
     for (auto const& d : batch) stream_.write(request(d));
     stream_.write(eot());
     SinkResponses out;
@@ -5771,9 +5729,6 @@ class SinkClient {
     return out;
   }
 
-  grpc::Status close() { return detail::close_stream(stream_); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
   static SinkResponse from_result(sink::v1::SinkResponse::Result const& r) {
     SinkResponse out;
     out.id = r.id();
@@ -5793,47 +5748,16 @@ class SinkClient {
     if (r.has_nack_options()) out.nack_options = numaflow::detail::from_proto(r.nack_options());
     return out;
   }
-
- private:
-  std::unique_ptr<sink::v1::Sink::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
-// Opens a map.v1 stream and does the handshake; shared by the three map-mode clients.
-class MapStreamBase {
+// A map.v1 stream after its handshake; shared by the batch and stream map clients.
+class MapStreamBase : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::MapRequest, map::v1::MapResponse> {
  public:
   using Request = map::v1::MapRequest;
   using Response = map::v1::MapResponse;
 
   explicit MapStreamBase(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->MapFn(c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    detail::expect_handshake(stream_.read());
-  }
-
-  grpc::Status close() { return detail::close_stream(stream_); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- protected:
-  // Numbers datums without an id and rejects duplicates; returns the ids in order.
-  std::vector<std::string> assign_ids(Datums& datums) {
-    std::set<std::string> seen;
-    std::vector<std::string> ids;
-    for (auto& d : datums) {
-      if (d.id.empty()) d.id = std::to_string(next_id_++);
-      if (!seen.insert(d.id).second) throw std::invalid_argument("numaflow::testing: duplicate id " + d.id);
-      ids.push_back(d.id);
-    }
-    return ids;
-  }
-
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
+      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
 };
 
 // Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
@@ -5843,8 +5767,7 @@ class BatchMapClient : public MapStreamBase {
   using MapStreamBase::MapStreamBase;
 
   std::map<std::string, Messages> batch_map(Datums batch) {
-    auto ids = assign_ids(batch);
-    std::set<std::string> waiting(ids.begin(), ids.end());
+    auto waiting = detail::assign_ids(batch, next_id_);
     for (auto const& d : batch) stream_.write(MapClient::request(d));
     Request eot;
     eot.mutable_status()->set_eot(true);
@@ -5873,11 +5796,10 @@ class MapStreamClient : public MapStreamBase {
   std::function<void(std::string const& id, Message const&)> on_message;
 
   std::map<std::string, Messages> map_stream(Datums datums) {
-    auto ids = assign_ids(datums);
-    std::set<std::string> open(ids.begin(), ids.end());
+    auto open = detail::assign_ids(datums, next_id_);
     for (auto const& d : datums) stream_.write(MapClient::request(d));
     std::map<std::string, Messages> results;
-    for (auto const& id : ids) results[id];
+    for (auto const& id : open) results[id];
     while (!open.empty()) {
       auto response = detail::require(stream_, stream_.read(), "map stream responses");
       if (!results.count(response.id()))
@@ -6210,7 +6132,7 @@ inline sessionreduce::v1::SessionReduceRequest session_request(
     std::optional<Datum> const& datum = std::nullopt) {
   sessionreduce::v1::SessionReduceRequest r;
   r.mutable_operation()->set_event(event);
-  for (auto const& w : windows) numaflow::detail::SessionWire::set_window(r.mutable_operation()->add_keyedwindows(), w);
+  for (auto const& w : windows) numaflow::detail::fill_window(r.mutable_operation()->add_keyedwindows(), w);
   if (datum) numaflow::detail::fill_payload(r.mutable_payload(), *datum);
   return r;
 }
@@ -6220,7 +6142,7 @@ inline accumulator::v1::AccumulatorRequest accumulator_request(accumulator::v1::
                                                                std::optional<Datum> const& datum = std::nullopt) {
   accumulator::v1::AccumulatorRequest r;
   r.mutable_operation()->set_event(event);
-  numaflow::detail::AccumulatorWire::set_window(r.mutable_operation()->mutable_keyedwindow(), window);
+  numaflow::detail::fill_window(r.mutable_operation()->mutable_keyedwindow(), window);
   if (datum) {
     numaflow::detail::fill_payload(r.mutable_payload(), *datum);
     r.mutable_payload()->set_id(datum->id);

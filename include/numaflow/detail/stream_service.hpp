@@ -38,9 +38,11 @@ using unary_process_t = std::conditional_t<std::is_same_v<Policy, Async>, AsyncU
 
 // What every streaming service holds: the runtime and the runner (or windowed driver) executing
 // its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
-template <class Proto, class Runner, template <class, class> class Shape>
+template <class Proto, class Runner_, template <class, class> class Shape>
 class StreamServiceCore : public ServiceBase {
  public:
+  using Runner = Runner_;
+
   StreamServiceCore(typename Runner::process_type process, Runtime& runtime)
       : runtime_(runtime), runner_(std::move(process), runtime) {}
 

@@ -67,13 +67,6 @@ struct AccumulatorWire {
     return op;
   }
 
-  static void set_window(accumulator::v1::KeyedWindow* out, KeyedWindow const& w) {
-    to_proto(w.start, out->mutable_start());
-    to_proto(w.end, out->mutable_end());
-    out->set_slot(w.slot);
-    for (auto const& k : w.keys) out->add_keys(k);
-  }
-
   // The response window's end is the task's output watermark: the latest watermark among what it
   // emitted, never going back (PROTOCOL.md §12.3).
   template <class Task>
@@ -93,13 +86,13 @@ struct AccumulatorWire {
     p->set_id(std::move(m.id));
     for (auto& [k, v] : m.headers) (*p->mutable_headers())[k] = std::move(v);
     for (auto& t : m.tags) r.add_tags(std::move(t));
-    set_window(r.mutable_window(), KeyedWindow{Timestamp{}, end, "slot-0", current.keys});
+    fill_window(r.mutable_window(), KeyedWindow{Timestamp{}, end, "slot-0", current.keys});
     return r;
   }
 
   static Proto::Response eof(KeyedWindow const& w) {
     Proto::Response r;
-    set_window(r.mutable_window(), w);
+    fill_window(r.mutable_window(), w);
     r.set_eof(true);
     return r;
   }

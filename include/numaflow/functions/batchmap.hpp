@@ -74,21 +74,8 @@ struct BatchMapProto : MapProto {
 };
 
 template <class Policy, class H>
-class BatchMapService final
-    : public map::v1::Map::CallbackService,
-      public StreamServiceCore<BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream> {
- public:
-  BatchMapService(H handler, Runtime& runtime) : BatchMapService::StreamServiceCore({std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    map::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-};
+using BatchMapService = MapFamilyService<
+    StreamServiceCore<BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream>>;
 
 template <>
 struct Functionality<BatchMap> {

@@ -66,11 +66,13 @@ struct MapProto {
   }
 };
 
-template <class Policy, class H>
-class MapService final : public map::v1::Map::CallbackService,
-                         public StreamServiceCore<MapProto, runner_t<Policy, unary_process_t<MapProto, Policy, H>, MapProto>, PerRequestStream> {
+// The map.v1 service, whichever mode `Core` (a StreamServiceCore) implements: unary, batch, stream.
+template <class Core>
+class MapFamilyService final : public map::v1::Map::CallbackService, public Core {
  public:
-  MapService(H handler, Runtime& runtime) : MapService::StreamServiceCore({std::move(handler)}, runtime) {}
+  template <class H>
+  MapFamilyService(H&& handler, Runtime& runtime)
+      : Core(typename Core::Runner::process_type{std::forward<H>(handler)}, runtime) {}
 
   grpc::Service& grpc_service() override { return *this; }
   grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
@@ -81,6 +83,10 @@ class MapService final : public map::v1::Map::CallbackService,
     return answer_ready(context, response);
   }
 };
+
+template <class Policy, class H>
+using MapService = MapFamilyService<
+    StreamServiceCore<MapProto, runner_t<Policy, unary_process_t<MapProto, Policy, H>, MapProto>, PerRequestStream>>;
 
 template <>
 struct Functionality<Map> {

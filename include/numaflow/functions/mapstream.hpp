@@ -81,20 +81,8 @@ using map_stream_process_t =
     std::conditional_t<std::is_same_v<Policy, Async>, AsyncMapStreamProcess<H>, MapStreamProcess<H>>;
 
 template <class Policy, class H>
-class MapStreamService final : public map::v1::Map::CallbackService,
-                               public StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream> {
- public:
-  MapStreamService(H handler, Runtime& runtime) : MapStreamService::StreamServiceCore({std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    map::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-};
+using MapStreamService =
+    MapFamilyService<StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream>>;
 
 template <>
 struct Functionality<MapStream> {

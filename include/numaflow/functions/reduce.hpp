@@ -94,26 +94,17 @@ struct ReduceWire {
     return op;
   }
 
-  static void set_window(reduce::v1::Window* out, KeyedWindow const& w) {
-    to_proto(w.start, out->mutable_start());
-    to_proto(w.end, out->mutable_end());
-    out->set_slot(w.slot);
-  }
-
   template <class Task>
   static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
     Proto::Response r;
-    auto* result = r.mutable_result();
-    for (auto& k : m.keys) result->add_keys(std::move(k));
-    result->set_value(std::move(m.value));
-    for (auto& t : m.tags) result->add_tags(std::move(t));
-    set_window(r.mutable_window(), w);
+    fill_result(r.mutable_result(), std::move(m));
+    fill_window(r.mutable_window(), w);
     return r;
   }
 
   static Proto::Response eof(KeyedWindow const& w) {
     Proto::Response r;
-    set_window(r.mutable_window(), w);
+    fill_window(r.mutable_window(), w);
     r.set_eof(true);
     return r;
   }

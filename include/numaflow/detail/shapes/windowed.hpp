@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "numaflow/datum.hpp"
+#include "numaflow/detail/convert.hpp"
 #include "numaflow/detail/shapes/stream.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/message.hpp"
@@ -38,6 +39,16 @@ struct WindowOp {
 class BadWindowRequest : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
+
+// Writes a window into any of the protocol's window messages (Window has no keys, KeyedWindow has).
+template <class ProtoWindow>
+void fill_window(ProtoWindow* out, KeyedWindow const& w) {
+  to_proto(w.start, out->mutable_start());
+  to_proto(w.end, out->mutable_end());
+  out->set_slot(w.slot);
+  if constexpr (requires { out->add_keys(std::string{}); })
+    for (auto const& k : w.keys) out->add_keys(k);
+}
 
 // Tasks are identified by (start, end, keys) — a tuple, never a joined string, so keys containing
 // the separator cannot collide. `by_keys_only` tags (accumulator) ignore the bounds.
