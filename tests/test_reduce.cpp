@@ -171,3 +171,23 @@ TEST(ReduceErrors, WrongWindowCountIsRejected) {
   server.stop();
   EXPECT_EQ(server.wait(), 0);
 }
+
+TEST(ReduceAsync, TenThousandKeysInOneWindowDoNotStallTheStream) {
+  // Every open keyed task keeps the stream open, but must not count against the read high-water
+  // mark (1024): otherwise reading stops before the window can close.
+  test::Dirs dirs;
+  Server<Reduce, Async> server{Summer{}, dirs.options("r.sock")};
+  server.start();
+  ReduceWindowClient client{dirs / "r.sock", window_at(0)};
+  for (int k = 0; k < 10000; ++k) client.send(keyed("key-" + std::to_string(k), "1"));
+  EXPECT_EQ(client.close_window().size(), 10000u);
+}
+
+TEST(ReduceSync, ThreeThousandKeysInOneWindow) {
+  test::Dirs dirs;
+  Server<Reduce, Sync> server{fn<&count>, dirs.options("r.sock")};
+  server.start();
+  ReduceWindowClient client{dirs / "r.sock", window_at(0)};
+  for (int k = 0; k < 3000; ++k) client.send(keyed("key-" + std::to_string(k), "1"));
+  EXPECT_EQ(client.close_window().size(), 3000u);
+}

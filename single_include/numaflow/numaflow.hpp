@@ -1114,6 +1114,24 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     release();
   }
 
+  // Like begin_work/end_work, but for long-lived things (a keyed window task) that must keep the
+  // stream open without counting against the read high-water mark: a window may hold any number of
+  // keys.
+  void begin_hold() {
+    std::lock_guard lock(mu_);
+    ++holds_;
+    refs_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void end_hold() {
+    {
+      std::lock_guard lock(mu_);
+      --holds_;
+    }
+    advance();
+    release();
+  }
+
   bool failed() const {
     std::lock_guard lock(mu_);
     return error_.has_value() || cancelled_;
@@ -1152,7 +1170,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       } else if (cancelled_) {
         finish_called_ = true;
         next.finish = grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
-      } else if (input_closed_ && in_flight_ == 0 && queue_.empty()) {
+      } else if (input_closed_ && in_flight_ == 0 && holds_ == 0 && queue_.empty()) {
         finish_called_ = true;
         next.finish = grpc::Status::OK;
       }
@@ -1256,6 +1274,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   std::deque<Response> queue_;
   std::optional<grpc::Status> error_;
   std::size_t in_flight_ = 0;
+  std::size_t holds_ = 0;
   bool read_pending_ = false;
   bool write_pending_ = false;
   bool reads_done_ = false;
@@ -1507,7 +1526,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       std::lock_guard lock(mu_);
       ++open_tasks_;
     }
-    this->begin_work();  // the task itself, until it has finished
+    this->begin_hold();  // the task itself, until it has finished
     TaskHooks hooks{emitter(task), [this] { this->end_work(); },
                     [this](std::exception_ptr e) { this->fail_with_udf_error(e); }};
     driver_.create(task, std::move(hooks));  // emplaces task->instance (and may start a coroutine)
@@ -1544,7 +1563,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       --open_tasks_;
     }
     maybe_send_final_eof();
-    this->end_work();
+    this->end_hold();
   }
 
   void maybe_send_final_eof() {

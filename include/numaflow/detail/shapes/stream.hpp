@@ -97,6 +97,24 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     release();
   }
 
+  // Like begin_work/end_work, but for long-lived things (a keyed window task) that must keep the
+  // stream open without counting against the read high-water mark: a window may hold any number of
+  // keys.
+  void begin_hold() {
+    std::lock_guard lock(mu_);
+    ++holds_;
+    refs_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void end_hold() {
+    {
+      std::lock_guard lock(mu_);
+      --holds_;
+    }
+    advance();
+    release();
+  }
+
   bool failed() const {
     std::lock_guard lock(mu_);
     return error_.has_value() || cancelled_;
@@ -135,7 +153,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       } else if (cancelled_) {
         finish_called_ = true;
         next.finish = grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
-      } else if (input_closed_ && in_flight_ == 0 && queue_.empty()) {
+      } else if (input_closed_ && in_flight_ == 0 && holds_ == 0 && queue_.empty()) {
         finish_called_ = true;
         next.finish = grpc::Status::OK;
       }
@@ -239,6 +257,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   std::deque<Response> queue_;
   std::optional<grpc::Status> error_;
   std::size_t in_flight_ = 0;
+  std::size_t holds_ = 0;
   bool read_pending_ = false;
   bool write_pending_ = false;
   bool reads_done_ = false;

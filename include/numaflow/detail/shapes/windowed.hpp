@@ -219,7 +219,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       std::lock_guard lock(mu_);
       ++open_tasks_;
     }
-    this->begin_work();  // the task itself, until it has finished
+    this->begin_hold();  // the task itself, until it has finished
     TaskHooks hooks{emitter(task), [this] { this->end_work(); },
                     [this](std::exception_ptr e) { this->fail_with_udf_error(e); }};
     driver_.create(task, std::move(hooks));  // emplaces task->instance (and may start a coroutine)
@@ -256,7 +256,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       --open_tasks_;
     }
     maybe_send_final_eof();
-    this->end_work();
+    this->end_hold();
   }
 
   void maybe_send_final_eof() {
