@@ -395,3 +395,35 @@ TEST(StartupErrors, StaleSocketIsReplaced) {
   server.start();
   EXPECT_EQ(MapClient{o.socket_path}.map_one(value("ok"))[0].value, "ok");
 }
+
+TEST(Limits, MessageOverSixtyFourMiBIsRefusedAndTheServerCarriesOn) {
+  test::Dirs dirs;
+  Server<Map, Sync> server{cat, dirs.options("map.sock")};
+  server.start();
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(128 * 1024 * 1024);
+  args.SetMaxReceiveMessageSize(128 * 1024 * 1024);
+  auto channel = grpc::CreateCustomChannel("unix:" + (dirs / "map.sock"), grpc::InsecureChannelCredentials(), args);
+  auto stub = map::v1::Map::NewStub(channel);
+  {
+    numaflow::testing::StreamClient<map::v1::MapRequest, map::v1::MapResponse> raw(
+        [&](grpc::ClientContext* c) { return stub->MapFn(c); });
+    map::v1::MapRequest handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    raw.write(handshake);
+    ASSERT_TRUE(raw.read());
+    Datum huge;
+    huge.id = "huge";
+    huge.value.assign(65 * 1024 * 1024, 'x');
+    raw.write(MapClient::request(huge));
+    EXPECT_FALSE(raw.read());
+    EXPECT_EQ(raw.finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  MapClient client{dirs / "map.sock"};
+  Datum big;
+  big.value.assign(60 * 1024 * 1024, 'y');  // under the limit: fine
+  EXPECT_EQ(client.map_one(big).at(0).value.size(), big.value.size());
+  EXPECT_TRUE(client.close().ok());
+  server.stop();
+  EXPECT_EQ(server.wait(), 0);
+}
