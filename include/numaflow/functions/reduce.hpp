@@ -179,8 +179,7 @@ struct AsyncReduceStreamDriver : ReduceWire, AsyncWindowedExecution<H> {
   }
 };
 
-template <class Driver>
-using WindowedShape = WindowedStream<Driver>;
+// StreamServiceCore's Shape<Proto, Runner> for a windowed driver.
 template <class Proto, class Driver>
 using windowed_shape_t = WindowedStream<Driver>;
 
