@@ -201,10 +201,16 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     bool dispatch = false;
     {
       std::lock_guard lock(mu_);
-      read_pending_ = false;
       dispatch = !ending_locked();
     }
     if (dispatch) accept(std::move(request));
+    {
+      // Only now may the next read start: messages are handled one at a time and in order (a
+      // read started during accept() could deliver the next message, or the half-close, while
+      // this one is still being dispatched).
+      std::lock_guard lock(mu_);
+      read_pending_ = false;
+    }
     advance();
   }
 
