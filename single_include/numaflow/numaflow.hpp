@@ -1679,9 +1679,12 @@ namespace numaflow {
 
 // Wraps a free function as a constant, so the server calls it directly instead of through a
 // function pointer: Server<Map, Sync>{numaflow::fn<&my_map>}.
+// Constrained, so asking whether it is invocable with other arguments (which the signature checks
+// do) is a plain "no", not an error while deducing the return type of the body (clang rejects that).
 template <auto F>
 struct fn_t {
   template <class... Args>
+    requires requires(Args&&... args) { F(std::forward<Args>(args)...); }
   constexpr decltype(auto) operator()(Args&&... args) const {
     return F(std::forward<Args>(args)...);
   }
