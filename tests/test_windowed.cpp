@@ -235,3 +235,27 @@ TEST(AccumulatorErrors, ThrowingHandlerFollowsTheErrorContract) {
   EXPECT_EQ(client->stream().finish().error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_EQ(server.wait(), 1);
 }
+
+// Platform timestamps are not validated (PROTOCOL.md §8.2): any seconds, any nanos. The conversions
+// saturate instead of overflowing (found by tests/fuzz; UBSan checks it in the sanitizer build).
+TEST(Timestamps, ConversionsSaturateForAnyPlatformValue) {
+  constexpr auto max = std::numeric_limits<std::int64_t>::max();
+  constexpr auto min = std::numeric_limits<std::int64_t>::min();
+  constexpr auto nanos_max = std::numeric_limits<std::int32_t>::max();
+  constexpr auto nanos_min = std::numeric_limits<std::int32_t>::min();
+  EXPECT_EQ((Timestamp{max, nanos_max}.unix_millis()), max);
+  EXPECT_EQ((Timestamp{max / 1000, nanos_max}.unix_millis()), max);
+  EXPECT_EQ((Timestamp{min, nanos_min}.unix_millis()), min);
+  EXPECT_EQ((Timestamp{min / 1000 + 1, nanos_min}.unix_millis()), min);
+  EXPECT_EQ((Timestamp{8210298412799, 999999999}.unix_millis()), 8210298412799999);
+  EXPECT_EQ((Timestamp{-1, 999000000}.unix_millis()), -1);
+
+  auto const latest = std::chrono::system_clock::time_point::max().time_since_epoch();
+  auto const far = Timestamp{8210298412799, 999999999}.time_point().time_since_epoch();
+  EXPECT_GT(far, latest - std::chrono::seconds{5});
+  EXPECT_EQ((Timestamp{max, nanos_max}.time_point().time_since_epoch()), far + std::chrono::microseconds{1147484});
+  EXPECT_LT((Timestamp{min, nanos_min}.time_point().time_since_epoch()),
+            std::chrono::system_clock::time_point::min().time_since_epoch() + std::chrono::seconds{5});
+  EXPECT_EQ((Timestamp{1700000000, 123456789}.time_point().time_since_epoch()),
+            std::chrono::seconds{1700000000} + std::chrono::microseconds{123456});
+}

@@ -128,22 +128,30 @@ struct Timestamp {
 
   static Timestamp now() { return from(std::chrono::system_clock::now()); }
 
-  // Milliseconds since the epoch, saturating instead of overflowing.
+  // Milliseconds since the epoch, saturating instead of overflowing. (`nanos` is not validated: a
+  // platform timestamp may carry any value, so its milliseconds can push past the limit too.)
   constexpr std::int64_t unix_millis() const {
     constexpr auto max = std::numeric_limits<std::int64_t>::max();
     constexpr auto min = std::numeric_limits<std::int64_t>::min();
     if (seconds > max / 1000) return max;
     if (seconds < min / 1000 + 1) return min;
-    return seconds * 1000 + nanos / 1'000'000;
+    std::int64_t const ms = seconds * 1000;
+    std::int64_t const extra = nanos / 1'000'000;
+    if (extra > 0 && ms > max - extra) return max;
+    if (extra < 0 && ms < min - extra) return min;
+    return ms + extra;
   }
 
-  // As a system_clock time point (microsecond precision), saturating at the representable range.
+  // As a system_clock time point (microsecond precision), saturating at the clock's range
+  // (with libstdc++'s nanosecond clock: years 1678 to 2262).
   constexpr std::chrono::system_clock::time_point time_point() const {
-    using std::chrono::microseconds;
-    constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000 - 1;
+    using Duration = std::chrono::system_clock::duration;
+    // Whole seconds that fit, leaving room for the sub-second part (unvalidated nanos: up to ±2.15 s).
+    constexpr std::int64_t limit = std::chrono::duration_cast<std::chrono::seconds>(Duration::max()).count() - 3;
     std::int64_t const s = seconds > limit ? limit : (seconds < -limit ? -limit : seconds);
     return std::chrono::system_clock::time_point{
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(microseconds{s * 1'000'000 + nanos / 1000})};
+        std::chrono::duration_cast<Duration>(std::chrono::seconds{s}) +
+        std::chrono::duration_cast<Duration>(std::chrono::microseconds{nanos / 1000})};
   }
 };
 
