@@ -1,0 +1,155 @@
+// Snippets of docs/testing.md (regions quoted verbatim; see map.cpp). Unlike the other snippets,
+// these run: main() at the end of this file calls each test (CTest: docs.snippets_run).
+#include <numaflow/numaflow.hpp>
+#include <numaflow/testing.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+namespace snippets::testing_map {
+// snippet-begin: map
+// The handler under test.
+numaflow::Messages even_odd(numaflow::Datum const& d) {
+  bool const even = !d.value.empty() && (d.value.back() - '0') % 2 == 0;
+  return {numaflow::Message{d.value}.with_keys({even ? "even" : "odd"})};
+}
+
+bool even_odd_routes_by_parity() {
+  numaflow::testing::TempDir dir;  // removed with its contents at the end of the scope
+  numaflow::ServerOptions const options{.socket_path = dir / "map.sock", .server_info_path = dir / "server-info"};
+  numaflow::Server<numaflow::Map, numaflow::Sync> server{numaflow::fn<&even_odd>, options};
+  server.start();
+
+  numaflow::Datum two;
+  two.value = "2";
+  numaflow::Datum three;
+  three.value = "3";
+  three.id = "my-id";  // datums without an id are numbered "0", "1", … by the client
+  std::map<std::string, numaflow::Messages> results;
+  {
+    numaflow::testing::MapClient client{options.socket_path};  // handshakes like the platform
+    results = client.map({two, three});                        // id → messages
+  }
+  server.stop();
+  return server.wait() == 0 && results.at("0").at(0).keys == numaflow::Keys{"even"} &&
+         results.at("my-id").at(0).keys == numaflow::Keys{"odd"};
+}
+// snippet-end
+}  // namespace snippets::testing_map
+
+namespace snippets::testing_errors {
+// snippet-begin: errors
+// A handler that throws ends the stream with INTERNAL, persists the error and stops the server
+// with exit code 1.
+bool a_throwing_handler_fails_the_stream() {
+  numaflow::testing::TempDir dir;
+  numaflow::ServerOptions const options{.socket_path = dir / "map.sock",
+                                        .server_info_path = dir / "server-info",
+                                        .error_dir = dir / "errors"};
+  auto reject = [](numaflow::Datum const&) -> numaflow::Messages { throw std::invalid_argument("no thanks"); };
+  numaflow::Server<numaflow::Map, numaflow::Sync> server{reject, options};
+  server.start();
+
+  std::string message;
+  try {
+    numaflow::testing::MapClient client{options.socket_path};
+    client.map_one(numaflow::Datum{});
+  } catch (numaflow::testing::ProtocolError const& e) {
+    // "UDF_EXECUTION_ERROR(<container>): std::invalid_argument: no thanks"
+    if (e.status().error_code() == grpc::StatusCode::INTERNAL) message = e.status().error_message();
+  }
+  bool const persisted = !std::filesystem::is_empty(dir / "errors");  // <dir>/<container>/<ts>-udf.json
+  return server.wait() == 1 && message.starts_with("UDF_EXECUTION_ERROR(") &&
+         message.ends_with("std::invalid_argument: no thanks") && persisted;
+}
+// snippet-end
+}  // namespace snippets::testing_errors
+
+namespace snippets::testing_sink {
+// snippet-begin: sink
+bool sink_answers_every_datum() {
+  numaflow::testing::TempDir dir;
+  numaflow::ServerOptions const options{.socket_path = dir / "sink.sock", .server_info_path = dir / "server-info"};
+  auto keep_short = [](numaflow::Datums const& batch) {
+    numaflow::SinkResponses out;
+    for (auto const& d : batch)
+      out.push_back(d.value.size() < 5 ? numaflow::SinkResponse::success(d.id)
+                                       : numaflow::SinkResponse::failure(d.id, "too long"));
+    return out;
+  };
+  numaflow::Server<numaflow::Sink, numaflow::Sync> server{keep_short, options};
+  server.start();
+
+  numaflow::SinkResponses responses;
+  {
+    numaflow::testing::SinkClient client{options.socket_path};
+    numaflow::Datum a, b;
+    a.value = "ok";
+    b.value = "far too long";
+    responses = client.sink({a, b});  // one batch and its EOT; checks one response per id
+  }
+  server.stop();
+  if (server.wait() != 0 || responses.size() != 2) return false;
+  for (auto const& r : responses)
+    if (r.status != (r.id == "0" ? numaflow::SinkResponse::Status::success : numaflow::SinkResponse::Status::failure))
+      return false;
+  return true;
+}
+// snippet-end
+}  // namespace snippets::testing_sink
+
+namespace snippets::testing_reduce {
+// snippet-begin: reduce
+bool reduce_counts_a_window() {
+  numaflow::testing::TempDir dir;
+  numaflow::ServerOptions const options{.socket_path = dir / "reduce.sock", .server_info_path = dir / "server-info"};
+  auto count = [](numaflow::Keys const& keys, numaflow::Datums const& datums, numaflow::IntervalWindow const&) {
+    return numaflow::Messages{numaflow::Message{std::to_string(datums.size()), keys}};
+  };
+  numaflow::Server<numaflow::Reduce, numaflow::Sync> server{count, options};
+  server.start();
+
+  numaflow::Messages results;
+  {
+    numaflow::IntervalWindow const window{numaflow::Timestamp::from_unix_millis(0),
+                                          numaflow::Timestamp::from_unix_millis(60'000)};
+    numaflow::testing::ReduceWindowClient client{options.socket_path, window};  // one stream = one window
+    numaflow::Datum d;
+    d.keys = {"k"};
+    for (int i = 0; i < 3; ++i) client.send(d);  // OPEN, then APPEND
+    results = client.close_window();             // half-close; the results up to the EOF
+  }
+  server.stop();
+  return server.wait() == 0 && results.size() == 1 && results[0].value == "3";
+}
+// snippet-end
+}  // namespace snippets::testing_reduce
+
+int main() {
+  struct Case {
+    char const* name;
+    bool (*run)();
+  };
+  Case const cases[] = {
+      {"even_odd_routes_by_parity", snippets::testing_map::even_odd_routes_by_parity},
+      {"a_throwing_handler_fails_the_stream", snippets::testing_errors::a_throwing_handler_fails_the_stream},
+      {"sink_answers_every_datum", snippets::testing_sink::sink_answers_every_datum},
+      {"reduce_counts_a_window", snippets::testing_reduce::reduce_counts_a_window},
+  };
+  int failures = 0;
+  for (auto const& c : cases) {
+    bool ok = false;
+    try {
+      ok = c.run();
+    } catch (std::exception const& e) {
+      std::fprintf(stderr, "%s: %s\n", c.name, e.what());
+    }
+    std::printf("%s %s\n", ok ? "ok  " : "FAIL", c.name);
+    failures += ok ? 0 : 1;
+  }
+  return failures == 0 ? 0 : 1;
+}
