@@ -1,5 +1,8 @@
 // The shared runtime: server-info, handshakes, stream lifecycle, the error contract, start-up errors.
 #include <gtest/gtest.h>
+
+#include <mutex>
+#include <set>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -213,6 +216,65 @@ TEST(Concurrency, SyncRunsHandlersInParallelOnTheWorkerPool) {
   EXPECT_EQ(peak.load(), 4);
 }
 
+// Fast handlers run on the gRPC thread (no hand-off); when the handler turns slow the calls go back
+// to the worker pool within a few calls, so slow calls run side by side again.
+TEST(Concurrency, SyncHandlerThatTurnsSlowRunsOnTheWorkersAgain) {
+  test::Dirs dirs;
+  auto options = dirs.options("map.sock");
+  options.workers = 4;
+  std::atomic<bool> slow{false};
+  std::atomic<int> running{0}, peak{0};
+  Server<Map, Sync> server{[&](Datum const& d) {
+                             if (!slow) return Messages{Message{d}};
+                             int now = ++running;
+                             int seen = peak.load();
+                             while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+                             }
+                             std::this_thread::sleep_for(20ms);
+                             --running;
+                             return Messages{Message{d}};
+                           },
+                           options};
+  server.start();
+  MapClient client{dirs / "map.sock"};
+  EXPECT_EQ(client.map(Datums(2000, value("fast"))).size(), 2000u);
+  slow = true;
+  EXPECT_EQ(client.map(Datums(40, value("slow"))).size(), 40u);
+  EXPECT_GE(peak.load(), 3) << "slow calls must be spread over the workers again";
+  EXPECT_TRUE(client.close().ok());
+  server.stop();
+  EXPECT_EQ(server.wait(), 0);
+}
+
+// With one worker thread, the threads that ran a fast handler show where it ran: the worker only
+// (threshold 0: always handed off), or the worker and then the gRPC thread (the default).
+static std::size_t threads_running_a_fast_handler(std::chrono::microseconds inline_threshold) {
+  test::Dirs dirs;
+  auto options = dirs.options("map.sock");
+  options.workers = 1;
+  options.inline_handler_threshold = inline_threshold;
+  std::mutex threads_mu;
+  std::set<std::thread::id> threads;
+  Server<Map, Sync> server{[&](Datum const& d) {
+                             std::lock_guard lock(threads_mu);
+                             threads.insert(std::this_thread::get_id());
+                             return Messages{Message{d}};
+                           },
+                           options};
+  server.start();
+  MapClient client{dirs / "map.sock"};
+  EXPECT_EQ(client.map(Datums(500, value("x"))).size(), 500u);
+  EXPECT_TRUE(client.close().ok());
+  server.stop();
+  EXPECT_EQ(server.wait(), 0);
+  return threads.size();
+}
+
+TEST(Concurrency, SyncFastHandlerRunsInlineUnlessThresholdIsZero) {
+  EXPECT_GE(threads_running_a_fast_handler(ServerOptions{}.inline_handler_threshold), 2u);
+  EXPECT_EQ(threads_running_a_fast_handler(0us), 1u);
+}
+
 TEST(Concurrency, StreamsAreServedSideBySide) {
   test::Dirs dirs;
   Server<Map, Sync> server{cat, dirs.options("map.sock")};
@@ -414,14 +476,14 @@ TEST(Limits, MessageOverSixtyFourMiBIsRefusedAndTheServerCarriesOn) {
     ASSERT_TRUE(raw.read());
     Datum huge;
     huge.id = "huge";
-    huge.value.assign(65 * 1024 * 1024, 'x');
+    huge.value.assign(std::size_t{65} * 1024 * 1024, 'x');
     raw.write(MapClient::request(huge));
     EXPECT_FALSE(raw.read());
     EXPECT_EQ(raw.finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   }
   MapClient client{dirs / "map.sock"};
   Datum big;
-  big.value.assign(60 * 1024 * 1024, 'y');  // under the limit: fine
+  big.value.assign(std::size_t{60} * 1024 * 1024, 'y');  // under the limit: fine
   EXPECT_EQ(client.map_one(big).at(0).value.size(), big.value.size());
   EXPECT_TRUE(client.close().ok());
   server.stop();

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -118,6 +120,19 @@ struct Message {
   friend bool operator==(Message const&, Message const&) = default;
 };
 
-using Messages = std::vector<Message>;
+// What a handler returns: a std::vector<Message> whose brace initialisation moves the messages in.
+// `Messages{Message{value}}` on a plain vector copies every message (its value too) out of an
+// initializer_list; here each one is moved (or copied, if it is an lvalue) straight into place.
+class Messages : public std::vector<Message> {
+ public:
+  Messages() = default;
+  Messages(std::vector<Message> messages) noexcept : std::vector<Message>(std::move(messages)) {}
+  template <class... M>
+    requires(sizeof...(M) > 0 && (std::same_as<std::remove_cvref_t<M>, Message> && ...))
+  Messages(M&&... messages) {
+    reserve(sizeof...(M));
+    (emplace_back(std::forward<M>(messages)), ...);
+  }
+};
 
 }  // namespace numaflow

@@ -28,6 +28,11 @@ struct ServerOptions {
   // Reads from a stream pause while this many responses are queued or being computed, so a client
   // that stops reading cannot make the server buffer without bound.
   std::size_t max_pending_per_stream = 1024;
+  // Sync map and source transformer: a handler whose recent average run time is below this runs on
+  // the gRPC thread that read the request instead of being handed to a worker thread (a hand-off
+  // costs more than a fast handler). Slower or blocking handlers always run on the workers.
+  // Zero: always hand off.
+  std::chrono::microseconds inline_handler_threshold{50};
 };
 
 }  // namespace numaflow

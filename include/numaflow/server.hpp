@@ -35,7 +35,10 @@ class Server {
   explicit Server(Handler&& handler, ServerOptions options = {}) : runtime_(std::make_unique<detail::Runtime>(options)) {
     using H = detail::stored_t<Handler>;
     functionality::template check<Policy, H>();
-    if constexpr (functionality::template accepts<Policy, H>) {
+    static_assert(!functionality::template accepts<Policy, H> || std::is_constructible_v<H, Handler&&>,
+                  "numaflow::Server: the handler is stored by value, so it must be movable (or copyable) from what is "
+                  "passed; keep members that cannot move (std::mutex, std::atomic, ...) behind a std::unique_ptr");
+    if constexpr (functionality::template accepts<Policy, H> && std::is_constructible_v<H, Handler&&>) {
       service_ = std::make_unique<typename functionality::template service<Policy, H>>(std::forward<Handler>(handler),
                                                                                     *runtime_);
     }

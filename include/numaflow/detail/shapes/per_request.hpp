@@ -18,13 +18,22 @@ class PerRequestStream final : public Stream<Proto> {
  private:
   void on_request(typename Proto::Request&& request) override {
     this->begin_work();
-    runner_.submit(std::move(request), [this](std::exception_ptr const& error, typename Proto::Response response) {
-      if (error)
+    submit(std::move(request), [this](std::exception_ptr const& error, typename Proto::Response response) {
+      if (error) {
         this->fail_with_udf_error(error);
-      else
-        this->send(std::move(response));
-      this->end_work();
+        this->end_work();
+      } else {
+        this->end_work_with(std::move(response));
+      }
     });
+  }
+
+  template <class Done>
+  void submit(typename Proto::Request&& request, Done&& done) {
+    if constexpr (requires { runner_.submit_per_request(std::move(request), std::forward<Done>(done)); })
+      runner_.submit_per_request(std::move(request), std::forward<Done>(done));
+    else
+      runner_.submit(std::move(request), std::forward<Done>(done));
   }
 
   Runner& runner_;

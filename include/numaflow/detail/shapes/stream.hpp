@@ -50,31 +50,25 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   Runtime& runtime() { return runtime_; }
 
   void send(Response response) {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       if (!ending_locked()) queue_.push_back(std::move(response));
-    }
-    advance();
+    });
   }
 
   template <class Responses>
   void send_all(Responses&& responses) {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       if (!ending_locked())
         for (auto& r : responses) queue_.push_back(std::move(r));
-    }
-    advance();
+    });
   }
 
   // Ends the stream with `status` (first failure wins); queued responses are dropped.
   void fail(grpc::Status status) {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       if (!error_) error_ = std::move(status);
       queue_.clear();
-    }
-    advance();
+    });
   }
 
   // A handler failed: the error contract, then the stream ends with the contract's status.
@@ -89,11 +83,16 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void end_work() {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] { --in_flight_; });
+    release();
+  }
+
+  // send(response) and end_work() in one step (one lock, one plan): the per-message fast path.
+  void end_work_with(Response response) {
+    advance([&] {
+      if (!ending_locked()) queue_.push_back(std::move(response));
       --in_flight_;
-    }
-    advance();
+    });
     release();
   }
 
@@ -107,11 +106,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void end_hold() {
-    {
-      std::lock_guard lock(mu_);
-      --holds_;
-    }
-    advance();
+    advance([&] { --holds_; });
     release();
   }
 
@@ -161,11 +156,14 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     return next;
   }
 
-  void advance() {
+  // Applies `change` to the state and plans what to start next, under one lock; then starts it.
+  template <class Change>
+  void advance(Change&& change) {
     Next next;
     bool newly_ending = false;
     {
       std::lock_guard lock(mu_);
+      change();
       next = plan_locked();
       if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
@@ -178,6 +176,9 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     if (next.read) this->StartRead(&incoming_);
     if (next.finish) this->Finish(*next.finish);
   }
+  void advance() {
+    advance([] {});
+  }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
@@ -189,11 +190,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
         reads_done_ = true;  // no more reads; the stream may not finish before on_input_closed ran
       }
       if (first_close && !failed()) on_input_closed();
-      {
-        std::lock_guard lock(mu_);
-        input_closed_ = true;
-      }
-      advance();
+      advance([&] { input_closed_ = true; });
       return;
     }
     Request request = std::move(incoming_);
@@ -204,14 +201,10 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       dispatch = !ending_locked();
     }
     if (dispatch) accept(std::move(request));
-    {
-      // Only now may the next read start: messages are handled one at a time and in order (a
-      // read started during accept() could deliver the next message, or the half-close, while
-      // this one is still being dispatched).
-      std::lock_guard lock(mu_);
-      read_pending_ = false;
-    }
-    advance();
+    // Only now may the next read start: messages are handled one at a time and in order (a read
+    // started during accept() could deliver the next message, or the half-close, while this one
+    // is still being dispatched).
+    advance([&] { read_pending_ = false; });
   }
 
   void accept(Request&& request) {
@@ -231,21 +224,17 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void OnWriteDone(bool ok) override {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       write_pending_ = false;
       if (!ok) cancelled_ = true;  // the client is gone
-    }
-    advance();
+    });
   }
 
   void OnCancel() override {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       cancelled_ = true;
       queue_.clear();
-    }
-    advance();
+    });
   }
 
   void OnDone() override { release(); }
