@@ -27,6 +27,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -432,7 +433,7 @@ bool wait_ready(typename P::Service::Stub& stub, std::string const& socket, doub
 
 double percentile_us(std::vector<std::int64_t>& v, double q) {
   if (v.empty()) return 0;
-  auto const k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+  auto const k = static_cast<std::size_t>(std::llround(q * static_cast<double>(v.size() - 1)));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
   return static_cast<double>(v[k]) / 1e3;
 }

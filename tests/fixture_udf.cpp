@@ -21,7 +21,7 @@ namespace {
 
 struct Config {
   std::map<std::string, std::string> flags;
-  std::string get(std::string const& name, std::string fallback = {}) const {
+  std::string get(std::string const& name, std::string const& fallback = {}) const {
     auto it = flags.find(name);
     return it == flags.end() ? fallback : it->second;
   }

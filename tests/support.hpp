@@ -44,11 +44,13 @@ class Process {
  public:
   explicit Process(std::vector<std::string> argv, std::vector<std::string> extra_env = {}) {
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
     std::vector<std::string> env_strings = std::move(extra_env);
     for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
     std::vector<char*> env;
+    env.reserve(env_strings.size() + 1);
     for (auto& e : env_strings) env.push_back(e.data());
     env.push_back(nullptr);
     if (::posix_spawn(&pid_, args[0], nullptr, nullptr, args.data(), env.data()) != 0)

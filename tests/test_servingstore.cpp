@@ -117,6 +117,7 @@ TEST(ServingStoreSync, ConcurrentPutsUnderOneIdAreAllKept) {
   Server<ServingStore, Sync> server{Store{}, dirs.options("serving.sock")};
   server.start();
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
       ServingStoreClient client{dirs / "serving.sock"};

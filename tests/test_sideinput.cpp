@@ -126,6 +126,7 @@ TEST(SideInputSync, ConcurrentRetrievesAllAnswered) {
   Server<SideInput, Sync> server{[&calls] { return alternate(calls); }, dirs.options("si.sock")};
   server.start();
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> broadcasts{0}, skips{0};
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {

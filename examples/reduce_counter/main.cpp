@@ -31,7 +31,7 @@ std::string python_utc_datetime(numaflow::Timestamp t) {
   out[out.find('T')] = ' ';
   if (millis != 0) {
     char fraction[16];
-    std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(millis * 1000));
+    std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(millis) * 1000);
     out += fraction;
   }
   return out + "+00:00";
