@@ -23,7 +23,7 @@ inline std::atomic<bool>& critical_error_persisted() {
 }
 
 // Writes <dir>/<container>/<unix-seconds>-udf.json through current-udf.json (PROTOCOL.md §5.4).
-inline std::filesystem::path write_error_file(std::string const& dir, std::string code, std::string const& message,
+inline std::filesystem::path write_error_file(std::string const& dir, std::string const& code, std::string const& message,
                                               std::string const& details) {
   namespace fs = std::filesystem;
   auto const container = container_type();
@@ -48,7 +48,7 @@ inline std::filesystem::path write_error_file(std::string const& dir, std::strin
   json += "}";
   auto const current = container_dir / "current-udf.json";
   write_file_atomically(current, json);
-  auto const final_path = container_dir / (std::to_string(now) + "-udf.json");
+  auto final_path = container_dir / (std::to_string(now) + "-udf.json");
   fs::rename(current, final_path, ec);
   if (ec) throw std::runtime_error("numaflow: cannot rename " + current.string() + ": " + ec.message());
   return final_path;

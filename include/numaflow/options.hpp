@@ -15,7 +15,7 @@ struct ServerOptions {
   // Empty: the functionality's platform path.
   std::string server_info_path{};
   // gRPC receive and send limit; the platform's own clients use 64 MiB.
-  std::size_t max_message_size = 64 * 1024 * 1024;
+  std::size_t max_message_size = std::size_t{64} * 1024 * 1024;
   // Handler concurrency: threads for Sync and Async, processes for MultiProc.
   // 0 picks a default: max(4, hardware threads) for Sync, hardware threads otherwise.
   std::size_t workers = 0;

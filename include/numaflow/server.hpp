@@ -32,7 +32,9 @@ class Server {
 
  public:
   template <class Handler>
-  explicit Server(Handler&& handler, ServerOptions options = {}) : runtime_(std::make_unique<detail::Runtime>(options)) {
+    requires(!std::is_same_v<std::remove_cvref_t<Handler>, Server>)
+  explicit Server(Handler&& handler, ServerOptions options = {})
+      : runtime_(std::make_unique<detail::Runtime>(std::move(options))) {
     using H = detail::stored_t<Handler>;
     functionality::template check<Policy, H>();
     static_assert(!functionality::template accepts<Policy, H> || std::is_constructible_v<H, Handler&&>,

@@ -26,6 +26,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -126,6 +127,7 @@ template <class Request, class Response>
 class StreamClient {
  public:
   template <class Open>
+    requires(!std::is_same_v<std::remove_cvref_t<Open>, StreamClient>)
   explicit StreamClient(Open&& open) {
     stream_ = open(&context_);
     reader_ = std::thread([this] {

@@ -102,7 +102,7 @@ struct AsyncTaskState {
   std::exception_ptr error;
   Finished finished;
 
-  void complete(std::exception_ptr e) {
+  void complete(std::exception_ptr const& e) {
     Finished f;
     {
       std::lock_guard lock(mu);

@@ -159,6 +159,11 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       }
       case Kind::expand: {
         if (op.windows.size() != 2) throw BadWindowRequest("EXPAND must name exactly two windows [old, new]");
+        // Onto another open window it would replace that task in the table, which then never
+        // closes (its handler waits forever, the stream never ends): the platform never asks that.
+        auto const onto = tasks_.find(task_key(op.windows[1], Driver::by_keys_only));
+        if (onto != tasks_.end() && onto != tasks_.find(task_key(op.windows[0], Driver::by_keys_only)))
+          throw BadWindowRequest("EXPAND onto a window that is already open");
         auto task = take(op.windows[0]);
         if (!task) throw BadWindowRequest("EXPAND of a window that is not open");
         task->rewindow(op.windows[1]);
@@ -304,6 +309,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       collected->remaining = sources.size();
       this->begin_work();  // the merge itself
       for (std::size_t i = 0; i < sources.size(); ++i) {
+        // NOLINTNEXTLINE(performance-unnecessary-value-param): the accumulator is moved into `collected`
         driver_.retire(sources[i], [this, target, collected, i](std::exception_ptr error, std::string accumulator) {
           bool last = false;
           {
