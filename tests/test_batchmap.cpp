@@ -104,3 +104,37 @@ TEST(BatchMapErrors, DuplicateAndUnknownIdsAreNamed) {
   }
   EXPECT_EQ(server.wait(), 1);
 }
+
+// A repeated id within one batch is the client's protocol mistake: INVALID_ARGUMENT for that
+// stream, the handler is not blamed, the server keeps serving (found by tests/fuzz).
+TEST(BatchMapErrors, RepeatedRequestIdInOneBatchIsRejectedNotAUdfError) {
+  test::Dirs dirs;
+  Server<BatchMap, Sync> server{fn<&double_each>, dirs.options("bm.sock")};
+  server.start();
+  auto stub = map::v1::Map::NewStub(numaflow::testing::connect(dirs / "bm.sock"));
+  {
+    numaflow::testing::StreamClient<map::v1::MapRequest, map::v1::MapResponse> raw(
+        [&](grpc::ClientContext* c) { return stub->MapFn(c); });
+    map::v1::MapRequest handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    raw.write(handshake);
+    ASSERT_TRUE(raw.read());
+    auto const batch = batch_of(1, "same");
+    raw.write(numaflow::testing::MapClient::request(batch[0]));
+    raw.write(numaflow::testing::MapClient::request(batch[0]));
+    map::v1::MapRequest eot;
+    eot.mutable_status()->set_eot(true);
+    raw.write(eot);
+    EXPECT_FALSE(raw.read()) << "no part of the batch is answered";
+    auto const status = raw.finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find("\"same0\" appears twice"), std::string::npos) << status.error_message();
+  }
+  BatchMapClient client{dirs / "bm.sock"};
+  EXPECT_EQ(client.batch_map(batch_of(2, "a")).size(), 2u);
+  EXPECT_EQ(client.batch_map(batch_of(2, "a")).size(), 2u) << "the same ids again in the next batch are fine";
+  EXPECT_TRUE(client.close().ok());
+  server.stop();
+  EXPECT_EQ(server.wait(), 0);
+  EXPECT_FALSE(std::filesystem::exists(dirs.error_dir()));
+}

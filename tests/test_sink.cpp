@@ -130,3 +130,34 @@ TEST(SinkRoles, ContainerTypePicksTheSocket) {
   EXPECT_EQ(primary.socket_path, "/var/run/numaflow/sink.sock");
   EXPECT_EQ(primary.server_info_path, "/var/run/numaflow/sinker-server-info");
 }
+
+// A repeated id within one batch is the client's protocol mistake: INVALID_ARGUMENT for that
+// stream, the handler is not blamed, the server keeps serving (found by tests/fuzz).
+TEST(SinkErrors, RepeatedRequestIdInOneBatchIsRejectedNotAUdfError) {
+  test::Dirs dirs;
+  Server<Sink, Sync> server{Collecting{}, dirs.options("sink.sock")};
+  server.start();
+  auto stub = sink::v1::Sink::NewStub(numaflow::testing::connect(dirs / "sink.sock"));
+  {
+    numaflow::testing::StreamClient<sink::v1::SinkRequest, sink::v1::SinkResponse> raw(
+        [&](grpc::ClientContext* c) { return stub->SinkFn(c); });
+    sink::v1::SinkRequest handshake;
+    handshake.mutable_handshake()->set_sot(true);
+    raw.write(handshake);
+    ASSERT_TRUE(raw.read());
+    auto batch = batch_of(3);
+    batch[2].id = batch[0].id;
+    for (auto const& d : batch) raw.write(SinkClient::request(d));
+    raw.write(SinkClient::eot());
+    EXPECT_FALSE(raw.read()) << "no part of the batch is answered";
+    auto const status = raw.finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find("\"id-0\" appears twice"), std::string::npos) << status.error_message();
+  }
+  SinkClient client{dirs / "sink.sock"};
+  EXPECT_EQ(client.sink(batch_of(2)).size(), 2u);
+  EXPECT_TRUE(client.close().ok());
+  server.stop();
+  EXPECT_EQ(server.wait(), 0);
+  EXPECT_FALSE(std::filesystem::exists(dirs.error_dir()));
+}

@@ -318,10 +318,12 @@ class DatumStream {
 // #include "numaflow/message.hpp"
 // ---- begin numaflow/message.hpp ----
 
+#include <concepts>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -437,7 +439,20 @@ struct Message {
   friend bool operator==(Message const&, Message const&) = default;
 };
 
-using Messages = std::vector<Message>;
+// What a handler returns: a std::vector<Message> whose brace initialisation moves the messages in.
+// `Messages{Message{value}}` on a plain vector copies every message (its value too) out of an
+// initializer_list; here each one is moved (or copied, if it is an lvalue) straight into place.
+class Messages : public std::vector<Message> {
+ public:
+  Messages() = default;
+  Messages(std::vector<Message> messages) noexcept : std::vector<Message>(std::move(messages)) {}
+  template <class... M>
+    requires(sizeof...(M) > 0 && (std::same_as<std::remove_cvref_t<M>, Message> && ...))
+  Messages(M&&... messages) {
+    reserve(sizeof...(M));
+    (emplace_back(std::forward<M>(messages)), ...);
+  }
+};
 
 }  // namespace numaflow
 // ---- end numaflow/message.hpp ----
@@ -568,7 +583,7 @@ inline std::atomic<bool>& critical_error_persisted() {
 }
 
 // Writes <dir>/<container>/<unix-seconds>-udf.json through current-udf.json (PROTOCOL.md §5.4).
-inline std::filesystem::path write_error_file(std::string const& dir, std::string code, std::string const& message,
+inline std::filesystem::path write_error_file(std::string const& dir, std::string const& code, std::string const& message,
                                               std::string const& details) {
   namespace fs = std::filesystem;
   auto const container = container_type();
@@ -593,7 +608,7 @@ inline std::filesystem::path write_error_file(std::string const& dir, std::strin
   json += "}";
   auto const current = container_dir / "current-udf.json";
   write_file_atomically(current, json);
-  auto const final_path = container_dir / (std::to_string(now) + "-udf.json");
+  auto final_path = container_dir / (std::to_string(now) + "-udf.json");
   fs::rename(current, final_path, ec);
   if (ec) throw std::runtime_error("numaflow: cannot rename " + current.string() + ": " + ec.message());
   return final_path;
@@ -924,7 +939,7 @@ struct ServerOptions {
   // Empty: the functionality's platform path.
   std::string server_info_path{};
   // gRPC receive and send limit; the platform's own clients use 64 MiB.
-  std::size_t max_message_size = 64 * 1024 * 1024;
+  std::size_t max_message_size = std::size_t{64} * 1024 * 1024;
   // Handler concurrency: threads for Sync and Async, processes for MultiProc.
   // 0 picks a default: max(4, hardware threads) for Sync, hardware threads otherwise.
   std::size_t workers = 0;
@@ -937,6 +952,11 @@ struct ServerOptions {
   // Reads from a stream pause while this many responses are queued or being computed, so a client
   // that stops reading cannot make the server buffer without bound.
   std::size_t max_pending_per_stream = 1024;
+  // Sync map and source transformer: a handler whose recent average run time is below this runs on
+  // the gRPC thread that read the request instead of being handed to a worker thread (a hand-off
+  // costs more than a fast handler). Slower or blocking handlers always run on the workers.
+  // Zero: always hand off.
+  std::chrono::microseconds inline_handler_threshold{50};
 };
 
 }  // namespace numaflow
@@ -1076,31 +1096,25 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   Runtime& runtime() { return runtime_; }
 
   void send(Response response) {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       if (!ending_locked()) queue_.push_back(std::move(response));
-    }
-    advance();
+    });
   }
 
   template <class Responses>
   void send_all(Responses&& responses) {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       if (!ending_locked())
         for (auto& r : responses) queue_.push_back(std::move(r));
-    }
-    advance();
+    });
   }
 
   // Ends the stream with `status` (first failure wins); queued responses are dropped.
   void fail(grpc::Status status) {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       if (!error_) error_ = std::move(status);
       queue_.clear();
-    }
-    advance();
+    });
   }
 
   // A handler failed: the error contract, then the stream ends with the contract's status.
@@ -1115,11 +1129,16 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void end_work() {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] { --in_flight_; });
+    release();
+  }
+
+  // send(response) and end_work() in one step (one lock, one plan): the per-message fast path.
+  void end_work_with(Response response) {
+    advance([&] {
+      if (!ending_locked()) queue_.push_back(std::move(response));
       --in_flight_;
-    }
-    advance();
+    });
     release();
   }
 
@@ -1133,11 +1152,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void end_hold() {
-    {
-      std::lock_guard lock(mu_);
-      --holds_;
-    }
-    advance();
+    advance([&] { --holds_; });
     release();
   }
 
@@ -1187,11 +1202,14 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     return next;
   }
 
-  void advance() {
+  // Applies `change` to the state and plans what to start next, under one lock; then starts it.
+  template <class Change>
+  void advance(Change&& change) {
     Next next;
     bool newly_ending = false;
     {
       std::lock_guard lock(mu_);
+      change();
       next = plan_locked();
       if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
@@ -1204,6 +1222,9 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     if (next.read) this->StartRead(&incoming_);
     if (next.finish) this->Finish(*next.finish);
   }
+  void advance() {
+    advance([] {});
+  }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
@@ -1215,11 +1236,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
         reads_done_ = true;  // no more reads; the stream may not finish before on_input_closed ran
       }
       if (first_close && !failed()) on_input_closed();
-      {
-        std::lock_guard lock(mu_);
-        input_closed_ = true;
-      }
-      advance();
+      advance([&] { input_closed_ = true; });
       return;
     }
     Request request = std::move(incoming_);
@@ -1230,14 +1247,10 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       dispatch = !ending_locked();
     }
     if (dispatch) accept(std::move(request));
-    {
-      // Only now may the next read start: messages are handled one at a time and in order (a
-      // read started during accept() could deliver the next message, or the half-close, while
-      // this one is still being dispatched).
-      std::lock_guard lock(mu_);
-      read_pending_ = false;
-    }
-    advance();
+    // Only now may the next read start: messages are handled one at a time and in order (a read
+    // started during accept() could deliver the next message, or the half-close, while this one
+    // is still being dispatched).
+    advance([&] { read_pending_ = false; });
   }
 
   void accept(Request&& request) {
@@ -1257,21 +1270,17 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void OnWriteDone(bool ok) override {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       write_pending_ = false;
       if (!ok) cancelled_ = true;  // the client is gone
-    }
-    advance();
+    });
   }
 
   void OnCancel() override {
-    {
-      std::lock_guard lock(mu_);
+    advance([&] {
       cancelled_ = true;
       queue_.clear();
-    }
-    advance();
+    });
   }
 
   void OnDone() override { release(); }
@@ -1481,6 +1490,11 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       }
       case Kind::expand: {
         if (op.windows.size() != 2) throw BadWindowRequest("EXPAND must name exactly two windows [old, new]");
+        // Onto another open window it would replace that task in the table, which then never
+        // closes (its handler waits forever, the stream never ends): the platform never asks that.
+        auto const onto = tasks_.find(task_key(op.windows[1], Driver::by_keys_only));
+        if (onto != tasks_.end() && onto != tasks_.find(task_key(op.windows[0], Driver::by_keys_only)))
+          throw BadWindowRequest("EXPAND onto a window that is already open");
         auto task = take(op.windows[0]);
         if (!task) throw BadWindowRequest("EXPAND of a window that is not open");
         task->rewindow(op.windows[1]);
@@ -1626,6 +1640,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       collected->remaining = sources.size();
       this->begin_work();  // the merge itself
       for (std::size_t i = 0; i < sources.size(); ++i) {
+        // NOLINTNEXTLINE(performance-unnecessary-value-param): the accumulator is moved into `collected`
         driver_.retire(sources[i], [this, target, collected, i](std::exception_ptr error, std::string accumulator) {
           bool last = false;
           {
@@ -1757,11 +1772,14 @@ decltype(auto) call_batch_handler(H& h, Datums const& batch) {
 // ---- begin numaflow/detail/run_async.hpp ----
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/query.hpp>
+#include <boost/asio/require.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include <cstddef>
 #include <exception>
-#include <optional>
+#include <type_traits>
 #include <utility>
 
 // #include "numaflow/detail/run_sync.hpp"
@@ -1771,7 +1789,10 @@ decltype(auto) call_batch_handler(H& h, Datums const& batch) {
 #include <boost/asio/thread_pool.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <thread>
@@ -1785,18 +1806,13 @@ namespace numaflow::detail {
 
 inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-// Runs `Process` (In& → Out) on a pool of threads; `done(error, out)` is called on that thread.
-template <class Process>
-class SyncRunner {
+// The thread pool a runner owns: created by start(), after the server blocked the shutdown signals
+// (so the threads inherit the mask), joined by stop().
+class OwnedThreadPool {
  public:
-  using process_type = Process;
-  SyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        threads_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())) {}
+  explicit OwnedThreadPool(std::size_t threads) : threads_(threads) {}
+  ~OwnedThreadPool() { stop(); }
 
-  ~SyncRunner() { stop(); }
-
-  // Threads are created here, after the server blocked the shutdown signals, so they inherit the mask.
   void start() {
     if (!pool_) pool_.emplace(threads_);
   }
@@ -1808,28 +1824,119 @@ class SyncRunner {
     }
   }
 
+  boost::asio::thread_pool::executor_type executor() { return pool_->get_executor(); }
+  std::size_t threads() const { return threads_; }
+
+ private:
+  std::size_t threads_;
+  std::optional<boost::asio::thread_pool> pool_;
+};
+
+// Decides whether a Sync handler call may run on the gRPC thread that read its request.
+//
+// Handing a request to a pool thread costs a thread wake-up and a context switch, ~10 µs on a
+// loaded core: far more than a fast handler. So calls run inline while the handler's recent
+// average run time is below the threshold, and on the pool otherwise. The first calls always go
+// to the pool (a handler that blocks is then never tried inline), and at most one call runs
+// inline at a time, so a handler that turns slow can hold up at most one gRPC thread, once.
+class InlineGate {
+ public:
+  explicit InlineGate(std::chrono::microseconds threshold)
+      : threshold_ns_(static_cast<std::uint64_t>(std::max<std::int64_t>(0, threshold.count())) * 1000) {}
+
+  // True: the caller must run the call inline and then call leave().
+  bool try_enter() {
+    if (threshold_ns_ == 0 || samples_.load(std::memory_order_relaxed) < kWarmupSamples ||
+        average_ns_.load(std::memory_order_relaxed) >= threshold_ns_)
+      return false;
+    bool expected = false;
+    return inline_busy_.compare_exchange_strong(expected, true, std::memory_order_acquire);
+  }
+  void leave() { inline_busy_.store(false, std::memory_order_release); }
+
+  bool measuring() const { return threshold_ns_ != 0; }
+
+  // Inline calls are timed one in kInlineSampleEvery: reading the clock can cost as much as a
+  // fast handler (it is not always the vDSO's TSC read), and a handler that turns slow is still
+  // caught within a few calls. Only the inline thread (one at a time) counts.
+  bool sample_inline_call() { return (++inline_calls_ % kInlineSampleEvery) == 0; }
+
+  // An exponentially weighted average (1/8 per sample); concurrent updates may lose a sample,
+  // which only makes the average a little less smooth.
+  void record(std::chrono::steady_clock::duration took) {
+    auto const ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+    auto const average = average_ns_.load(std::memory_order_relaxed);
+    average_ns_.store(average - average / 8 + ns / 8, std::memory_order_relaxed);
+    if (samples_.load(std::memory_order_relaxed) < kWarmupSamples) samples_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+ private:
+  static constexpr std::uint32_t kWarmupSamples = 16;
+  static constexpr std::uint32_t kInlineSampleEvery = 4;
+  std::uint32_t inline_calls_ = 0;  // guarded by inline_busy_
+  std::uint64_t const threshold_ns_;
+  std::atomic<std::uint64_t> average_ns_{0};
+  std::atomic<std::uint32_t> samples_{0};
+  std::atomic<bool> inline_busy_{false};
+};
+
+// Runs `Process` (In& → Out) on a pool of threads; `done(error, out)` is called on that thread.
+template <class Process>
+class SyncRunner {
+ public:
+  using process_type = Process;
+  SyncRunner(Process process, Runtime& runtime)
+      : process_(std::move(process)),
+        pool_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())),
+        gate_(runtime.options().inline_handler_threshold) {}
+
+  void start() { pool_.start(); }
+  void stop() { pool_.stop(); }
+
   template <class In, class Done>
   void submit(In&& in, Done&& done) {
-    boost::asio::post(*pool_, [this, in = std::forward<In>(in), done = std::forward<Done>(done)]() mutable {
-      using Out = std::decay_t<decltype(process_(in))>;
-      Out out{};
-      std::exception_ptr error;
-      try {
-        out = process_(in);
-      } catch (...) {
-        error = std::current_exception();
-      }
-      done(error, std::move(out));
+    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done)]() mutable {
+      run(in, done, /*measure=*/false);
+    });
+  }
+
+  // For per-request work (one request in, one response out, a handler that only computes): runs
+  // the call right here when the InlineGate allows it, on the pool otherwise. Either way the call
+  // is timed, which is what teaches the gate.
+  template <class In, class Done>
+  void submit_per_request(In&& in, Done&& done) {
+    if (gate_.try_enter()) {
+      run(in, done, gate_.sample_inline_call());
+      gate_.leave();
+      return;
+    }
+    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done)]() mutable {
+      run(in, done, gate_.measuring());
     });
   }
 
   Process& process() { return process_; }
-  boost::asio::thread_pool::executor_type executor() { return pool_->get_executor(); }
+  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
 
  private:
+  template <class In, class Done>
+  void run(In& in, Done& done, bool measure) {
+    using Out = std::decay_t<decltype(process_(in))>;
+    Out out{};
+    std::exception_ptr error;
+    auto const started = measure ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    try {
+      out = process_(in);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (measure) gate_.record(std::chrono::steady_clock::now() - started);
+    done(error, std::move(out));
+  }
+
   Process process_;
-  std::size_t threads_;
-  std::optional<boost::asio::thread_pool> pool_;
+  OwnedThreadPool pool_;
+  InlineGate gate_;
 };
 
 }  // namespace numaflow::detail
@@ -1839,6 +1946,62 @@ class SyncRunner {
 
 namespace numaflow::detail {
 
+// While AsyncRunner::submit starts a coroutine on the calling (gRPC) thread, the coroutine runs
+// right there until it first suspends; a handler that finishes without suspending then costs no
+// thread hand-off at all. co_spawn always begins with a post (Boost 1.74), so the executor the
+// coroutine is spawned on lets exactly that first post, and the dispatch of the result, run
+// inline during the start; anything else the coroutine posts, and every resumption after it
+// suspended, goes to the pool as usual.
+struct InlineStart {
+  static inline thread_local bool active = false;
+  static inline thread_local bool first_post_pending = false;
+};
+
+template <class Inner>
+class InlineStartExecutor {
+ public:
+  explicit InlineStartExecutor(Inner inner) noexcept : inner_(std::move(inner)) {}
+
+  template <class F>
+  void execute(F&& f) const {
+    if (InlineStart::active) {
+      bool const is_post = boost::asio::query(inner_, boost::asio::execution::blocking) ==
+                           boost::asio::execution::blocking.never;
+      if (!is_post || std::exchange(InlineStart::first_post_pending, false)) {
+        std::forward<F>(f)();
+        return;
+      }
+    }
+    boost::asio::execution::execute(inner_, std::forward<F>(f));
+  }
+
+  template <class Property>
+    requires boost::asio::can_require<Inner const&, Property const&>::value
+  auto require(Property const& p) const {
+    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(boost::asio::require(inner_, p));
+  }
+
+  template <class Property>
+    requires boost::asio::can_prefer<Inner const&, Property const&>::value
+  auto prefer(Property const& p) const {
+    return InlineStartExecutor<std::decay_t<decltype(boost::asio::prefer(inner_, p))>>(boost::asio::prefer(inner_, p));
+  }
+
+  template <class Property>
+    requires boost::asio::can_query<Inner const&, Property const&>::value
+  decltype(auto) query(Property const& p) const {
+    return boost::asio::query(inner_, p);
+  }
+
+  friend bool operator==(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept {
+    return a.inner_ == b.inner_;
+  }
+  friend bool operator!=(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept { return !(a == b); }
+
+ private:
+  Inner inner_;
+};
+
 // Runs `Process` (In → awaitable<Out>) as coroutines on a small pool; while a handler awaits
 // (a timer, a socket) its thread serves other requests.
 template <class Process>
@@ -1846,36 +2009,33 @@ class AsyncRunner {
  public:
   using process_type = Process;
   AsyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)), threads_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
+      : process_(std::move(process)), pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
 
-  ~AsyncRunner() { stop(); }
-
-  void start() {
-    if (!pool_) pool_.emplace(threads_);
-  }
-
-  void stop() {
-    if (pool_) {
-      pool_->join();
-      pool_.reset();
-    }
-  }
+  void start() { pool_.start(); }
+  void stop() { pool_.stop(); }
 
   template <class In, class Done>
   void submit(In&& in, Done&& done) {
-    boost::asio::co_spawn(pool_->get_executor(), process_(std::forward<In>(in)),
+    struct Scope {  // restores the outer state: a handler running inline may itself start work here
+      bool const active = std::exchange(InlineStart::active, true);
+      bool const first_post_pending = std::exchange(InlineStart::first_post_pending, true);
+      ~Scope() {
+        InlineStart::active = active;
+        InlineStart::first_post_pending = first_post_pending;
+      }
+    } const scope;
+    boost::asio::co_spawn(InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
                           [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable {
                             done(error, std::move(out));
                           });
   }
 
-  boost::asio::thread_pool::executor_type executor() { return pool_->get_executor(); }
+  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
   Process& process() { return process_; }
 
  private:
   Process process_;
-  std::size_t threads_;
-  std::optional<boost::asio::thread_pool> pool_;
+  OwnedThreadPool pool_;
 };
 
 }  // namespace numaflow::detail
@@ -2402,7 +2562,7 @@ struct AsyncTaskState {
   std::exception_ptr error;
   Finished finished;
 
-  void complete(std::exception_ptr e) {
+  void complete(std::exception_ptr const& e) {
     Finished f;
     {
       std::lock_guard lock(mu);
@@ -2978,9 +3138,15 @@ class BatchStream final : public Stream<Proto> {
 
   void on_request(Request&& request) override {
     if (!Proto::is_eot(request)) {
+      // Ids are unique within a batch (the platform guarantees it): a repeated one is the
+      // client's mistake, not the handler's, so it must not reach the handler's id check.
+      if (!batch_ids_.insert(Proto::id(request)).second)
+        return this->fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                       "numaflow: id \"" + Proto::id(request) + "\" appears twice in one batch"));
       batch_.push_back(std::move(request));
       return;
     }
+    batch_ids_.clear();
     this->begin_work();
     runner_.submit(std::exchange(batch_, {}), [this](std::exception_ptr const& error, std::vector<Response> responses) {
       if (error)
@@ -2992,7 +3158,8 @@ class BatchStream final : public Stream<Proto> {
   }
 
   Runner& runner_;
-  std::vector<Request> batch_;  // touched only by the reading side
+  std::vector<Request> batch_;     // touched only by the reading side
+  std::set<std::string> batch_ids_;  // the ids in batch_
 };
 
 }  // namespace numaflow::detail
@@ -3033,13 +3200,22 @@ class PerRequestStream final : public Stream<Proto> {
  private:
   void on_request(typename Proto::Request&& request) override {
     this->begin_work();
-    runner_.submit(std::move(request), [this](std::exception_ptr const& error, typename Proto::Response response) {
-      if (error)
+    submit(std::move(request), [this](std::exception_ptr const& error, typename Proto::Response response) {
+      if (error) {
         this->fail_with_udf_error(error);
-      else
-        this->send(std::move(response));
-      this->end_work();
+        this->end_work();
+      } else {
+        this->end_work_with(std::move(response));
+      }
     });
+  }
+
+  template <class Done>
+  void submit(typename Proto::Request&& request, Done&& done) {
+    if constexpr (requires { runner_.submit_per_request(std::move(request), std::forward<Done>(done)); })
+      runner_.submit_per_request(std::move(request), std::forward<Done>(done));
+    else
+      runner_.submit(std::move(request), std::forward<Done>(done));
   }
 
   Runner& runner_;
@@ -3084,6 +3260,7 @@ struct MapProto {
   static constexpr bool handshake = true;
   static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
   static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
+  static std::string const& id(Request const& r) { return r.id(); }
   static Response handshake_response() {
     Response r;
     r.mutable_handshake()->set_sot(true);
@@ -4120,6 +4297,7 @@ struct SinkProto {
   static constexpr bool handshake = true;
   static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
   static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
+  static std::string const& id(Request const& r) { return r.request().id(); }
   static Response handshake_response() {
     Response r;
     r.mutable_handshake()->set_sot(true);
@@ -5016,10 +5194,15 @@ class Server {
 
  public:
   template <class Handler>
-  explicit Server(Handler&& handler, ServerOptions options = {}) : runtime_(std::make_unique<detail::Runtime>(options)) {
+    requires(!std::is_same_v<std::remove_cvref_t<Handler>, Server>)
+  explicit Server(Handler&& handler, ServerOptions options = {})
+      : runtime_(std::make_unique<detail::Runtime>(std::move(options))) {
     using H = detail::stored_t<Handler>;
     functionality::template check<Policy, H>();
-    if constexpr (functionality::template accepts<Policy, H>) {
+    static_assert(!functionality::template accepts<Policy, H> || std::is_constructible_v<H, Handler&&>,
+                  "numaflow::Server: the handler is stored by value, so it must be movable (or copyable) from what is "
+                  "passed; keep members that cannot move (std::mutex, std::atomic, ...) behind a std::unique_ptr");
+    if constexpr (functionality::template accepts<Policy, H> && std::is_constructible_v<H, Handler&&>) {
       service_ = std::make_unique<typename functionality::template service<Policy, H>>(std::forward<Handler>(handler),
                                                                                     *runtime_);
     }
@@ -5377,6 +5560,7 @@ class SideInputWatcher {
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -5491,6 +5675,7 @@ template <class Request, class Response>
 class StreamClient {
  public:
   template <class Open>
+    requires(!std::is_same_v<std::remove_cvref_t<Open>, StreamClient>)
   explicit StreamClient(Open&& open) {
     stream_ = open(&context_);
     reader_ = std::thread([this] {

@@ -99,6 +99,7 @@ struct SinkProto {
   static constexpr bool handshake = true;
   static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
   static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
+  static std::string const& id(Request const& r) { return r.request().id(); }
   static Response handshake_response() {
     Response r;
     r.mutable_handshake()->set_sot(true);

@@ -60,9 +60,15 @@ class BatchStream final : public Stream<Proto> {
 
   void on_request(Request&& request) override {
     if (!Proto::is_eot(request)) {
+      // Ids are unique within a batch (the platform guarantees it): a repeated one is the
+      // client's mistake, not the handler's, so it must not reach the handler's id check.
+      if (!batch_ids_.insert(Proto::id(request)).second)
+        return this->fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                       "numaflow: id \"" + Proto::id(request) + "\" appears twice in one batch"));
       batch_.push_back(std::move(request));
       return;
     }
+    batch_ids_.clear();
     this->begin_work();
     runner_.submit(std::exchange(batch_, {}), [this](std::exception_ptr const& error, std::vector<Response> responses) {
       if (error)
@@ -74,7 +80,8 @@ class BatchStream final : public Stream<Proto> {
   }
 
   Runner& runner_;
-  std::vector<Request> batch_;  // touched only by the reading side
+  std::vector<Request> batch_;     // touched only by the reading side
+  std::set<std::string> batch_ids_;  // the ids in batch_
 };
 
 }  // namespace numaflow::detail
