@@ -144,6 +144,35 @@ TEST(SessionReduceErrors, MergeOfAnUnknownWindowIsRejected) {
   EXPECT_EQ(client->stream().finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// EXPAND onto a window that another session already has would orphan that session: it never
+// closed and the stream never ended (found by tests/fuzz). Rejected; the server carries on.
+TEST(SessionReduceErrors, ExpandOntoAnOpenWindowIsRejected) {
+  test::Dirs dirs;
+  Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
+  server.start();
+  {
+    auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+    client->send(session_request(SessionOp::OPEN, {session(0, 10, "x")}, at(1, "x")));
+    client->send(session_request(SessionOp::OPEN, {session(20, 30, "x")}, at(21, "x")));
+    client->send(session_request(SessionOp::EXPAND, {session(0, 10, "x"), session(20, 30, "x")}, at(2, "x")));
+    client->stream().writes_done();
+    while (client->stream().read()) {
+    }
+    auto const status = client->stream().finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find("EXPAND onto a window that is already open"), std::string::npos);
+  }
+  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  client->send(session_request(SessionOp::OPEN, {session(0, 10, "y")}, at(1, "y")));
+  client->stream().writes_done();
+  int responses = 0;
+  while (client->stream().read()) ++responses;
+  EXPECT_EQ(responses, 2) << "the count and the EOF";
+  EXPECT_TRUE(client->stream().finish().ok());
+  server.stop();
+  EXPECT_EQ(server.wait(), 0);
+}
+
 TEST(SessionReduceErrors, ThrowingSessionFollowsTheErrorContract) {
   struct Bad : SessionCounter {
     void on_datum(Keys const&, Datum const&, MessageEmitter&) override { throw std::runtime_error("bad session"); }
