@@ -324,17 +324,27 @@ int main(int argc, char** argv) {
     return 0;
   }
   Mode mode;
-  if (mode_name == "direct") mode = Mode::direct;
-  else if (mode_name == "lambda") mode = Mode::lambda;
-  else if (mode_name == "class") mode = Mode::klass;
-  else if (mode_name == "function") mode = Mode::function;
-  else if (mode_name == "virtual") mode = Mode::virt;
-  else return usage();
+  if (mode_name == "direct")
+    mode = Mode::direct;
+  else if (mode_name == "lambda")
+    mode = Mode::lambda;
+  else if (mode_name == "class")
+    mode = Mode::klass;
+  else if (mode_name == "function")
+    mode = Mode::function;
+  else if (mode_name == "virtual")
+    mode = Mode::virt;
+  else
+    return usage();
   Level level;
-  if (level_name == "empty") level = Level::empty;
-  else if (level_name == "call") level = Level::call;
-  else if (level_name == "process") level = Level::process;
-  else return usage();
+  if (level_name == "empty")
+    level = Level::empty;
+  else if (level_name == "call")
+    level = Level::call;
+  else if (level_name == "process")
+    level = Level::process;
+  else
+    return usage();
   if (calls < 0) return usage();
   fixture();  // build everything before counting starts, whatever N is
   run(mode, level, calls);

@@ -73,7 +73,8 @@ void fill_payload(auto* p, std::string const& value) {
   auto const now = std::chrono::system_clock::now().time_since_epoch();
   auto const secs = std::chrono::duration_cast<std::chrono::seconds>(now);
   p->mutable_event_time()->set_seconds(secs.count());
-  p->mutable_event_time()->set_nanos(static_cast<int>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - secs).count()));
+  p->mutable_event_time()->set_nanos(
+      static_cast<int>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - secs).count()));
   p->mutable_watermark()->set_seconds(secs.count() - 1);
 }
 
@@ -161,8 +162,8 @@ bool parse_id(std::string const& text, std::size_t& id) {
 // What a run measured.
 
 struct Outcome {
-  std::size_t measured = 0;       // messages counted in the throughput
-  double seconds = 0;             // over which they were answered
+  std::size_t measured = 0;                // messages counted in the throughput
+  double seconds = 0;                      // over which they were answered
   std::vector<std::int64_t> latencies_ns;  // per message (map, transform) or per batch (sink)
   std::vector<std::string> errors;
   grpc::Status status;
@@ -293,14 +294,17 @@ class LoadStream final : public grpc::ClientBidiReactor<typename P::Request, typ
     } else if constexpr (is_sink) {
       for (auto const& r : response_.results()) {
         std::size_t id = 0;
-        if (!parse_id(r.id(), id) || id >= total_ || sent(id) == 0) return fail("response for an unknown id \"" + r.id() + "\"");
+        if (!parse_id(r.id(), id) || id >= total_ || sent(id) == 0)
+          return fail("response for an unknown id \"" + r.id() + "\"");
         if (answered_[id]++) return fail("id " + r.id() + " answered twice");
-        if (r.status() != sink::v1::SUCCESS) return fail("id " + r.id() + " answered with status " + std::to_string(r.status()));
+        if (r.status() != sink::v1::SUCCESS)
+          return fail("id " + r.id() + " answered with status " + std::to_string(r.status()));
         ++answered_count_;
       }
       if (response_.has_status() && response_.status().eot()) {
         if (answered_count_ != batch_end_id_)
-          return fail("EOT after " + std::to_string(answered_count_) + " answers, expected " + std::to_string(batch_end_id_));
+          return fail("EOT after " + std::to_string(answered_count_) + " answers, expected " +
+                      std::to_string(batch_end_id_));
         batch_end = true;
         if (batch_first_id_ >= o_.warmup) outcome_.latencies_ns.push_back(now - sent(batch_first_id_));
         if (start_ns_ == 0 && o_.warmup > 0 && answered_count_ >= o_.warmup) {
@@ -358,7 +362,8 @@ class LoadStream final : public grpc::ClientBidiReactor<typename P::Request, typ
       out.errors.push_back("stream status " + std::to_string(status.error_code()) + ": " + status.error_message());
     std::size_t missing = 0;
     for (auto a : answered_) missing += a == 0;
-    if (missing) out.errors.push_back(std::to_string(missing) + " of " + std::to_string(total_) + " ids never answered");
+    if (missing)
+      out.errors.push_back(std::to_string(missing) + " of " + std::to_string(total_) + " ids never answered");
     if (start_ns_ == 0 && total_ > 0) start_ns_ = sent(0);
     out.measured = total_ - answered_at_start_;
     out.seconds = end_ns_ > start_ns_ ? static_cast<double>(end_ns_ - start_ns_) / 1e9 : 0;
@@ -451,7 +456,8 @@ int run(Options const& o) {
   Outcome out = stream->result().get();
 
   double const rate = out.seconds > 0 ? static_cast<double>(out.measured) / out.seconds : 0;
-  std::int64_t const max_ns = out.latencies_ns.empty() ? 0 : *std::max_element(out.latencies_ns.begin(), out.latencies_ns.end());
+  std::int64_t const max_ns =
+      out.latencies_ns.empty() ? 0 : *std::max_element(out.latencies_ns.begin(), out.latencies_ns.end());
   std::size_t const samples = out.latencies_ns.size();
   double const p50 = percentile_us(out.latencies_ns, 0.50);
   double const p99 = percentile_us(out.latencies_ns, 0.99);
@@ -464,10 +470,11 @@ int run(Options const& o) {
                  P::name, o.socket.c_str(), out.measured, o.warmup, o.value_size, o.inflight, out.seconds, rate,
                  std::is_same_v<P, SinkProtocol> ? "batch" : "message", p50, p99, static_cast<double>(max_ns) / 1e3,
                  samples, ok ? "" : " — FAILED");
-  std::printf("RESULT kind=%s messages=%zu warmup=%zu value_size=%zu inflight=%zu seconds=%.4f msgs_per_s=%.1f "
-              "p50_us=%.1f p99_us=%.1f max_us=%.1f latency_of=%s ok=%d\n",
-              P::name, out.measured, o.warmup, o.value_size, o.inflight, out.seconds, rate, p50, p99,
-              static_cast<double>(max_ns) / 1e3, std::is_same_v<P, SinkProtocol> ? "batch" : "message", ok ? 1 : 0);
+  std::printf(
+      "RESULT kind=%s messages=%zu warmup=%zu value_size=%zu inflight=%zu seconds=%.4f msgs_per_s=%.1f "
+      "p50_us=%.1f p99_us=%.1f max_us=%.1f latency_of=%s ok=%d\n",
+      P::name, out.measured, o.warmup, o.value_size, o.inflight, out.seconds, rate, p50, p99,
+      static_cast<double>(max_ns) / 1e3, std::is_same_v<P, SinkProtocol> ? "batch" : "message", ok ? 1 : 0);
   std::fflush(stdout);
   return ok ? 0 : 1;
 }

@@ -140,7 +140,9 @@ class EchoStream final : public grpc::ServerBidiReactor<MapRequest, MapResponse>
 };
 
 class RawMap final : public map::v1::Map::CallbackService {
-  grpc::ServerBidiReactor<MapRequest, MapResponse>* MapFn(grpc::CallbackServerContext*) override { return new EchoStream; }
+  grpc::ServerBidiReactor<MapRequest, MapResponse>* MapFn(grpc::CallbackServerContext*) override {
+    return new EchoStream;
+  }
   grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
                                     map::v1::ReadyResponse* response) override {
     response->set_ready(true);
@@ -158,7 +160,8 @@ using AsyncMap = map::v1::Map::WithAsyncMethod_MapFn<map::v1::Map::Service>;
 
 // IsReady stays a synchronous method (served by gRPC's sync thread pool); only MapFn is async.
 class CqMap final : public AsyncMap {
-  grpc::Status IsReady(grpc::ServerContext*, google::protobuf::Empty const*, map::v1::ReadyResponse* response) override {
+  grpc::Status IsReady(grpc::ServerContext*, google::protobuf::Empty const*,
+                       map::v1::ReadyResponse* response) override {
     response->set_ready(true);
     return grpc::Status::OK;
   }
@@ -182,7 +185,7 @@ class CqStream {
   bool on(Op op, bool ok) {
     switch (op) {
       case Op::accept:
-        if (!ok) return false;  // the server is shutting down
+        if (!ok) return false;        // the server is shutting down
         new CqStream(service_, cq_);  // the next call
         start_read();
         return true;
@@ -205,8 +208,7 @@ class CqStream {
         writing_ = false;
         if (!ok) broken_ = true;
         break;
-      case Op::finish:
-        return false;
+      case Op::finish: return false;
     }
     advance();
     return true;
@@ -258,7 +260,9 @@ void serve_cq(CqMap& service, grpc::ServerCompletionQueue& cq) {
 }
 
 int usage(char const* error) {
-  std::fprintf(stderr, "raw_map_server: %s\nusage: raw_map_server --socket PATH [--server-info PATH] [--api cq|callback]\n", error);
+  std::fprintf(stderr,
+               "raw_map_server: %s\nusage: raw_map_server --socket PATH [--server-info PATH] [--api cq|callback]\n",
+               error);
   return 2;
 }
 

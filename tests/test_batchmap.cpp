@@ -99,7 +99,8 @@ TEST(BatchMapErrors, DuplicateAndUnknownIdsAreNamed) {
     client.batch_map(batch_of(2, "id-"));
     FAIL();
   } catch (numaflow::testing::ProtocolError const& e) {
-    EXPECT_NE(e.status().error_message().find("duplicate ids [\"id-0\"]"), std::string::npos) << e.status().error_message();
+    EXPECT_NE(e.status().error_message().find("duplicate ids [\"id-0\"]"), std::string::npos)
+        << e.status().error_message();
     EXPECT_NE(e.status().error_message().find("unknown ids [\"stranger\"]"), std::string::npos);
   }
   EXPECT_EQ(server.wait(), 1);

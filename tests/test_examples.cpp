@@ -22,13 +22,14 @@ class Example {
   Example(std::string const& name, std::vector<std::string> flags = {}, std::vector<std::string> env = {})
       : process_(
             [&] {
-              std::vector<std::string> argv{std::string{NUMAFLOW_EXAMPLES_DIR} + "/" + name, "--socket", dirs_ / "udf.sock",
-                                            "--server-info", dirs_ / "info"};
+              std::vector<std::string> argv{std::string{NUMAFLOW_EXAMPLES_DIR} + "/" + name, "--socket",
+                                            dirs_ / "udf.sock", "--server-info", dirs_ / "info"};
               argv.insert(argv.end(), flags.begin(), flags.end());
               return argv;
             }(),
             env) {
-    if (!numaflow::testing::wait_until_ready<Service>(socket())) throw std::runtime_error(name + " did not become ready");
+    if (!numaflow::testing::wait_until_ready<Service>(socket()))
+      throw std::runtime_error(name + " did not become ready");
   }
   ~Example() {
     process_.signal(SIGTERM);

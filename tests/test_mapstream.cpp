@@ -52,7 +52,8 @@ TEST(MapStreamSync, ResultsArriveBeforeTheHandlerFinishes) {
                                    out.emit(Message{"first"});
                                    // Blocks until the client has the first message: a server that
                                    // buffered until the handler returned would never get here.
-                                   if (released.wait_for(10s) != std::future_status::ready) throw std::runtime_error("not streamed");
+                                   if (released.wait_for(10s) != std::future_status::ready)
+                                     throw std::runtime_error("not streamed");
                                    out.emit(Message{d.value});
                                  },
                                  dirs.options("ms.sock")};

@@ -30,18 +30,18 @@ std::string name_of(::testing::TestParamInfo<Case> const& info) { return info.pa
 class UdfProcess {
  public:
   UdfProcess(test::Dirs const& dirs, Case const& c, std::string const& behaviour, std::vector<std::string> extra = {})
-      : socket_(dirs / "udf.sock"),
-        process_([&] {
-          std::vector<std::string> argv{NUMAFLOW_TEST_FIXTURE, "--tag",         c.tag,         "--policy",
-                                        c.policy,              "--behaviour",   behaviour,     "--socket",
-                                        socket_,               "--server-info", dirs / "info", "--error-dir",
-                                        dirs.error_dir()};
+      : socket_(dirs / "udf.sock"), process_([&] {
+          std::vector<std::string> argv{
+              NUMAFLOW_TEST_FIXTURE, "--tag",       c.tag,           "--policy", c.policy,
+              "--behaviour",         behaviour,     "--socket",      socket_,    "--server-info",
+              dirs / "info",         "--error-dir", dirs.error_dir()};
           argv.insert(argv.end(), extra.begin(), extra.end());
           return argv;
         }()) {
     bool ready = false;
     if (c.tag == "map") ready = numaflow::testing::wait_until_ready<map::v1::Map>(socket_);
-    if (c.tag == "transform") ready = numaflow::testing::wait_until_ready<sourcetransformer::v1::SourceTransform>(socket_);
+    if (c.tag == "transform")
+      ready = numaflow::testing::wait_until_ready<sourcetransformer::v1::SourceTransform>(socket_);
     if (c.tag == "sink") ready = numaflow::testing::wait_until_ready<sink::v1::Sink>(socket_);
     if (!ready) throw std::runtime_error("the fixture server did not become ready");
   }

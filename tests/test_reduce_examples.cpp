@@ -32,7 +32,8 @@ class Example {
           argv.insert(argv.end(), flags.begin(), flags.end());
           return argv;
         }()) {
-    if (!numaflow::testing::wait_until_ready<Service>(socket())) throw std::runtime_error(name + " did not become ready");
+    if (!numaflow::testing::wait_until_ready<Service>(socket()))
+      throw std::runtime_error(name + " did not become ready");
   }
   ~Example() {
     process_.signal(SIGTERM);

@@ -1,11 +1,11 @@
 // The shared runtime: server-info, handshakes, stream lifecycle, the error contract, start-up errors.
 #include <gtest/gtest.h>
 
-#include <mutex>
-#include <set>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <mutex>
+#include <set>
 
 #include <numaflow/numaflow.hpp>
 #include <numaflow/testing.hpp>
@@ -164,7 +164,8 @@ TEST(Handshake, SinkAndTransformRejectDataFirst) {
   s.write(SinkClient::eot());
   EXPECT_EQ(s.finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   auto transform_stub = sourcetransformer::v1::SourceTransform::NewStub(numaflow::testing::connect(dirs / "t.sock"));
-  numaflow::testing::StreamClient<sourcetransformer::v1::SourceTransformRequest, sourcetransformer::v1::SourceTransformResponse>
+  numaflow::testing::StreamClient<sourcetransformer::v1::SourceTransformRequest,
+                                  sourcetransformer::v1::SourceTransformResponse>
       t([&](grpc::ClientContext* c) { return transform_stub->SourceTransformFn(c); });
   t.write(SourceTransformClient::request(value("x")));
   EXPECT_EQ(t.finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -389,7 +390,8 @@ TEST(ErrorContract, SinkMissingIdIsAnErrorNamingIt) {
     FAIL() << "expected the stream to fail";
   } catch (numaflow::testing::ProtocolError const& e) {
     EXPECT_EQ(e.status().error_code(), grpc::StatusCode::INTERNAL);
-    EXPECT_NE(e.status().error_message().find("missing ids [\"second\"]"), std::string::npos) << e.status().error_message();
+    EXPECT_NE(e.status().error_message().find("missing ids [\"second\"]"), std::string::npos)
+        << e.status().error_message();
   }
   EXPECT_EQ(server.wait(), 1);
 }

@@ -94,16 +94,17 @@ TEST(SinkSync, SequentialBatchesOnOneStreamAndAnEmptyBatch) {
 
 TEST(SinkAsync, CoroutineHandlerSeesMetadataAndHeaders) {
   test::Dirs dirs;
-  Server<Sink, Async> server{[](Datums const& batch) -> Task<SinkResponses> {
-                               SinkResponses out;
-                               for (auto const& d : batch) {
-                                 bool ok = d.headers.at("h") == "1" && d.system_metadata.value("sink", "retry_count") == "0" &&
-                                           d.user_metadata.value("g", "k") == "v";
-                                 out.push_back(ok ? SinkResponse::success(d.id) : SinkResponse::failure(d.id, "bad input"));
-                               }
-                               co_return out;
-                             },
-                             dirs.options("sink.sock")};
+  Server<Sink, Async> server{
+      [](Datums const& batch) -> Task<SinkResponses> {
+        SinkResponses out;
+        for (auto const& d : batch) {
+          bool ok = d.headers.at("h") == "1" && d.system_metadata.value("sink", "retry_count") == "0" &&
+                    d.user_metadata.value("g", "k") == "v";
+          out.push_back(ok ? SinkResponse::success(d.id) : SinkResponse::failure(d.id, "bad input"));
+        }
+        co_return out;
+      },
+      dirs.options("sink.sock")};
   server.start();
   SinkClient client{dirs / "sink.sock"};
   auto batch = batch_of(2);

@@ -57,7 +57,8 @@ TEST(SourceTransformSync, ClassHandlerAssignsEventTimeAndDropKeepsOne) {
 TEST(SourceTransformAsync, CoroutineHandler) {
   test::Dirs dirs;
   Server<SourceTransform, Async> server{
-      [](Datum const& d) -> Task<Messages> { co_return Messages{Message{d.value + d.value}}; }, dirs.options("st.sock")};
+      [](Datum const& d) -> Task<Messages> { co_return Messages{Message{d.value + d.value}}; },
+      dirs.options("st.sock")};
   server.start();
   SourceTransformClient client{dirs / "st.sock"};
   EXPECT_EQ(client.transform_one(offset_datum("o", "ab"))[0].value, "abab");

@@ -4,8 +4,10 @@
 #include <numaflow/numaflow.hpp>
 #include <numaflow/testing.hpp>
 
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "support.hpp"
 
@@ -34,9 +36,20 @@ Datum at(std::int64_t ms, std::string key, std::string value = "v") {
 struct SessionCounter : SessionReducer {
   long count = 0;
   void on_datum(Keys const&, Datum const&, MessageEmitter&) override { ++count; }
-  void on_close(Keys const& keys, MessageEmitter& out) override { out.emit(Message{std::to_string(count)}.with_keys(keys)); }
+  void on_close(Keys const& keys, MessageEmitter& out) override {
+    out.emit(Message{std::to_string(count)}.with_keys(keys));
+  }
   std::string accumulator() override { return std::to_string(count); }
   void merge_accumulator(std::string const& accumulator) override { count += std::stol(accumulator); }
+};
+
+// Counts its live instances (the server's own copy and one per open session).
+struct Counted : SessionCounter {
+  static inline std::atomic<int> live{0};
+  Counted() { ++live; }
+  Counted(Counted const& other) : SessionCounter(other) { ++live; }
+  Counted& operator=(Counted const&) = default;
+  ~Counted() override { --live; }
 };
 
 // Buffers datums and emits them in event-time order once the watermark has passed them.
@@ -169,6 +182,30 @@ TEST(SessionReduceErrors, ExpandOntoAnOpenWindowIsRejected) {
   while (client->stream().read()) ++responses;
   EXPECT_EQ(responses, 2) << "the count and the EOF";
   EXPECT_TRUE(client->stream().finish().ok());
+  server.stop();
+  EXPECT_EQ(server.wait(), 0);
+}
+
+// MERGE naming an open window and an unknown one: the open one was taken out of the table before
+// the error, never closed, and the stream and the session leaked (found by tests/fuzz under LSan).
+TEST(SessionReduceErrors, FailedMergeLeavesNoSessionBehind) {
+  test::Dirs dirs;
+  Server<SessionReduce, Sync> server{Counted{}, dirs.options("s.sock")};
+  int const baseline = Counted::live;
+  server.start();
+  {
+    auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+    client->send(session_request(SessionOp::OPEN, {session(0, 10, "x")}, at(1, "x")));
+    client->send(session_request(SessionOp::MERGE, {session(0, 10, "x"), session(10, 20, "x")}));
+    client->stream().writes_done();
+    while (client->stream().read()) {
+    }
+    auto const status = client->stream().finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  }
+  auto const deadline = std::chrono::steady_clock::now() + 5s;
+  while (Counted::live != baseline && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(Counted::live, baseline) << "the session of the open window must be closed and freed";
   server.stop();
   EXPECT_EQ(server.wait(), 0);
 }

@@ -37,7 +37,7 @@ int main() {
   auto cat = [](numaflow::Datum const& d) { return numaflow::Messages{numaflow::Message{d}}; };
   numaflow::Server<numaflow::Map, numaflow::Sync> server{cat};
   try {
-    server.start();  // returns once the socket listens and the server-info file is written
+    server.start();                    // returns once the socket listens and the server-info file is written
   } catch (std::exception const& e) {  // e.g. "numaflow: socket directory does not exist: …"
     std::fprintf(stderr, "%s\n", e.what());
     return 2;

@@ -40,9 +40,8 @@ namespace snippets::sideinput_watcher {
 // A map UDF that reads the side input "clock": the watcher follows the file the platform keeps
 // at /var/numaflow/side-inputs/clock and remembers the latest value.
 int main() {
-  numaflow::SideInputWatcher clock{"clock", [](std::string const& value) {
-                                     std::fprintf(stderr, "side input clock is now %s\n", value.c_str());
-                                   }};
+  numaflow::SideInputWatcher clock{
+      "clock", [](std::string const& value) { std::fprintf(stderr, "side input clock is now %s\n", value.c_str()); }};
   auto stamp = [&clock](numaflow::Datum const& d) {
     std::string const now = clock.latest().value_or("unknown");  // latest() is thread-safe
     return numaflow::Messages{numaflow::Message{now + " " + d.value, d.keys}};

@@ -47,9 +47,8 @@ namespace snippets::testing_errors {
 // with exit code 1.
 bool a_throwing_handler_fails_the_stream() {
   numaflow::testing::TempDir dir;
-  numaflow::ServerOptions const options{.socket_path = dir / "map.sock",
-                                        .server_info_path = dir / "server-info",
-                                        .error_dir = dir / "errors"};
+  numaflow::ServerOptions const options{
+      .socket_path = dir / "map.sock", .server_info_path = dir / "server-info", .error_dir = dir / "errors"};
   auto reject = [](numaflow::Datum const&) -> numaflow::Messages { throw std::invalid_argument("no thanks"); };
   numaflow::Server<numaflow::Map, numaflow::Sync> server{reject, options};
   server.start();

@@ -25,8 +25,10 @@ bool valid_utf8(std::string_view s) {
     auto const b0 = static_cast<unsigned char>(s[i]);
     std::size_t len = 0;
     unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (b0 < 0x80) len = 1;
-    else if (b0 >= 0xC2 && b0 <= 0xDF) len = 2;
+    if (b0 < 0x80)
+      len = 1;
+    else if (b0 >= 0xC2 && b0 <= 0xDF)
+      len = 2;
     else if (b0 >= 0xE0 && b0 <= 0xEF) {
       len = 3;
       if (b0 == 0xE0) lo = 0xA0;
@@ -50,7 +52,8 @@ bool valid_utf8(std::string_view s) {
 
 numaflow::Messages split(numaflow::Datum const& d) {
   std::string_view const text = d.value;
-  if (!valid_utf8(text)) throw std::invalid_argument("batchmap_flatmap: the value of id " + d.id + " is not valid UTF-8");
+  if (!valid_utf8(text))
+    throw std::invalid_argument("batchmap_flatmap: the value of id " + d.id + " is not valid UTF-8");
   numaflow::Messages out;
   std::size_t start = 0;
   for (;;) {
@@ -83,7 +86,8 @@ int main(int argc, char** argv) {
 
   switch (args.policy) {
     case Policy::sync: return numaflow::Server<numaflow::BatchMap, numaflow::Sync>{flatmap, args.options}.serve();
-    case Policy::async: return numaflow::Server<numaflow::BatchMap, numaflow::Async>{flatmap_async, args.options}.serve();
+    case Policy::async:
+      return numaflow::Server<numaflow::BatchMap, numaflow::Async>{flatmap_async, args.options}.serve();
     case Policy::multiproc: break;  // not offered: batch map serves with Sync or Async only
   }
   return 2;

@@ -8,8 +8,8 @@
 
 int main(int argc, char** argv) {
   using example::Policy;
-  auto const args = example::parse(
-      argc, argv, {.program = "map_cat", .policies = {Policy::sync, Policy::async, Policy::multiproc}});
+  auto const args =
+      example::parse(argc, argv, {.program = "map_cat", .policies = {Policy::sync, Policy::async, Policy::multiproc}});
 
   // Value and keys only, like pynumaflow's forward_message (numaflow::Message{datum} would also
   // forward the datum's user metadata).

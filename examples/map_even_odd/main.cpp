@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   switch (args.policy) {
     case Policy::sync: return numaflow::Server<numaflow::Map, numaflow::Sync>{EvenOdd{}, args.options}.serve();
     case Policy::async: return numaflow::Server<numaflow::Map, numaflow::Async>{AsyncEvenOdd{}, args.options}.serve();
-    case Policy::multiproc: return numaflow::Server<numaflow::Map, numaflow::MultiProc>{EvenOdd{}, args.options}.serve();
+    case Policy::multiproc:
+      return numaflow::Server<numaflow::Map, numaflow::MultiProc>{EvenOdd{}, args.options}.serve();
   }
   return 2;
 }

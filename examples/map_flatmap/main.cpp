@@ -22,8 +22,10 @@ bool valid_utf8(std::string_view s) {
     auto const b0 = static_cast<unsigned char>(s[i]);
     std::size_t len = 0;
     unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (b0 < 0x80) len = 1;
-    else if (b0 >= 0xC2 && b0 <= 0xDF) len = 2;
+    if (b0 < 0x80)
+      len = 1;
+    else if (b0 >= 0xC2 && b0 <= 0xDF)
+      len = 2;
     else if (b0 >= 0xE0 && b0 <= 0xEF) {
       len = 3;
       if (b0 == 0xE0) lo = 0xA0;
@@ -69,7 +71,8 @@ int main(int argc, char** argv) {
       argc, argv, {.program = "map_flatmap", .policies = {Policy::sync, Policy::async, Policy::multiproc}});
 
   switch (args.policy) {
-    case Policy::sync: return numaflow::Server<numaflow::Map, numaflow::Sync>{numaflow::fn<&flatmap>, args.options}.serve();
+    case Policy::sync:
+      return numaflow::Server<numaflow::Map, numaflow::Sync>{numaflow::fn<&flatmap>, args.options}.serve();
     case Policy::async:
       return numaflow::Server<numaflow::Map, numaflow::Async>{numaflow::fn<&flatmap_async>, args.options}.serve();
     case Policy::multiproc:

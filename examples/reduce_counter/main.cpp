@@ -42,7 +42,8 @@ std::string counter_value(std::size_t count, numaflow::IntervalWindow const& win
          " interval_window_end:" + python_utc_datetime(window.end);
 }
 
-numaflow::Messages count(numaflow::Keys const& keys, numaflow::Datums const& datums, numaflow::IntervalWindow const& window) {
+numaflow::Messages count(numaflow::Keys const& keys, numaflow::Datums const& datums,
+                         numaflow::IntervalWindow const& window) {
   return {numaflow::Message{counter_value(datums.size(), window), keys}};
 }
 
@@ -57,10 +58,12 @@ numaflow::Task<numaflow::Messages> count_async(numaflow::Keys const& keys, numaf
 
 int main(int argc, char** argv) {
   using example::Policy;
-  auto const args = example::parse(argc, argv, {.program = "reduce_counter", .policies = {Policy::sync, Policy::async}});
+  auto const args =
+      example::parse(argc, argv, {.program = "reduce_counter", .policies = {Policy::sync, Policy::async}});
 
   switch (args.policy) {
-    case Policy::sync: return numaflow::Server<numaflow::Reduce, numaflow::Sync>{numaflow::fn<&count>, args.options}.serve();
+    case Policy::sync:
+      return numaflow::Server<numaflow::Reduce, numaflow::Sync>{numaflow::fn<&count>, args.options}.serve();
     case Policy::async:
       return numaflow::Server<numaflow::Reduce, numaflow::Async>{numaflow::fn<&count_async>, args.options}.serve();
     case Policy::multiproc: break;  // not offered: reduce serves with Sync or Async only

@@ -41,8 +41,8 @@ class CounterStream final : public numaflow::ReduceStreamer {
   std::uint64_t count_ = 0;
 };
 
-numaflow::Task<void> count_stream(numaflow::Keys const& keys, numaflow::DatumStream& datums, numaflow::IntervalWindow const&,
-                                  numaflow::MessageEmitter& out) {
+numaflow::Task<void> count_stream(numaflow::Keys const& keys, numaflow::DatumStream& datums,
+                                  numaflow::IntervalWindow const&, numaflow::MessageEmitter& out) {
   std::uint64_t count = 0;
   while (co_await datums.next()) {
     if (++count > report_above) {
@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     case Policy::sync:
       return numaflow::Server<numaflow::ReduceStream, numaflow::Sync>{CounterStream{}, args.options}.serve();
     case Policy::async:
-      return numaflow::Server<numaflow::ReduceStream, numaflow::Async>{numaflow::fn<&count_stream>, args.options}.serve();
+      return numaflow::Server<numaflow::ReduceStream, numaflow::Async>{numaflow::fn<&count_stream>, args.options}
+          .serve();
     case Policy::multiproc: break;  // not offered: reduce stream serves with Sync or Async only
   }
   return 2;

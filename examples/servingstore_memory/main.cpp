@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
       example::parse(argc, argv, {.program = "servingstore_memory", .policies = {Policy::sync, Policy::async}});
 
   switch (args.policy) {
-    case Policy::sync: return numaflow::Server<numaflow::ServingStore, numaflow::Sync>{MemoryStore{}, args.options}.serve();
+    case Policy::sync:
+      return numaflow::Server<numaflow::ServingStore, numaflow::Sync>{MemoryStore{}, args.options}.serve();
     case Policy::async:
       return numaflow::Server<numaflow::ServingStore, numaflow::Async>{AsyncMemoryStore{}, args.options}.serve();
     case Policy::multiproc: break;  // not offered: a serving store serves with Sync or Async only

@@ -45,6 +45,7 @@ class SessionCounter final : public numaflow::SessionReducer {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto const args = example::parse(argc, argv, {.program = "sessionreduce_counter", .policies = {example::Policy::sync}});
+  auto const args =
+      example::parse(argc, argv, {.program = "sessionreduce_counter", .policies = {example::Policy::sync}});
   return numaflow::Server<numaflow::SessionReduce, numaflow::Sync>{SessionCounter{}, args.options}.serve();
 }

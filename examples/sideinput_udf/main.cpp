@@ -102,8 +102,8 @@ int main(int argc, char** argv) {
 
   numaflow::SideInputWatcher watcher{side_input.name,
                                      [&side_input](std::string const& value) {
-                                       std::string const line = "side input " + side_input.name + " = \"" +
-                                                                example::escaped(value) + "\"\n";
+                                       std::string const line =
+                                           "side input " + side_input.name + " = \"" + example::escaped(value) + "\"\n";
                                        std::fwrite(line.data(), 1, line.size(), stdout);
                                        std::fflush(stdout);
                                      },

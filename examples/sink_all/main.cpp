@@ -62,9 +62,9 @@ numaflow::SinkResponses sink_batch(Role role, numaflow::Datums const& batch) {
   responses.reserve(batch.size());
   for (auto const& d : batch) {
     auto response = answer(role, d);
-    std::string line = std::string{name(role)} + " sink id=" + example::escaped(d.id) + " keys=" + example::list(d.keys) +
-                       " value=\"" + example::escaped(d.value) + "\" event_time=" + numaflow::to_rfc3339(d.event_time) +
-                       " -> " + outcome(response) + "\n";
+    std::string line = std::string{name(role)} + " sink id=" + example::escaped(d.id) +
+                       " keys=" + example::list(d.keys) + " value=\"" + example::escaped(d.value) +
+                       "\" event_time=" + numaflow::to_rfc3339(d.event_time) + " -> " + outcome(response) + "\n";
     std::fwrite(line.data(), 1, line.size(), stdout);
     responses.push_back(std::move(response));
   }

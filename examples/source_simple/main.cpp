@@ -86,9 +86,9 @@ class Numbers {
 
   mutable std::mutex mu_;
   std::uint64_t next_ = 0;
-  std::set<std::uint64_t> unacked_;   // emitted, not acknowledged yet
+  std::set<std::uint64_t> unacked_;      // emitted, not acknowledged yet
   std::deque<std::uint64_t> redeliver_;  // nacked, in nack order
-  std::set<std::uint64_t> queued_;    // the members of redeliver_
+  std::set<std::uint64_t> queued_;       // the members of redeliver_
 };
 
 void emit_all(std::vector<std::uint64_t> const& numbers, std::int32_t partition, numaflow::SourceEmitter& out) {

@@ -27,13 +27,14 @@ numaflow::Messages filter(numaflow::Datum const& d) {
 
 int main(int argc, char** argv) {
   using example::Policy;
-  auto const args = example::parse(argc, argv,
-                                   {.program = "sourcetransform_event_time_filter",
-                                    .policies = {Policy::sync, Policy::async, Policy::multiproc}});
+  auto const args = example::parse(
+      argc, argv,
+      {.program = "sourcetransform_event_time_filter", .policies = {Policy::sync, Policy::async, Policy::multiproc}});
 
   using numaflow::SourceTransform;
   switch (args.policy) {
-    case Policy::sync: return numaflow::Server<SourceTransform, numaflow::Sync>{numaflow::fn<&filter>, args.options}.serve();
+    case Policy::sync:
+      return numaflow::Server<SourceTransform, numaflow::Sync>{numaflow::fn<&filter>, args.options}.serve();
     case Policy::async:
       return numaflow::Server<SourceTransform, numaflow::Async>{
           [](numaflow::Datum const& d) -> numaflow::Task<numaflow::Messages> { co_return filter(d); }, args.options}

@@ -23,20 +23,20 @@ inline std::atomic<bool>& critical_error_persisted() {
 }
 
 // Writes <dir>/<container>/<unix-seconds>-udf.json through current-udf.json (PROTOCOL.md §5.4).
-inline std::filesystem::path write_error_file(std::string const& dir, std::string const& code, std::string const& message,
-                                              std::string const& details) {
+inline std::filesystem::path write_error_file(std::string const& dir, std::string const& code,
+                                              std::string const& message, std::string const& details) {
   namespace fs = std::filesystem;
   auto const container = container_type();
   fs::path const root{dir.empty() ? std::string{default_error_dir} : dir};
   fs::path const container_dir = root / container;
   std::error_code ec;
   fs::create_directories(container_dir, ec);
-  if (ec) throw std::runtime_error("numaflow: cannot create error directory " + container_dir.string() + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("numaflow: cannot create error directory " + container_dir.string() + ": " + ec.message());
   ::chmod(root.c_str(), 0777);
   ::chmod(container_dir.c_str(), 0777);
-  auto const now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  auto const now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::string json = "{\"container\":";
   append_json_string(json, container);
   json += ",\"timestamp\":" + std::to_string(now) + ",\"code\":";

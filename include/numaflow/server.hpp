@@ -42,7 +42,7 @@ class Server {
                   "passed; keep members that cannot move (std::mutex, std::atomic, ...) behind a std::unique_ptr");
     if constexpr (functionality::template accepts<Policy, H> && std::is_constructible_v<H, Handler&&>) {
       service_ = std::make_unique<typename functionality::template service<Policy, H>>(std::forward<Handler>(handler),
-                                                                                    *runtime_);
+                                                                                       *runtime_);
     }
   }
 

@@ -19,10 +19,10 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstdint>
-#include <cstdio>
 #include <chrono>
 #include <climits>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <functional>

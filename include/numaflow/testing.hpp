@@ -32,9 +32,9 @@
 
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/convert.hpp"
+#include "numaflow/functions/accumulator.hpp"
 #include "numaflow/functions/batchmap.hpp"
 #include "numaflow/functions/mapstream.hpp"
-#include "numaflow/functions/accumulator.hpp"
 #include "numaflow/functions/reduce.hpp"
 #include "numaflow/functions/sessionreduce.hpp"
 #include "numaflow/functions/sink.hpp"
@@ -168,7 +168,8 @@ class StreamClient {
   std::optional<Response> read(std::chrono::milliseconds timeout = 20s) {
     std::unique_lock lock(mu_);
     if (!cv_.wait_for(lock, timeout, [&] { return !inbox_.empty() || ended_; }))
-      throw ProtocolError("numaflow::testing: no response from the server within " + std::to_string(timeout.count()) + " ms");
+      throw ProtocolError("numaflow::testing: no response from the server within " + std::to_string(timeout.count()) +
+                          " ms");
     if (inbox_.empty()) return std::nullopt;
     Response r = std::move(inbox_.front());
     inbox_.pop_front();
@@ -180,8 +181,8 @@ class StreamClient {
     {
       std::unique_lock lock(mu_);
       if (!cv_.wait_for(lock, timeout, [&] { return ended_; }))
-        throw ProtocolError("numaflow::testing: the server did not end the stream within " + std::to_string(timeout.count()) +
-                            " ms");
+        throw ProtocolError("numaflow::testing: the server did not end the stream within " +
+                            std::to_string(timeout.count()) + " ms");
     }
     reader_.join();
     finished_ = true;
@@ -211,7 +212,8 @@ namespace detail {
 
 template <class Response>
 void expect_handshake(std::optional<Response> const& response) {
-  if (!response) throw ProtocolError("numaflow::testing: the server ended the stream instead of answering the handshake");
+  if (!response)
+    throw ProtocolError("numaflow::testing: the server ended the stream instead of answering the handshake");
   if (!response->has_handshake() || !response->handshake().sot())
     throw ProtocolError("numaflow::testing: the server's first response is not a handshake with sot=true");
 }
@@ -221,7 +223,8 @@ template <class Stream>
 grpc::Status close_stream(Stream& stream) {
   stream.writes_done();
   while (auto extra = stream.read())
-    throw ProtocolError("numaflow::testing: unexpected response after the last expected one: " + extra->ShortDebugString());
+    throw ProtocolError("numaflow::testing: unexpected response after the last expected one: " +
+                        extra->ShortDebugString());
   return stream.finish();
 }
 
@@ -302,7 +305,8 @@ class MapClient : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::M
   using Response = map::v1::MapResponse;
 
   explicit MapClient(std::string const& socket_path)
-      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
+      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)),
+                         [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -326,9 +330,9 @@ class MapClient : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::M
 
 // Drives a source-transformer server: the datum's id is the offset; every result must carry an
 // event time.
-class SourceTransformClient
-    : public detail::HandshakenStream<sourcetransformer::v1::SourceTransform::Stub, sourcetransformer::v1::SourceTransformRequest,
-                                      sourcetransformer::v1::SourceTransformResponse> {
+class SourceTransformClient : public detail::HandshakenStream<sourcetransformer::v1::SourceTransform::Stub,
+                                                              sourcetransformer::v1::SourceTransformRequest,
+                                                              sourcetransformer::v1::SourceTransformResponse> {
  public:
   using Request = sourcetransformer::v1::SourceTransformRequest;
   using Response = sourcetransformer::v1::SourceTransformResponse;
@@ -359,13 +363,15 @@ class SourceTransformClient
 
 // Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
 // per id arrives before the server's EOT and that the EOT carries no results.
-class SinkClient : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v1::SinkRequest, sink::v1::SinkResponse> {
+class SinkClient
+    : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v1::SinkRequest, sink::v1::SinkResponse> {
  public:
   using Request = sink::v1::SinkRequest;
   using Response = sink::v1::SinkResponse;
 
   explicit SinkClient(std::string const& socket_path)
-      : HandshakenStream(sink::v1::Sink::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.SinkFn(c); }) {}
+      : HandshakenStream(sink::v1::Sink::NewStub(connect(socket_path)),
+                         [](auto& stub, grpc::ClientContext* c) { return stub.SinkFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -388,17 +394,20 @@ class SinkClient : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v
     for (;;) {
       auto response = detail::require(stream_, stream_.read(), "sink results");
       if (response.has_status() && response.status().eot()) {
-        if (response.results_size() != 0) throw ProtocolError("numaflow::testing: the sink's EOT response carries results");
+        if (response.results_size() != 0)
+          throw ProtocolError("numaflow::testing: the sink's EOT response carries results");
         break;
       }
       for (auto const& r : response.results()) {
         if (!waiting.erase(r.id()))
-          throw ProtocolError("numaflow::testing: sink result for an unknown or already answered id \"" + r.id() + "\"");
+          throw ProtocolError("numaflow::testing: sink result for an unknown or already answered id \"" + r.id() +
+                              "\"");
         out.push_back(from_result(r));
       }
     }
     if (!waiting.empty())
-      throw ProtocolError("numaflow::testing: the sink sent EOT before answering " + std::to_string(waiting.size()) + " ids");
+      throw ProtocolError("numaflow::testing: the sink sent EOT before answering " + std::to_string(waiting.size()) +
+                          " ids");
     return out;
   }
 
@@ -430,7 +439,8 @@ class MapStreamBase : public detail::HandshakenStream<map::v1::Map::Stub, map::v
   using Response = map::v1::MapResponse;
 
   explicit MapStreamBase(std::string const& socket_path)
-      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
+      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)),
+                         [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
 };
 
 // Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
@@ -450,12 +460,14 @@ class BatchMapClient : public MapStreamBase {
       auto response = detail::require(stream_, stream_.read(), "batch map responses");
       if (response.has_status() && response.status().eot()) break;
       if (!waiting.erase(response.id()))
-        throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" + response.id() + "\"");
+        throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" +
+                            response.id() + "\"");
       auto& out = results[response.id()];
       for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
     }
     if (!waiting.empty())
-      throw ProtocolError("numaflow::testing: the batch map sent EOT before answering " + std::to_string(waiting.size()) + " ids");
+      throw ProtocolError("numaflow::testing: the batch map sent EOT before answering " +
+                          std::to_string(waiting.size()) + " ids");
     return results;
   }
 };
@@ -522,7 +534,8 @@ class SourceClient {
       }
       if (!response.has_result()) throw ProtocolError("numaflow::testing: a read response with neither result nor EOT");
       auto const& r = response.result();
-      if (!r.has_offset() || r.offset().offset().empty()) throw ProtocolError("numaflow::testing: a read result without offset");
+      if (!r.has_offset() || r.offset().offset().empty())
+        throw ProtocolError("numaflow::testing: a read result without offset");
       if (!r.has_event_time()) throw ProtocolError("numaflow::testing: a read result without event time");
       SourceMessage m;
       m.value = r.payload();
@@ -676,7 +689,8 @@ class ReduceWindowClient {
       if (auto m = take(response)) out.push_back(std::move(*m));
     }
     auto status = stream_.finish();
-    if (!status.ok()) throw ProtocolError("numaflow::testing: the reduce stream ended with " + status.error_message(), status);
+    if (!status.ok())
+      throw ProtocolError("numaflow::testing: the reduce stream ended with " + status.error_message(), status);
     return out;
   }
 
@@ -722,7 +736,8 @@ class WindowedClient {
   using Response = typename Wire::Proto::Response;
 
   template <class Stub, class Open>
-  WindowedClient(std::unique_ptr<Stub> stub, Open open) : holder_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(c); }) {}
+  WindowedClient(std::unique_ptr<Stub> stub, Open open)
+      : holder_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(c); }) {}
 
   bool send(Request const& r) { return stream_.write(r); }
 
@@ -752,7 +767,7 @@ class WindowedClient {
  private:
   static WindowedResponse decode(Response const& r) {
     WindowedResponse out;
-    auto const& w = [&]() -> auto const& {
+    auto const& w = [&]() -> decltype(auto) {
       if constexpr (requires { r.keyedwindow(); })
         return r.keyedwindow();
       else
@@ -810,9 +825,9 @@ inline sessionreduce::v1::SessionReduceRequest session_request(
   return r;
 }
 
-inline accumulator::v1::AccumulatorRequest accumulator_request(accumulator::v1::AccumulatorRequest::WindowOperation::Event event,
-                                                               KeyedWindow const& window,
-                                                               std::optional<Datum> const& datum = std::nullopt) {
+inline accumulator::v1::AccumulatorRequest accumulator_request(
+    accumulator::v1::AccumulatorRequest::WindowOperation::Event event, KeyedWindow const& window,
+    std::optional<Datum> const& datum = std::nullopt) {
   accumulator::v1::AccumulatorRequest r;
   r.mutable_operation()->set_event(event);
   numaflow::detail::fill_window(r.mutable_operation()->mutable_keyedwindow(), window);

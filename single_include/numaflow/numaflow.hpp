@@ -524,15 +524,15 @@ inline void write_file_atomically(std::filesystem::path const& path, std::string
   auto const tmp = std::filesystem::path{path.string() + ".tmp"};
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw std::runtime_error("numaflow: cannot write " + tmp.string() + ": " + std::strerror(errno));
+    if (!out) throw std::runtime_error("numaflow: cannot write " + tmp.string() + ": " + std::strerror(errno));
     out << content;
     out.flush();
     if (!out) throw std::runtime_error("numaflow: cannot write " + tmp.string());
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw std::runtime_error("numaflow: cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("numaflow: cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
 }
 
 }  // namespace numaflow::detail
@@ -583,20 +583,20 @@ inline std::atomic<bool>& critical_error_persisted() {
 }
 
 // Writes <dir>/<container>/<unix-seconds>-udf.json through current-udf.json (PROTOCOL.md §5.4).
-inline std::filesystem::path write_error_file(std::string const& dir, std::string const& code, std::string const& message,
-                                              std::string const& details) {
+inline std::filesystem::path write_error_file(std::string const& dir, std::string const& code,
+                                              std::string const& message, std::string const& details) {
   namespace fs = std::filesystem;
   auto const container = container_type();
   fs::path const root{dir.empty() ? std::string{default_error_dir} : dir};
   fs::path const container_dir = root / container;
   std::error_code ec;
   fs::create_directories(container_dir, ec);
-  if (ec) throw std::runtime_error("numaflow: cannot create error directory " + container_dir.string() + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("numaflow: cannot create error directory " + container_dir.string() + ": " + ec.message());
   ::chmod(root.c_str(), 0777);
   ::chmod(container_dir.c_str(), 0777);
-  auto const now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  auto const now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::string json = "{\"container\":";
   append_json_string(json, container);
   json += ",\"timestamp\":" + std::to_string(now) + ",\"code\":";
@@ -634,6 +634,8 @@ inline std::filesystem::path persist_critical_error(std::string code, std::strin
 #include <type_traits>
 #include <utility>
 
+// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/convert.hpp"
@@ -798,10 +800,11 @@ struct Endpoint {
 //   template <class Policy, class H> using service = …;               // a ServiceBase
 template <class Tag>
 struct Functionality {
-  static_assert(sizeof(Tag) == 0,
-                "numaflow::Server<Tag, Policy>: Tag must be one of numaflow::Map, BatchMap, MapStream, SourceTransform, "
-                "Sink, Source, SideInput, ServingStore, Reduce, ReduceStream, SessionReduce, Accumulator (and its header "
-                "included)");
+  static_assert(
+      sizeof(Tag) == 0,
+      "numaflow::Server<Tag, Policy>: Tag must be one of numaflow::Map, BatchMap, MapStream, SourceTransform, "
+      "Sink, Source, SideInput, ServingStore, Reduce, ReduceStream, SessionReduce, Accumulator (and its header "
+      "included)");
 };
 
 }  // namespace numaflow::detail
@@ -821,6 +824,7 @@ struct Functionality {
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -978,8 +982,8 @@ class Runtime {
     std::fprintf(stderr, "numaflow: UDF error: %s\n", text.c_str());
     std::call_once(persisted_, [&] {
       try {
-        detail::write_error_file(options_.error_dir, "Internal error", "UDF_EXECUTION_ERROR(" + container_type() + "): " + text,
-                                 details);
+        detail::write_error_file(options_.error_dir, "Internal error",
+                                 "UDF_EXECUTION_ERROR(" + container_type() + "): " + text, details);
       } catch (std::exception const& e) {
         std::fprintf(stderr, "numaflow: could not persist the error: %s\n", e.what());
       }
@@ -1306,7 +1310,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   bool input_closed_ = false;
   bool cancelled_ = false;
   bool finish_called_ = false;
-  bool handshaken_ = false;  // touched only by the reading side, one read at a time
+  bool handshaken_ = false;   // touched only by the reading side, one read at a time
   std::atomic<int> refs_{1};  // gRPC's reference, released in OnDone
 };
 
@@ -1431,14 +1435,14 @@ struct WindowTask {
   KeyedWindow window;
   bool gated = false;
   std::vector<std::function<void()>> parked;
-  bool merged = false;               // strand only: a merged task never emits again
+  bool merged = false;                        // strand only: a merged task never emits again
   std::optional<Timestamp> output_watermark;  // strand only (accumulator)
 };
 
 // What the windowed shape hands a driver when it creates a task.
 struct TaskHooks {
-  MessageEmitter out;                          // sends a result with the task's current window
-  std::function<void()> consumed;              // a fed datum has been taken by the handler
+  MessageEmitter out;                            // sends a result with the task's current window
+  std::function<void()> consumed;                // a fed datum has been taken by the handler
   std::function<void(std::exception_ptr)> fail;  // the handler threw: the error contract
 };
 
@@ -1502,8 +1506,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
         if (op.datum) feed(task, std::move(*op.datum));
         return;
       }
-      case Kind::merge:
-        return merge(op.windows);
+      case Kind::merge: return merge(op.windows);
       case Kind::close:
         if (op.windows.empty()) throw BadWindowRequest("CLOSE must name a window");
         for (auto const& w : op.windows)
@@ -1611,7 +1614,9 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
   // every datum they were fed is processed, and a task for the joined window merges them before it
   // takes any later datum.
   void merge(std::vector<KeyedWindow> const& windows) {
+    // clang-format off
     if constexpr (requires(Task& t, std::string const& a) { driver_.merge(t, a); }) {
+      // clang-format on
       if (windows.size() < 2) throw BadWindowRequest("MERGE must name at least two windows");
       std::vector<TaskPtr> sources;
       KeyedWindow joined = windows[0];
@@ -1620,11 +1625,15 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
         joined.start = std::min(joined.start, w.start);
         joined.end = std::max(joined.end, w.end);
       }
+      // Checked before any task is taken out of the table: a task taken and then dropped by the
+      // error would never be closed, and its stream never freed.
+      std::set<TaskKey> named;
       for (auto const& w : windows) {
-        auto task = take(w);
-        if (!task) throw BadWindowRequest("MERGE of a window that is not open");
-        sources.push_back(std::move(task));
+        auto key = task_key(w, Driver::by_keys_only);
+        if (!tasks_.contains(key)) throw BadWindowRequest("MERGE of a window that is not open");
+        if (!named.insert(std::move(key)).second) throw BadWindowRequest("MERGE names a window twice");
       }
+      for (auto const& w : windows) sources.push_back(take(w));
       auto target = find_or_create(joined);
       {
         std::lock_guard lock(target->mu);
@@ -1708,9 +1717,7 @@ template <auto F>
 struct fn_t {
   template <class... Args>
     requires requires(Args&&... args) { F(std::forward<Args>(args)...); }
-  constexpr decltype(auto) operator()(Args&&... args) const {
-    return F(std::forward<Args>(args)...);
-  }
+  constexpr decltype(auto) operator()(Args&&... args) const { return F(std::forward<Args>(args)...); }
 };
 template <auto F>
 inline constexpr fn_t<F> fn{};
@@ -1729,7 +1736,7 @@ using stored_t = std::decay_t<H>;
 // (Datum const&) or (Keys const&, Datum const&).
 template <class H, class Base, class Out>
 concept datum_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&> ||
-                        std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
+    std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
 
 // The one place such a handler is called, whichever style it is written in. A class handler is
 // called by qualified name: its dynamic type is known, so there is no virtual dispatch.
@@ -1965,8 +1972,8 @@ class InlineStartExecutor {
   template <class F>
   void execute(F&& f) const {
     if (InlineStart::active) {
-      bool const is_post = boost::asio::query(inner_, boost::asio::execution::blocking) ==
-                           boost::asio::execution::blocking.never;
+      bool const is_post =
+          boost::asio::query(inner_, boost::asio::execution::blocking) == boost::asio::execution::blocking.never;
       if (!is_post || std::exchange(InlineStart::first_post_pending, false)) {
         std::forward<F>(f)();
         return;
@@ -1976,22 +1983,21 @@ class InlineStartExecutor {
   }
 
   template <class Property>
-    requires boost::asio::can_require<Inner const&, Property const&>::value
+    requires(boost::asio::can_require<Inner const&, Property const&>::value)
   auto require(Property const& p) const {
-    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(boost::asio::require(inner_, p));
+    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(
+        boost::asio::require(inner_, p));
   }
 
   template <class Property>
-    requires boost::asio::can_prefer<Inner const&, Property const&>::value
+    requires(boost::asio::can_prefer<Inner const&, Property const&>::value)
   auto prefer(Property const& p) const {
     return InlineStartExecutor<std::decay_t<decltype(boost::asio::prefer(inner_, p))>>(boost::asio::prefer(inner_, p));
   }
 
   template <class Property>
-    requires boost::asio::can_query<Inner const&, Property const&>::value
-  decltype(auto) query(Property const& p) const {
-    return boost::asio::query(inner_, p);
-  }
+    requires(boost::asio::can_query<Inner const&, Property const&>::value)
+  decltype(auto) query(Property const& p) const { return boost::asio::query(inner_, p); }
 
   friend bool operator==(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept {
     return a.inner_ == b.inner_;
@@ -2009,7 +2015,8 @@ class AsyncRunner {
  public:
   using process_type = Process;
   AsyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)), pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
+      : process_(std::move(process)),
+        pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
 
   void start() { pool_.start(); }
   void stop() { pool_.stop(); }
@@ -2024,10 +2031,9 @@ class AsyncRunner {
         InlineStart::first_post_pending = first_post_pending;
       }
     } const scope;
-    boost::asio::co_spawn(InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
-                          [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable {
-                            done(error, std::move(out));
-                          });
+    boost::asio::co_spawn(
+        InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
+        [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable { done(error, std::move(out)); });
   }
 
   boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
@@ -2163,9 +2169,11 @@ class MultiProcRunner {
     for (std::size_t i = 0; i < count_; ++i) {
       int fds[2];
       if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw std::runtime_error(std::string{"numaflow: socketpair for a MultiProc worker failed: "} + std::strerror(errno));
+        throw std::runtime_error(std::string{"numaflow: socketpair for a MultiProc worker failed: "} +
+                                 std::strerror(errno));
       pid_t pid = ::fork();
-      if (pid < 0) throw std::runtime_error(std::string{"numaflow: fork of a MultiProc worker failed: "} + std::strerror(errno));
+      if (pid < 0)
+        throw std::runtime_error(std::string{"numaflow: fork of a MultiProc worker failed: "} + std::strerror(errno));
       if (pid == 0) {
         ::close(fds[0]);
         for (auto& w : workers_) ::close(w->fd);
@@ -2232,7 +2240,8 @@ class MultiProcRunner {
     while (read_frame(fd, in)) {
       out.seq = in.seq;
       try {
-        if (!request.ParseFromString(in.payload)) throw std::runtime_error("numaflow: MultiProc worker got a malformed request");
+        if (!request.ParseFromString(in.payload))
+          throw std::runtime_error("numaflow: MultiProc worker got a malformed request");
         out.payload = process_(request).SerializeAsString();
         out.kind = 0;
       } catch (...) {
@@ -2275,7 +2284,8 @@ class MultiProcRunner {
         if (response.ParseFromString(frame.payload))
           done(nullptr, std::move(response));
         else
-          done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")), Response{});
+          done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")),
+               Response{});
       } else {
         done(std::make_exception_ptr(DescribedError(frame.payload)), Response{});
       }
@@ -2395,7 +2405,8 @@ struct AsyncUnaryProcess {
 };
 
 template <class Proto, class Policy, class H>
-using unary_process_t = std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
+using unary_process_t =
+    std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
 
 // What every streaming service holds: the runtime and the runner (or windowed driver) executing
 // its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
@@ -2449,7 +2460,8 @@ struct AsyncBatchProcess {
 };
 
 template <class Proto, class Policy, class H>
-using batch_process_t = std::conditional_t<std::is_same_v<Policy, Async>, AsyncBatchProcess<Proto, H>, BatchProcess<Proto, H>>;
+using batch_process_t =
+    std::conditional_t<std::is_same_v<Policy, Async>, AsyncBatchProcess<Proto, H>, BatchProcess<Proto, H>>;
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/stream_service.hpp ----
@@ -2696,7 +2708,8 @@ class ReduceStreamer {
 class AsyncReduceStreamer {
  public:
   virtual ~AsyncReduceStreamer() = default;
-  virtual Task<void> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window, MessageEmitter& out) = 0;
+  virtual Task<void> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window,
+                            MessageEmitter& out) = 0;
 };
 
 namespace detail {
@@ -2763,12 +2776,14 @@ struct SyncReduceDriver : ReduceWire, SyncWindowedExecution<H> {
   using SyncWindowedExecution<H>::SyncWindowedExecution;
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const&, Datum&& datum) { in.buffered.push_back(std::move(datum)); });
+    this->feed_with(task, std::move(d),
+                    [](auto& in, KeyedWindow const&, Datum&& datum) { in.buffered.push_back(std::move(datum)); });
   }
   template <class TaskPtr>
   void close(TaskPtr const& task, Finished finished) {
     this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const& w) {
-      for (auto& m : call_reducer(in.handler, w.keys, std::as_const(in.buffered), interval(w))) in.hooks.out.emit(std::move(m));
+      for (auto& m : call_reducer(in.handler, w.keys, std::as_const(in.buffered), interval(w)))
+        in.hooks.out.emit(std::move(m));
       in.buffered.clear();
     });
   }
@@ -2830,7 +2845,8 @@ class ReduceService final : public reduce::v1::Reduce::CallbackService,
       : ReduceService::StreamServiceCore(std::move(handler), runtime) {}
 
   grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
+      grpc::CallbackServerContext*) override {
     return this->open();
   }
   grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
@@ -2840,22 +2856,24 @@ class ReduceService final : public reduce::v1::Reduce::CallbackService,
 };
 
 template <class H>
-concept reduce_handler = std::derived_from<H, Reducer> || std::is_invocable_r_v<Messages, H&, Keys const&, Datums const&, IntervalWindow const&>;
+concept reduce_handler = std::derived_from<H, Reducer> ||
+    std::is_invocable_r_v<Messages, H&, Keys const&, Datums const&, IntervalWindow const&>;
 template <class H>
 concept async_reduce_handler = std::derived_from<H, AsyncReducer> ||
-                               std::is_invocable_r_v<Task<Messages>, H&, Keys const&, DatumStream&, IntervalWindow const&>;
+    std::is_invocable_r_v<Task<Messages>, H&, Keys const&, DatumStream&, IntervalWindow const&>;
 template <class H>
-concept async_reduce_stream_handler =
-    std::derived_from<H, AsyncReduceStreamer> ||
+concept async_reduce_stream_handler = std::derived_from<H, AsyncReduceStreamer> ||
     std::is_invocable_r_v<Task<void>, H&, Keys const&, DatumStream&, IntervalWindow const&, MessageEmitter&>;
 
 template <>
 struct Functionality<Reduce> {
-  static Endpoint endpoint() { return {"/var/run/numaflow/reduce.sock", "/var/run/numaflow/reducer-server-info", "1.4.0-z", {}}; }
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/reduce.sock", "/var/run/numaflow/reducer-server-info", "1.4.0-z", {}};
+  }
 
   template <class Policy, class H>
   static constexpr bool accepts = std::is_same_v<Policy, Async>  ? async_reduce_handler<H>
-                                  : std::is_same_v<Policy, Sync> ? reduce_handler<H> && std::is_copy_constructible_v<H>
+                                  : std::is_same_v<Policy, Sync> ? (reduce_handler<H>&& std::is_copy_constructible_v<H>)
                                                                  : false;
 
   template <class Policy, class H>
@@ -2871,11 +2889,13 @@ struct Functionality<Reduce> {
                     "Task<Messages>(Keys const&, DatumStream&, IntervalWindow const&), or be a class derived from "
                     "numaflow::AsyncReducer");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Reduce, Policy>: Reduce supports the policies numaflow::Sync and Async");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Reduce, Policy>: Reduce supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>
-  using service = ReduceService<std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceDriver<H>, SyncReduceDriver<H>>>;
+  using service =
+      ReduceService<std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceDriver<H>, SyncReduceDriver<H>>>;
 };
 
 template <>
@@ -2887,35 +2907,35 @@ struct Functionality<ReduceStream> {
   template <class Policy, class H>
   static constexpr bool accepts = std::is_same_v<Policy, Async> ? async_reduce_stream_handler<H>
                                   : std::is_same_v<Policy, Sync>
-                                      ? std::derived_from<H, ReduceStreamer> && std::is_copy_constructible_v<H>
+                                      ? (std::derived_from<H, ReduceStreamer>&& std::is_copy_constructible_v<H>)
                                       : false;
 
   template <class Policy, class H>
   static constexpr void check() {
     if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, ReduceStreamer> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<ReduceStream, Sync>: the handler must be a copyable object of a class derived from "
-                    "numaflow::ReduceStreamer (on_datum and on_close; one copy per keys and window)");
+      static_assert(
+          std::derived_from<H, ReduceStreamer> && std::is_copy_constructible_v<H>,
+          "numaflow::Server<ReduceStream, Sync>: the handler must be a copyable object of a class derived from "
+          "numaflow::ReduceStreamer (on_datum and on_close; one copy per keys and window)");
     else if constexpr (std::is_same_v<Policy, Async>)
       static_assert(async_reduce_stream_handler<H>,
                     "numaflow::Server<ReduceStream, Async>: the handler must be a coroutine callable as "
                     "Task<void>(Keys const&, DatumStream&, IntervalWindow const&, MessageEmitter&), or be a class "
                     "derived from numaflow::AsyncReduceStreamer");
     else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<ReduceStream, Policy>: ReduceStream supports the policies numaflow::Sync and Async");
+      static_assert(
+          always_false<Policy>,
+          "numaflow::Server<ReduceStream, Policy>: ReduceStream supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>
-  using service =
-      ReduceService<std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceStreamDriver<H>, SyncReduceStreamDriver<H>>>;
+  using service = ReduceService<
+      std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceStreamDriver<H>, SyncReduceStreamDriver<H>>>;
 };
 
 }  // namespace detail
 }  // namespace numaflow
 // ---- end numaflow/functions/reduce.hpp ----
-// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
-#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/window.hpp"
@@ -2962,7 +2982,8 @@ struct AccumulatorWire {
     }
     auto const& w = r.operation().keyedwindow();
     // Window ends far beyond year 9999 (the platform's maximum instant) are kept as they are.
-    op.windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
+    op.windows.push_back(
+        {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
     if (r.has_payload() && op.kind != WindowOp::Kind::close) {
       Datum d;
       fill_datum(d, *r.mutable_payload());
@@ -2979,7 +3000,8 @@ struct AccumulatorWire {
     Timestamp end;
     {
       std::lock_guard lock(task.mu);
-      if (m.watermark && (!task.output_watermark || *task.output_watermark < *m.watermark)) task.output_watermark = m.watermark;
+      if (m.watermark && (!task.output_watermark || *task.output_watermark < *m.watermark))
+        task.output_watermark = m.watermark;
       end = task.output_watermark.value_or(Timestamp{});
     }
     Proto::Response r;
@@ -3009,11 +3031,13 @@ struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H> {
 
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const&, Datum&& datum) { in.handler.H::on_datum(datum, in.hooks.out); });
+    this->feed_with(task, std::move(d),
+                    [](auto& in, KeyedWindow const&, Datum&& datum) { in.handler.H::on_datum(datum, in.hooks.out); });
   }
   template <class TaskPtr>
   void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const&) { in.handler.H::on_close(in.hooks.out); });
+    this->close_with(task, std::move(finished),
+                     [](auto& in, KeyedWindow const&) { in.handler.H::on_close(in.hooks.out); });
   }
 };
 
@@ -3042,8 +3066,8 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Sync> && std::derived_from<H, AccumulatorHandler> && std::is_copy_constructible_v<H>;
+  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, AccumulatorHandler> &&
+                                   std::is_copy_constructible_v<H>);
 
   template <class Policy, class H>
   static constexpr void check() {
@@ -3052,7 +3076,8 @@ struct Functionality<Accumulator> {
                     "numaflow::Server<Accumulator, Sync>: the handler must be a copyable object of a class derived "
                     "from numaflow::AccumulatorHandler (on_datum and on_close; one copy per keys)");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Accumulator, Policy>: Accumulator supports the policy numaflow::Sync");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Accumulator, Policy>: Accumulator supports the policy numaflow::Sync");
   }
 
   template <class Policy, class H>
@@ -3158,7 +3183,7 @@ class BatchStream final : public Stream<Proto> {
   }
 
   Runner& runner_;
-  std::vector<Request> batch_;     // touched only by the reading side
+  std::vector<Request> batch_;       // touched only by the reading side
   std::set<std::string> batch_ids_;  // the ids in batch_
 };
 
@@ -3311,14 +3336,15 @@ using MapService = MapFamilyService<
 template <>
 struct Functionality<Map> {
   static Endpoint endpoint() {
-    return {"/var/run/numaflow/map.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "unary-map"}}};
+    return {
+        "/var/run/numaflow/map.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "unary-map"}}};
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async> ? datum_handler<H, AsyncMapper, Task<Messages>>
-                                  : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>
-                                      ? datum_handler<H, Mapper, Messages>
-                                      : false;
+  static constexpr bool accepts =
+      std::is_same_v<Policy, Async> ? datum_handler<H, AsyncMapper, Task<Messages>>
+      : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc> ? datum_handler<H, Mapper, Messages>
+                                                                          : false;
 
   template <class Policy, class H>
   static constexpr void check() {
@@ -3327,12 +3353,14 @@ struct Functionality<Map> {
                     "numaflow::Server<Map, Sync|MultiProc>: the handler must be callable as Messages(Datum const&) or "
                     "Messages(Keys const& keys, Datum const&), or be a class derived from numaflow::Mapper");
     else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(datum_handler<H, AsyncMapper, Task<Messages>>,
-                    "numaflow::Server<Map, Async>: the handler must be a coroutine callable as Task<Messages>(Datum "
-                    "const&) or Task<Messages>(Keys const& keys, Datum const&) (Task = boost::asio::awaitable), or be a "
-                    "class derived from numaflow::AsyncMapper");
+      static_assert(
+          datum_handler<H, AsyncMapper, Task<Messages>>,
+          "numaflow::Server<Map, Async>: the handler must be a coroutine callable as Task<Messages>(Datum "
+          "const&) or Task<Messages>(Keys const& keys, Datum const&) (Task = boost::asio::awaitable), or be a "
+          "class derived from numaflow::AsyncMapper");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Map, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Map, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
   }
 
   template <class Policy, class H>
@@ -3407,19 +3435,23 @@ struct BatchMapProto : MapProto {
 };
 
 template <class Policy, class H>
-using BatchMapService = MapFamilyService<
-    StreamServiceCore<BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream>>;
+using BatchMapService = MapFamilyService<StreamServiceCore<
+    BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream>>;
 
 template <>
 struct Functionality<BatchMap> {
   static Endpoint endpoint() {
-    return {"/var/run/numaflow/batchmap.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "batch-map"}}};
+    return {"/var/run/numaflow/batchmap.sock",
+            "/var/run/numaflow/mapper-server-info",
+            "1.4.0-z",
+            {{"MAP_MODE", "batch-map"}}};
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? batch_handler<H, AsyncBatchMapper, Task<BatchResponses>>
-                                  : std::is_same_v<Policy, Sync> ? batch_handler<H, BatchMapper, BatchResponses>
-                                                                 : false;
+  static constexpr bool accepts =
+      std::is_same_v<Policy, Async>  ? batch_handler<H, AsyncBatchMapper, Task<BatchResponses>>
+      : std::is_same_v<Policy, Sync> ? batch_handler<H, BatchMapper, BatchResponses>
+                                     : false;
 
   template <class Policy, class H>
   static constexpr void check() {
@@ -3582,13 +3614,16 @@ using map_stream_process_t =
     std::conditional_t<std::is_same_v<Policy, Async>, AsyncMapStreamProcess<H>, MapStreamProcess<H>>;
 
 template <class Policy, class H>
-using MapStreamService =
-    MapFamilyService<StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream>>;
+using MapStreamService = MapFamilyService<
+    StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream>>;
 
 template <>
 struct Functionality<MapStream> {
   static Endpoint endpoint() {
-    return {"/var/run/numaflow/mapstream.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "stream-map"}}};
+    return {"/var/run/numaflow/mapstream.sock",
+            "/var/run/numaflow/mapper-server-info",
+            "1.4.0-z",
+            {{"MAP_MODE", "stream-map"}}};
   }
 
   template <class Policy, class H>
@@ -3603,9 +3638,10 @@ struct Functionality<MapStream> {
                     "numaflow::Server<MapStream, Sync>: the handler must be callable as void(Datum const&, "
                     "MessageEmitter& out), or be a class derived from numaflow::MapStreamer");
     else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(stream_handler<H, AsyncMapStreamer, Task<void>>,
-                    "numaflow::Server<MapStream, Async>: the handler must be a coroutine callable as "
-                    "Task<void>(Datum const&, MessageEmitter& out), or be a class derived from numaflow::AsyncMapStreamer");
+      static_assert(
+          stream_handler<H, AsyncMapStreamer, Task<void>>,
+          "numaflow::Server<MapStream, Async>: the handler must be a coroutine callable as "
+          "Task<void>(Datum const&, MessageEmitter& out), or be a class derived from numaflow::AsyncMapStreamer");
     else
       static_assert(always_false<Policy>,
                     "numaflow::Server<MapStream, Policy>: MapStream supports the policies numaflow::Sync and Async");
@@ -3772,7 +3808,8 @@ struct AsyncServingStoreProcess {
 
 template <class Policy, class H>
 class ServingStoreService final : public serving::v1::ServingStore::CallbackService, public ServiceBase {
-  using Process = std::conditional_t<std::is_same_v<Policy, Async>, AsyncServingStoreProcess<H>, ServingStoreProcess<H>>;
+  using Process =
+      std::conditional_t<std::is_same_v<Policy, Async>, AsyncServingStoreProcess<H>, ServingStoreProcess<H>>;
   using Runner = runner_t<Policy, Process>;
 
  public:
@@ -3830,8 +3867,9 @@ struct Functionality<ServingStore> {
                     "class derived from numaflow::ServingStorer) and numaflow::Async (a class derived from "
                     "numaflow::AsyncServingStorer)");
     else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<ServingStore, Policy>: ServingStore supports the policies numaflow::Sync and Async");
+      static_assert(
+          always_false<Policy>,
+          "numaflow::Server<ServingStore, Policy>: ServingStore supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>
@@ -3915,7 +3953,8 @@ struct SessionWire {
       default: throw BadWindowRequest("unknown session window operation " + std::to_string(r.operation().event()));
     }
     for (auto const& w : r.operation().keyedwindows())
-      op.windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
+      op.windows.push_back(
+          {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
     if (r.has_payload() && op.kind != WindowOp::Kind::close && op.kind != WindowOp::Kind::merge) {
       Datum d;
       fill_datum(d, *r.mutable_payload());
@@ -3952,7 +3991,8 @@ struct SyncSessionDriver : SessionWire, SyncWindowedExecution<H> {
   }
   template <class TaskPtr>
   void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, in.hooks.out); });
+    this->close_with(task, std::move(finished),
+                     [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, in.hooks.out); });
   }
   // Merged away: after every datum fed before, stop emitting and hand over the state.
   template <class TaskPtr>
@@ -4000,8 +4040,8 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Sync> && std::derived_from<H, SessionReducer> && std::is_copy_constructible_v<H>;
+  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, SessionReducer> &&
+                                   std::is_copy_constructible_v<H>);
 
   template <class Policy, class H>
   static constexpr void check() {
@@ -4011,7 +4051,8 @@ struct Functionality<SessionReduce> {
                     "from numaflow::SessionReducer (on_datum, on_close, accumulator, merge_accumulator; one copy per "
                     "session)");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<SessionReduce, Policy>: SessionReduce supports the policy numaflow::Sync");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<SessionReduce, Policy>: SessionReduce supports the policy numaflow::Sync");
   }
 
   template <class Policy, class H>
@@ -4235,10 +4276,10 @@ struct SinkResponse {
 
   std::string id{};
   Status status = Status::success;
-  std::string error{};                              // failure
-  std::optional<std::string> serve_payload{};       // serve
+  std::string error{};                                   // failure
+  std::optional<std::string> serve_payload{};            // serve
   std::optional<OnSuccessMessage> on_success_message{};  // on_success
-  std::optional<NackOptions> nack_options{};        // nack
+  std::optional<NackOptions> nack_options{};             // nack
 
   static SinkResponse success(std::string id) { return make(std::move(id), Status::success); }
   static SinkResponse failure(std::string id, std::string error) {
@@ -4344,8 +4385,10 @@ struct SinkProto {
 };
 
 template <class Policy, class H>
-class SinkService final : public sink::v1::Sink::CallbackService,
-                          public StreamServiceCore<SinkProto, runner_t<Policy, batch_process_t<SinkProto, Policy, H>, SinkProto>, BatchStream> {
+class SinkService final
+    : public sink::v1::Sink::CallbackService,
+      public StreamServiceCore<SinkProto, runner_t<Policy, batch_process_t<SinkProto, Policy, H>, SinkProto>,
+                               BatchStream> {
  public:
   SinkService(H handler, Runtime& runtime) : SinkService::StreamServiceCore({std::move(handler)}, runtime) {}
 
@@ -4386,7 +4429,8 @@ struct Functionality<Sink> {
                     "numaflow::Server<Sink, Async>: the handler must be a coroutine callable as "
                     "Task<SinkResponses>(Datums const& batch), or be a class derived from numaflow::AsyncSinker");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Sink, Policy>: Sink supports the policies numaflow::Sync and Async");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Sink, Policy>: Sink supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>
@@ -4658,7 +4702,9 @@ struct AsyncSourceProcess {
     co_await handler.H::nack(nacks_from_proto(r));
     co_return nack_success();
   }
-  Task<source::v1::PendingResponse> operator()(PendingCall) { co_return pending_response(co_await handler.H::pending()); }
+  Task<source::v1::PendingResponse> operator()(PendingCall) {
+    co_return pending_response(co_await handler.H::pending());
+  }
   Task<source::v1::PartitionsResponse> operator()(PartitionsCall) {
     auto partitions = co_await handler.H::partitions();
     co_return partitions_response(partitions, co_await handler.H::total_partitions());
@@ -4677,10 +4723,12 @@ class SourceService final : public source::v1::Source::CallbackService, public S
   void start() override { runner_.start(); }
   void after_shutdown() override { runner_.stop(); }
 
-  grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(
+      grpc::CallbackServerContext*) override {
     return open_stream<RequestStream<SourceReadProto, Runner>>(runtime_, runner_);
   }
-  grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(
+      grpc::CallbackServerContext*) override {
     return open_stream<PerRequestStream<SourceAckProto, Runner>>(runtime_, runner_);
   }
   grpc::ServerUnaryReactor* NackFn(grpc::CallbackServerContext* context, source::v1::NackRequest const* request,
@@ -4727,7 +4775,8 @@ struct Functionality<Source> {
                     "numaflow::Server<Source, Async>: the handler must be an object of a class derived from "
                     "numaflow::AsyncSourcer (coroutines read, ack, nack, pending, and optionally partitions)");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Source, Policy>: Source supports the policies numaflow::Sync and Async");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Source, Policy>: Source supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>
@@ -4813,7 +4862,9 @@ struct TransformProto {
 template <class Policy, class H>
 class TransformService final
     : public sourcetransformer::v1::SourceTransform::CallbackService,
-      public StreamServiceCore<TransformProto, runner_t<Policy, unary_process_t<TransformProto, Policy, H>, TransformProto>, PerRequestStream> {
+      public StreamServiceCore<TransformProto,
+                               runner_t<Policy, unary_process_t<TransformProto, Policy, H>, TransformProto>,
+                               PerRequestStream> {
  public:
   TransformService(H handler, Runtime& runtime) : TransformService::StreamServiceCore({std::move(handler)}, runtime) {}
 
@@ -4835,11 +4886,11 @@ struct Functionality<SourceTransform> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>
-                                      ? datum_handler<H, AsyncSourceTransformer, Task<Messages>>
-                                  : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>
-                                      ? datum_handler<H, SourceTransformer, Messages>
-                                      : false;
+  static constexpr bool accepts =
+      std::is_same_v<Policy, Async> ? datum_handler<H, AsyncSourceTransformer, Task<Messages>>
+      : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>
+          ? datum_handler<H, SourceTransformer, Messages>
+          : false;
 
   template <class Policy, class H>
   static constexpr void check() {
@@ -5067,8 +5118,9 @@ namespace numaflow::detail {
 inline void prepare_socket_path(std::string const& path) {
   namespace fs = std::filesystem;
   if (path.size() >= sizeof(sockaddr_un{}.sun_path))
-    throw std::runtime_error("numaflow: socket path is too long (" + std::to_string(path.size()) + " bytes, the limit is " +
-                             std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) + "): " + path);
+    throw std::runtime_error("numaflow: socket path is too long (" + std::to_string(path.size()) +
+                             " bytes, the limit is " + std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
+                             "): " + path);
   auto const dir = fs::path{path}.parent_path();
   if (!dir.empty() && !fs::is_directory(dir))
     throw std::runtime_error("numaflow: socket directory does not exist: " + dir.string() + " (socket " + path + ")");
@@ -5204,7 +5256,7 @@ class Server {
                   "passed; keep members that cannot move (std::mutex, std::atomic, ...) behind a std::unique_ptr");
     if constexpr (functionality::template accepts<Policy, H> && std::is_constructible_v<H, Handler&&>) {
       service_ = std::make_unique<typename functionality::template service<Policy, H>>(std::forward<Handler>(handler),
-                                                                                    *runtime_);
+                                                                                       *runtime_);
     }
   }
 
@@ -5268,10 +5320,10 @@ class Server {
 
 #include <atomic>
 #include <cerrno>
-#include <cstdint>
-#include <cstdio>
 #include <chrono>
 #include <climits>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -5568,12 +5620,12 @@ class SideInputWatcher {
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/convert.hpp"
 // #include "numaflow/detail/convert.hpp" (already merged above)
+// #include "numaflow/functions/accumulator.hpp"
+// #include "numaflow/functions/accumulator.hpp" (already merged above)
 // #include "numaflow/functions/batchmap.hpp"
 // #include "numaflow/functions/batchmap.hpp" (already merged above)
 // #include "numaflow/functions/mapstream.hpp"
 // #include "numaflow/functions/mapstream.hpp" (already merged above)
-// #include "numaflow/functions/accumulator.hpp"
-// #include "numaflow/functions/accumulator.hpp" (already merged above)
 // #include "numaflow/functions/reduce.hpp"
 // #include "numaflow/functions/reduce.hpp" (already merged above)
 // #include "numaflow/functions/sessionreduce.hpp"
@@ -5716,7 +5768,8 @@ class StreamClient {
   std::optional<Response> read(std::chrono::milliseconds timeout = 20s) {
     std::unique_lock lock(mu_);
     if (!cv_.wait_for(lock, timeout, [&] { return !inbox_.empty() || ended_; }))
-      throw ProtocolError("numaflow::testing: no response from the server within " + std::to_string(timeout.count()) + " ms");
+      throw ProtocolError("numaflow::testing: no response from the server within " + std::to_string(timeout.count()) +
+                          " ms");
     if (inbox_.empty()) return std::nullopt;
     Response r = std::move(inbox_.front());
     inbox_.pop_front();
@@ -5728,8 +5781,8 @@ class StreamClient {
     {
       std::unique_lock lock(mu_);
       if (!cv_.wait_for(lock, timeout, [&] { return ended_; }))
-        throw ProtocolError("numaflow::testing: the server did not end the stream within " + std::to_string(timeout.count()) +
-                            " ms");
+        throw ProtocolError("numaflow::testing: the server did not end the stream within " +
+                            std::to_string(timeout.count()) + " ms");
     }
     reader_.join();
     finished_ = true;
@@ -5759,7 +5812,8 @@ namespace detail {
 
 template <class Response>
 void expect_handshake(std::optional<Response> const& response) {
-  if (!response) throw ProtocolError("numaflow::testing: the server ended the stream instead of answering the handshake");
+  if (!response)
+    throw ProtocolError("numaflow::testing: the server ended the stream instead of answering the handshake");
   if (!response->has_handshake() || !response->handshake().sot())
     throw ProtocolError("numaflow::testing: the server's first response is not a handshake with sot=true");
 }
@@ -5769,7 +5823,8 @@ template <class Stream>
 grpc::Status close_stream(Stream& stream) {
   stream.writes_done();
   while (auto extra = stream.read())
-    throw ProtocolError("numaflow::testing: unexpected response after the last expected one: " + extra->ShortDebugString());
+    throw ProtocolError("numaflow::testing: unexpected response after the last expected one: " +
+                        extra->ShortDebugString());
   return stream.finish();
 }
 
@@ -5850,7 +5905,8 @@ class MapClient : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::M
   using Response = map::v1::MapResponse;
 
   explicit MapClient(std::string const& socket_path)
-      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
+      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)),
+                         [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -5874,9 +5930,9 @@ class MapClient : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::M
 
 // Drives a source-transformer server: the datum's id is the offset; every result must carry an
 // event time.
-class SourceTransformClient
-    : public detail::HandshakenStream<sourcetransformer::v1::SourceTransform::Stub, sourcetransformer::v1::SourceTransformRequest,
-                                      sourcetransformer::v1::SourceTransformResponse> {
+class SourceTransformClient : public detail::HandshakenStream<sourcetransformer::v1::SourceTransform::Stub,
+                                                              sourcetransformer::v1::SourceTransformRequest,
+                                                              sourcetransformer::v1::SourceTransformResponse> {
  public:
   using Request = sourcetransformer::v1::SourceTransformRequest;
   using Response = sourcetransformer::v1::SourceTransformResponse;
@@ -5907,13 +5963,15 @@ class SourceTransformClient
 
 // Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
 // per id arrives before the server's EOT and that the EOT carries no results.
-class SinkClient : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v1::SinkRequest, sink::v1::SinkResponse> {
+class SinkClient
+    : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v1::SinkRequest, sink::v1::SinkResponse> {
  public:
   using Request = sink::v1::SinkRequest;
   using Response = sink::v1::SinkResponse;
 
   explicit SinkClient(std::string const& socket_path)
-      : HandshakenStream(sink::v1::Sink::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.SinkFn(c); }) {}
+      : HandshakenStream(sink::v1::Sink::NewStub(connect(socket_path)),
+                         [](auto& stub, grpc::ClientContext* c) { return stub.SinkFn(c); }) {}
 
   static Request request(Datum const& d) {
     Request r;
@@ -5936,17 +5994,20 @@ class SinkClient : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v
     for (;;) {
       auto response = detail::require(stream_, stream_.read(), "sink results");
       if (response.has_status() && response.status().eot()) {
-        if (response.results_size() != 0) throw ProtocolError("numaflow::testing: the sink's EOT response carries results");
+        if (response.results_size() != 0)
+          throw ProtocolError("numaflow::testing: the sink's EOT response carries results");
         break;
       }
       for (auto const& r : response.results()) {
         if (!waiting.erase(r.id()))
-          throw ProtocolError("numaflow::testing: sink result for an unknown or already answered id \"" + r.id() + "\"");
+          throw ProtocolError("numaflow::testing: sink result for an unknown or already answered id \"" + r.id() +
+                              "\"");
         out.push_back(from_result(r));
       }
     }
     if (!waiting.empty())
-      throw ProtocolError("numaflow::testing: the sink sent EOT before answering " + std::to_string(waiting.size()) + " ids");
+      throw ProtocolError("numaflow::testing: the sink sent EOT before answering " + std::to_string(waiting.size()) +
+                          " ids");
     return out;
   }
 
@@ -5978,7 +6039,8 @@ class MapStreamBase : public detail::HandshakenStream<map::v1::Map::Stub, map::v
   using Response = map::v1::MapResponse;
 
   explicit MapStreamBase(std::string const& socket_path)
-      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)), [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
+      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)),
+                         [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
 };
 
 // Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
@@ -5998,12 +6060,14 @@ class BatchMapClient : public MapStreamBase {
       auto response = detail::require(stream_, stream_.read(), "batch map responses");
       if (response.has_status() && response.status().eot()) break;
       if (!waiting.erase(response.id()))
-        throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" + response.id() + "\"");
+        throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" +
+                            response.id() + "\"");
       auto& out = results[response.id()];
       for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
     }
     if (!waiting.empty())
-      throw ProtocolError("numaflow::testing: the batch map sent EOT before answering " + std::to_string(waiting.size()) + " ids");
+      throw ProtocolError("numaflow::testing: the batch map sent EOT before answering " +
+                          std::to_string(waiting.size()) + " ids");
     return results;
   }
 };
@@ -6070,7 +6134,8 @@ class SourceClient {
       }
       if (!response.has_result()) throw ProtocolError("numaflow::testing: a read response with neither result nor EOT");
       auto const& r = response.result();
-      if (!r.has_offset() || r.offset().offset().empty()) throw ProtocolError("numaflow::testing: a read result without offset");
+      if (!r.has_offset() || r.offset().offset().empty())
+        throw ProtocolError("numaflow::testing: a read result without offset");
       if (!r.has_event_time()) throw ProtocolError("numaflow::testing: a read result without event time");
       SourceMessage m;
       m.value = r.payload();
@@ -6224,7 +6289,8 @@ class ReduceWindowClient {
       if (auto m = take(response)) out.push_back(std::move(*m));
     }
     auto status = stream_.finish();
-    if (!status.ok()) throw ProtocolError("numaflow::testing: the reduce stream ended with " + status.error_message(), status);
+    if (!status.ok())
+      throw ProtocolError("numaflow::testing: the reduce stream ended with " + status.error_message(), status);
     return out;
   }
 
@@ -6270,7 +6336,8 @@ class WindowedClient {
   using Response = typename Wire::Proto::Response;
 
   template <class Stub, class Open>
-  WindowedClient(std::unique_ptr<Stub> stub, Open open) : holder_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(c); }) {}
+  WindowedClient(std::unique_ptr<Stub> stub, Open open)
+      : holder_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(c); }) {}
 
   bool send(Request const& r) { return stream_.write(r); }
 
@@ -6300,7 +6367,7 @@ class WindowedClient {
  private:
   static WindowedResponse decode(Response const& r) {
     WindowedResponse out;
-    auto const& w = [&]() -> auto const& {
+    auto const& w = [&]() -> decltype(auto) {
       if constexpr (requires { r.keyedwindow(); })
         return r.keyedwindow();
       else
@@ -6358,9 +6425,9 @@ inline sessionreduce::v1::SessionReduceRequest session_request(
   return r;
 }
 
-inline accumulator::v1::AccumulatorRequest accumulator_request(accumulator::v1::AccumulatorRequest::WindowOperation::Event event,
-                                                               KeyedWindow const& window,
-                                                               std::optional<Datum> const& datum = std::nullopt) {
+inline accumulator::v1::AccumulatorRequest accumulator_request(
+    accumulator::v1::AccumulatorRequest::WindowOperation::Event event, KeyedWindow const& window,
+    std::optional<Datum> const& datum = std::nullopt) {
   accumulator::v1::AccumulatorRequest r;
   r.mutable_operation()->set_event(event);
   numaflow::detail::fill_window(r.mutable_operation()->mutable_keyedwindow(), window);

@@ -3,6 +3,7 @@
 #include <numaflow/server.hpp>
 
 int main() {
-  numaflow::Server<numaflow::SideInput, numaflow::Async> server{[] { return numaflow::SideInputResponse::no_broadcast(); }};
+  numaflow::Server<numaflow::SideInput, numaflow::Async> server{
+      [] { return numaflow::SideInputResponse::no_broadcast(); }};
   return server.serve();
 }

@@ -30,7 +30,8 @@ int main() {
     datum.keys = {"k"};
     datum.value = "hello";
     auto results = client.map({datum});
-    if (results.size() != 1 || results.begin()->second.size() != 1 || results.begin()->second.front().value != "hello") {
+    if (results.size() != 1 || results.begin()->second.size() != 1 ||
+        results.begin()->second.front().value != "hello") {
       std::fprintf(stderr, "consumer: the cat map did not echo its datum\n");
       ++failures;
     }

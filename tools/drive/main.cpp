@@ -149,7 +149,8 @@ void print_messages(std::string const& id, numaflow::Messages const& messages, b
   for (auto const& m : messages) {
     std::string line = "id=" + id + " value=" + show_value(m.value, as_int) + " keys=" + example::list(m.keys) +
                        " tags=" + example::list(m.tags);
-    if (with_event_time) line += " event_time=" + (m.event_time ? numaflow::to_rfc3339(*m.event_time) : std::string{"none"});
+    if (with_event_time)
+      line += " event_time=" + (m.event_time ? numaflow::to_rfc3339(*m.event_time) : std::string{"none"});
     std::printf("%s\n", line.c_str());
   }
 }
@@ -189,7 +190,8 @@ void check_closed(grpc::Status const& status) {
 
 int run(Options const& o) {
   numaflow::Datums datums;
-  auto const event_time = o.event_time_ms ? numaflow::Timestamp::from_unix_millis(*o.event_time_ms) : numaflow::Timestamp::now();
+  auto const event_time =
+      o.event_time_ms ? numaflow::Timestamp::from_unix_millis(*o.event_time_ms) : numaflow::Timestamp::now();
   for (std::size_t i = 0; i < o.values.size(); ++i) {
     numaflow::Datum d;
     d.id = std::to_string(i);

@@ -15,15 +15,15 @@ inline void write_file_atomically(std::filesystem::path const& path, std::string
   auto const tmp = std::filesystem::path{path.string() + ".tmp"};
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw std::runtime_error("numaflow: cannot write " + tmp.string() + ": " + std::strerror(errno));
+    if (!out) throw std::runtime_error("numaflow: cannot write " + tmp.string() + ": " + std::strerror(errno));
     out << content;
     out.flush();
     if (!out) throw std::runtime_error("numaflow: cannot write " + tmp.string());
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw std::runtime_error("numaflow: cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("numaflow: cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
 }
 
 }  // namespace numaflow::detail

@@ -20,10 +20,11 @@ struct Endpoint {
 //   template <class Policy, class H> using service = …;               // a ServiceBase
 template <class Tag>
 struct Functionality {
-  static_assert(sizeof(Tag) == 0,
-                "numaflow::Server<Tag, Policy>: Tag must be one of numaflow::Map, BatchMap, MapStream, SourceTransform, "
-                "Sink, Source, SideInput, ServingStore, Reduce, ReduceStream, SessionReduce, Accumulator (and its header "
-                "included)");
+  static_assert(
+      sizeof(Tag) == 0,
+      "numaflow::Server<Tag, Policy>: Tag must be one of numaflow::Map, BatchMap, MapStream, SourceTransform, "
+      "Sink, Source, SideInput, ServingStore, Reduce, ReduceStream, SessionReduce, Accumulator (and its header "
+      "included)");
 };
 
 }  // namespace numaflow::detail

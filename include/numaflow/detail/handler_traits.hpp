@@ -16,9 +16,7 @@ template <auto F>
 struct fn_t {
   template <class... Args>
     requires requires(Args&&... args) { F(std::forward<Args>(args)...); }
-  constexpr decltype(auto) operator()(Args&&... args) const {
-    return F(std::forward<Args>(args)...);
-  }
+  constexpr decltype(auto) operator()(Args&&... args) const { return F(std::forward<Args>(args)...); }
 };
 template <auto F>
 inline constexpr fn_t<F> fn{};
@@ -37,7 +35,7 @@ using stored_t = std::decay_t<H>;
 // (Datum const&) or (Keys const&, Datum const&).
 template <class H, class Base, class Out>
 concept datum_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&> ||
-                        std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
+    std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
 
 // The one place such a handler is called, whichever style it is written in. A class handler is
 // called by qualified name: its dynamic type is known, so there is no virtual dispatch.

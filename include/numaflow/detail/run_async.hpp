@@ -35,8 +35,8 @@ class InlineStartExecutor {
   template <class F>
   void execute(F&& f) const {
     if (InlineStart::active) {
-      bool const is_post = boost::asio::query(inner_, boost::asio::execution::blocking) ==
-                           boost::asio::execution::blocking.never;
+      bool const is_post =
+          boost::asio::query(inner_, boost::asio::execution::blocking) == boost::asio::execution::blocking.never;
       if (!is_post || std::exchange(InlineStart::first_post_pending, false)) {
         std::forward<F>(f)();
         return;
@@ -46,22 +46,21 @@ class InlineStartExecutor {
   }
 
   template <class Property>
-    requires boost::asio::can_require<Inner const&, Property const&>::value
+    requires(boost::asio::can_require<Inner const&, Property const&>::value)
   auto require(Property const& p) const {
-    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(boost::asio::require(inner_, p));
+    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(
+        boost::asio::require(inner_, p));
   }
 
   template <class Property>
-    requires boost::asio::can_prefer<Inner const&, Property const&>::value
+    requires(boost::asio::can_prefer<Inner const&, Property const&>::value)
   auto prefer(Property const& p) const {
     return InlineStartExecutor<std::decay_t<decltype(boost::asio::prefer(inner_, p))>>(boost::asio::prefer(inner_, p));
   }
 
   template <class Property>
-    requires boost::asio::can_query<Inner const&, Property const&>::value
-  decltype(auto) query(Property const& p) const {
-    return boost::asio::query(inner_, p);
-  }
+    requires(boost::asio::can_query<Inner const&, Property const&>::value)
+  decltype(auto) query(Property const& p) const { return boost::asio::query(inner_, p); }
 
   friend bool operator==(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept {
     return a.inner_ == b.inner_;
@@ -79,7 +78,8 @@ class AsyncRunner {
  public:
   using process_type = Process;
   AsyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)), pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
+      : process_(std::move(process)),
+        pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
 
   void start() { pool_.start(); }
   void stop() { pool_.stop(); }
@@ -94,10 +94,9 @@ class AsyncRunner {
         InlineStart::first_post_pending = first_post_pending;
       }
     } const scope;
-    boost::asio::co_spawn(InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
-                          [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable {
-                            done(error, std::move(out));
-                          });
+    boost::asio::co_spawn(
+        InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
+        [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable { done(error, std::move(out)); });
   }
 
   boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }

@@ -117,9 +117,11 @@ class MultiProcRunner {
     for (std::size_t i = 0; i < count_; ++i) {
       int fds[2];
       if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw std::runtime_error(std::string{"numaflow: socketpair for a MultiProc worker failed: "} + std::strerror(errno));
+        throw std::runtime_error(std::string{"numaflow: socketpair for a MultiProc worker failed: "} +
+                                 std::strerror(errno));
       pid_t pid = ::fork();
-      if (pid < 0) throw std::runtime_error(std::string{"numaflow: fork of a MultiProc worker failed: "} + std::strerror(errno));
+      if (pid < 0)
+        throw std::runtime_error(std::string{"numaflow: fork of a MultiProc worker failed: "} + std::strerror(errno));
       if (pid == 0) {
         ::close(fds[0]);
         for (auto& w : workers_) ::close(w->fd);
@@ -186,7 +188,8 @@ class MultiProcRunner {
     while (read_frame(fd, in)) {
       out.seq = in.seq;
       try {
-        if (!request.ParseFromString(in.payload)) throw std::runtime_error("numaflow: MultiProc worker got a malformed request");
+        if (!request.ParseFromString(in.payload))
+          throw std::runtime_error("numaflow: MultiProc worker got a malformed request");
         out.payload = process_(request).SerializeAsString();
         out.kind = 0;
       } catch (...) {
@@ -229,7 +232,8 @@ class MultiProcRunner {
         if (response.ParseFromString(frame.payload))
           done(nullptr, std::move(response));
         else
-          done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")), Response{});
+          done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")),
+               Response{});
       } else {
         done(std::make_exception_ptr(DescribedError(frame.payload)), Response{});
       }

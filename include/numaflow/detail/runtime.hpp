@@ -30,8 +30,8 @@ class Runtime {
     std::fprintf(stderr, "numaflow: UDF error: %s\n", text.c_str());
     std::call_once(persisted_, [&] {
       try {
-        detail::write_error_file(options_.error_dir, "Internal error", "UDF_EXECUTION_ERROR(" + container_type() + "): " + text,
-                                 details);
+        detail::write_error_file(options_.error_dir, "Internal error",
+                                 "UDF_EXECUTION_ERROR(" + container_type() + "): " + text, details);
       } catch (std::exception const& e) {
         std::fprintf(stderr, "numaflow: could not persist the error: %s\n", e.what());
       }

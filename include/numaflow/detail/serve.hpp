@@ -26,8 +26,9 @@ namespace numaflow::detail {
 inline void prepare_socket_path(std::string const& path) {
   namespace fs = std::filesystem;
   if (path.size() >= sizeof(sockaddr_un{}.sun_path))
-    throw std::runtime_error("numaflow: socket path is too long (" + std::to_string(path.size()) + " bytes, the limit is " +
-                             std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) + "): " + path);
+    throw std::runtime_error("numaflow: socket path is too long (" + std::to_string(path.size()) +
+                             " bytes, the limit is " + std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
+                             "): " + path);
   auto const dir = fs::path{path}.parent_path();
   if (!dir.empty() && !fs::is_directory(dir))
     throw std::runtime_error("numaflow: socket directory does not exist: " + dir.string() + " (socket " + path + ")");

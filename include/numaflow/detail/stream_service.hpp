@@ -34,7 +34,8 @@ struct AsyncUnaryProcess {
 };
 
 template <class Proto, class Policy, class H>
-using unary_process_t = std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
+using unary_process_t =
+    std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
 
 // What every streaming service holds: the runtime and the runner (or windowed driver) executing
 // its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
@@ -88,6 +89,7 @@ struct AsyncBatchProcess {
 };
 
 template <class Proto, class Policy, class H>
-using batch_process_t = std::conditional_t<std::is_same_v<Policy, Async>, AsyncBatchProcess<Proto, H>, BatchProcess<Proto, H>>;
+using batch_process_t =
+    std::conditional_t<std::is_same_v<Policy, Async>, AsyncBatchProcess<Proto, H>, BatchProcess<Proto, H>>;
 
 }  // namespace numaflow::detail

@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/convert.hpp"
 #include "numaflow/detail/functionality.hpp"
@@ -12,7 +13,6 @@
 #include "numaflow/detail/windowed_drivers.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/functions/reduce.hpp"
-#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
 #include "numaflow/message.hpp"
 #include "numaflow/window.hpp"
 
@@ -57,7 +57,8 @@ struct AccumulatorWire {
     }
     auto const& w = r.operation().keyedwindow();
     // Window ends far beyond year 9999 (the platform's maximum instant) are kept as they are.
-    op.windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
+    op.windows.push_back(
+        {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
     if (r.has_payload() && op.kind != WindowOp::Kind::close) {
       Datum d;
       fill_datum(d, *r.mutable_payload());
@@ -74,7 +75,8 @@ struct AccumulatorWire {
     Timestamp end;
     {
       std::lock_guard lock(task.mu);
-      if (m.watermark && (!task.output_watermark || *task.output_watermark < *m.watermark)) task.output_watermark = m.watermark;
+      if (m.watermark && (!task.output_watermark || *task.output_watermark < *m.watermark))
+        task.output_watermark = m.watermark;
       end = task.output_watermark.value_or(Timestamp{});
     }
     Proto::Response r;
@@ -104,11 +106,13 @@ struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H> {
 
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const&, Datum&& datum) { in.handler.H::on_datum(datum, in.hooks.out); });
+    this->feed_with(task, std::move(d),
+                    [](auto& in, KeyedWindow const&, Datum&& datum) { in.handler.H::on_datum(datum, in.hooks.out); });
   }
   template <class TaskPtr>
   void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const&) { in.handler.H::on_close(in.hooks.out); });
+    this->close_with(task, std::move(finished),
+                     [](auto& in, KeyedWindow const&) { in.handler.H::on_close(in.hooks.out); });
   }
 };
 
@@ -137,8 +141,8 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Sync> && std::derived_from<H, AccumulatorHandler> && std::is_copy_constructible_v<H>;
+  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, AccumulatorHandler> &&
+                                   std::is_copy_constructible_v<H>);
 
   template <class Policy, class H>
   static constexpr void check() {
@@ -147,7 +151,8 @@ struct Functionality<Accumulator> {
                     "numaflow::Server<Accumulator, Sync>: the handler must be a copyable object of a class derived "
                     "from numaflow::AccumulatorHandler (on_datum and on_close; one copy per keys)");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Accumulator, Policy>: Accumulator supports the policy numaflow::Sync");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Accumulator, Policy>: Accumulator supports the policy numaflow::Sync");
   }
 
   template <class Policy, class H>

@@ -74,19 +74,23 @@ struct BatchMapProto : MapProto {
 };
 
 template <class Policy, class H>
-using BatchMapService = MapFamilyService<
-    StreamServiceCore<BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream>>;
+using BatchMapService = MapFamilyService<StreamServiceCore<
+    BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream>>;
 
 template <>
 struct Functionality<BatchMap> {
   static Endpoint endpoint() {
-    return {"/var/run/numaflow/batchmap.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "batch-map"}}};
+    return {"/var/run/numaflow/batchmap.sock",
+            "/var/run/numaflow/mapper-server-info",
+            "1.4.0-z",
+            {{"MAP_MODE", "batch-map"}}};
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? batch_handler<H, AsyncBatchMapper, Task<BatchResponses>>
-                                  : std::is_same_v<Policy, Sync> ? batch_handler<H, BatchMapper, BatchResponses>
-                                                                 : false;
+  static constexpr bool accepts =
+      std::is_same_v<Policy, Async>  ? batch_handler<H, AsyncBatchMapper, Task<BatchResponses>>
+      : std::is_same_v<Policy, Sync> ? batch_handler<H, BatchMapper, BatchResponses>
+                                     : false;
 
   template <class Policy, class H>
   static constexpr void check() {

@@ -92,14 +92,15 @@ using MapService = MapFamilyService<
 template <>
 struct Functionality<Map> {
   static Endpoint endpoint() {
-    return {"/var/run/numaflow/map.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "unary-map"}}};
+    return {
+        "/var/run/numaflow/map.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "unary-map"}}};
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async> ? datum_handler<H, AsyncMapper, Task<Messages>>
-                                  : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>
-                                      ? datum_handler<H, Mapper, Messages>
-                                      : false;
+  static constexpr bool accepts =
+      std::is_same_v<Policy, Async> ? datum_handler<H, AsyncMapper, Task<Messages>>
+      : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc> ? datum_handler<H, Mapper, Messages>
+                                                                          : false;
 
   template <class Policy, class H>
   static constexpr void check() {
@@ -108,12 +109,14 @@ struct Functionality<Map> {
                     "numaflow::Server<Map, Sync|MultiProc>: the handler must be callable as Messages(Datum const&) or "
                     "Messages(Keys const& keys, Datum const&), or be a class derived from numaflow::Mapper");
     else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(datum_handler<H, AsyncMapper, Task<Messages>>,
-                    "numaflow::Server<Map, Async>: the handler must be a coroutine callable as Task<Messages>(Datum "
-                    "const&) or Task<Messages>(Keys const& keys, Datum const&) (Task = boost::asio::awaitable), or be a "
-                    "class derived from numaflow::AsyncMapper");
+      static_assert(
+          datum_handler<H, AsyncMapper, Task<Messages>>,
+          "numaflow::Server<Map, Async>: the handler must be a coroutine callable as Task<Messages>(Datum "
+          "const&) or Task<Messages>(Keys const& keys, Datum const&) (Task = boost::asio::awaitable), or be a "
+          "class derived from numaflow::AsyncMapper");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Map, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Map, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
   }
 
   template <class Policy, class H>

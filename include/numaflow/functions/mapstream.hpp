@@ -81,13 +81,16 @@ using map_stream_process_t =
     std::conditional_t<std::is_same_v<Policy, Async>, AsyncMapStreamProcess<H>, MapStreamProcess<H>>;
 
 template <class Policy, class H>
-using MapStreamService =
-    MapFamilyService<StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream>>;
+using MapStreamService = MapFamilyService<
+    StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream>>;
 
 template <>
 struct Functionality<MapStream> {
   static Endpoint endpoint() {
-    return {"/var/run/numaflow/mapstream.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "stream-map"}}};
+    return {"/var/run/numaflow/mapstream.sock",
+            "/var/run/numaflow/mapper-server-info",
+            "1.4.0-z",
+            {{"MAP_MODE", "stream-map"}}};
   }
 
   template <class Policy, class H>
@@ -102,9 +105,10 @@ struct Functionality<MapStream> {
                     "numaflow::Server<MapStream, Sync>: the handler must be callable as void(Datum const&, "
                     "MessageEmitter& out), or be a class derived from numaflow::MapStreamer");
     else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(stream_handler<H, AsyncMapStreamer, Task<void>>,
-                    "numaflow::Server<MapStream, Async>: the handler must be a coroutine callable as "
-                    "Task<void>(Datum const&, MessageEmitter& out), or be a class derived from numaflow::AsyncMapStreamer");
+      static_assert(
+          stream_handler<H, AsyncMapStreamer, Task<void>>,
+          "numaflow::Server<MapStream, Async>: the handler must be a coroutine callable as "
+          "Task<void>(Datum const&, MessageEmitter& out), or be a class derived from numaflow::AsyncMapStreamer");
     else
       static_assert(always_false<Policy>,
                     "numaflow::Server<MapStream, Policy>: MapStream supports the policies numaflow::Sync and Async");

@@ -57,7 +57,8 @@ class ReduceStreamer {
 class AsyncReduceStreamer {
  public:
   virtual ~AsyncReduceStreamer() = default;
-  virtual Task<void> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window, MessageEmitter& out) = 0;
+  virtual Task<void> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window,
+                            MessageEmitter& out) = 0;
 };
 
 namespace detail {
@@ -124,12 +125,14 @@ struct SyncReduceDriver : ReduceWire, SyncWindowedExecution<H> {
   using SyncWindowedExecution<H>::SyncWindowedExecution;
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const&, Datum&& datum) { in.buffered.push_back(std::move(datum)); });
+    this->feed_with(task, std::move(d),
+                    [](auto& in, KeyedWindow const&, Datum&& datum) { in.buffered.push_back(std::move(datum)); });
   }
   template <class TaskPtr>
   void close(TaskPtr const& task, Finished finished) {
     this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const& w) {
-      for (auto& m : call_reducer(in.handler, w.keys, std::as_const(in.buffered), interval(w))) in.hooks.out.emit(std::move(m));
+      for (auto& m : call_reducer(in.handler, w.keys, std::as_const(in.buffered), interval(w)))
+        in.hooks.out.emit(std::move(m));
       in.buffered.clear();
     });
   }
@@ -191,7 +194,8 @@ class ReduceService final : public reduce::v1::Reduce::CallbackService,
       : ReduceService::StreamServiceCore(std::move(handler), runtime) {}
 
   grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
+      grpc::CallbackServerContext*) override {
     return this->open();
   }
   grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
@@ -201,22 +205,24 @@ class ReduceService final : public reduce::v1::Reduce::CallbackService,
 };
 
 template <class H>
-concept reduce_handler = std::derived_from<H, Reducer> || std::is_invocable_r_v<Messages, H&, Keys const&, Datums const&, IntervalWindow const&>;
+concept reduce_handler = std::derived_from<H, Reducer> ||
+    std::is_invocable_r_v<Messages, H&, Keys const&, Datums const&, IntervalWindow const&>;
 template <class H>
 concept async_reduce_handler = std::derived_from<H, AsyncReducer> ||
-                               std::is_invocable_r_v<Task<Messages>, H&, Keys const&, DatumStream&, IntervalWindow const&>;
+    std::is_invocable_r_v<Task<Messages>, H&, Keys const&, DatumStream&, IntervalWindow const&>;
 template <class H>
-concept async_reduce_stream_handler =
-    std::derived_from<H, AsyncReduceStreamer> ||
+concept async_reduce_stream_handler = std::derived_from<H, AsyncReduceStreamer> ||
     std::is_invocable_r_v<Task<void>, H&, Keys const&, DatumStream&, IntervalWindow const&, MessageEmitter&>;
 
 template <>
 struct Functionality<Reduce> {
-  static Endpoint endpoint() { return {"/var/run/numaflow/reduce.sock", "/var/run/numaflow/reducer-server-info", "1.4.0-z", {}}; }
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/reduce.sock", "/var/run/numaflow/reducer-server-info", "1.4.0-z", {}};
+  }
 
   template <class Policy, class H>
   static constexpr bool accepts = std::is_same_v<Policy, Async>  ? async_reduce_handler<H>
-                                  : std::is_same_v<Policy, Sync> ? reduce_handler<H> && std::is_copy_constructible_v<H>
+                                  : std::is_same_v<Policy, Sync> ? (reduce_handler<H>&& std::is_copy_constructible_v<H>)
                                                                  : false;
 
   template <class Policy, class H>
@@ -232,11 +238,13 @@ struct Functionality<Reduce> {
                     "Task<Messages>(Keys const&, DatumStream&, IntervalWindow const&), or be a class derived from "
                     "numaflow::AsyncReducer");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Reduce, Policy>: Reduce supports the policies numaflow::Sync and Async");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Reduce, Policy>: Reduce supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>
-  using service = ReduceService<std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceDriver<H>, SyncReduceDriver<H>>>;
+  using service =
+      ReduceService<std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceDriver<H>, SyncReduceDriver<H>>>;
 };
 
 template <>
@@ -248,28 +256,30 @@ struct Functionality<ReduceStream> {
   template <class Policy, class H>
   static constexpr bool accepts = std::is_same_v<Policy, Async> ? async_reduce_stream_handler<H>
                                   : std::is_same_v<Policy, Sync>
-                                      ? std::derived_from<H, ReduceStreamer> && std::is_copy_constructible_v<H>
+                                      ? (std::derived_from<H, ReduceStreamer>&& std::is_copy_constructible_v<H>)
                                       : false;
 
   template <class Policy, class H>
   static constexpr void check() {
     if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, ReduceStreamer> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<ReduceStream, Sync>: the handler must be a copyable object of a class derived from "
-                    "numaflow::ReduceStreamer (on_datum and on_close; one copy per keys and window)");
+      static_assert(
+          std::derived_from<H, ReduceStreamer> && std::is_copy_constructible_v<H>,
+          "numaflow::Server<ReduceStream, Sync>: the handler must be a copyable object of a class derived from "
+          "numaflow::ReduceStreamer (on_datum and on_close; one copy per keys and window)");
     else if constexpr (std::is_same_v<Policy, Async>)
       static_assert(async_reduce_stream_handler<H>,
                     "numaflow::Server<ReduceStream, Async>: the handler must be a coroutine callable as "
                     "Task<void>(Keys const&, DatumStream&, IntervalWindow const&, MessageEmitter&), or be a class "
                     "derived from numaflow::AsyncReduceStreamer");
     else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<ReduceStream, Policy>: ReduceStream supports the policies numaflow::Sync and Async");
+      static_assert(
+          always_false<Policy>,
+          "numaflow::Server<ReduceStream, Policy>: ReduceStream supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>
-  using service =
-      ReduceService<std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceStreamDriver<H>, SyncReduceStreamDriver<H>>>;
+  using service = ReduceService<
+      std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceStreamDriver<H>, SyncReduceStreamDriver<H>>>;
 };
 
 }  // namespace detail

@@ -113,7 +113,8 @@ struct AsyncServingStoreProcess {
 
 template <class Policy, class H>
 class ServingStoreService final : public serving::v1::ServingStore::CallbackService, public ServiceBase {
-  using Process = std::conditional_t<std::is_same_v<Policy, Async>, AsyncServingStoreProcess<H>, ServingStoreProcess<H>>;
+  using Process =
+      std::conditional_t<std::is_same_v<Policy, Async>, AsyncServingStoreProcess<H>, ServingStoreProcess<H>>;
   using Runner = runner_t<Policy, Process>;
 
  public:
@@ -171,8 +172,9 @@ struct Functionality<ServingStore> {
                     "class derived from numaflow::ServingStorer) and numaflow::Async (a class derived from "
                     "numaflow::AsyncServingStorer)");
     else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<ServingStore, Policy>: ServingStore supports the policies numaflow::Sync and Async");
+      static_assert(
+          always_false<Policy>,
+          "numaflow::Server<ServingStore, Policy>: ServingStore supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>

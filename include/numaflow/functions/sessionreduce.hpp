@@ -60,7 +60,8 @@ struct SessionWire {
       default: throw BadWindowRequest("unknown session window operation " + std::to_string(r.operation().event()));
     }
     for (auto const& w : r.operation().keyedwindows())
-      op.windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
+      op.windows.push_back(
+          {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
     if (r.has_payload() && op.kind != WindowOp::Kind::close && op.kind != WindowOp::Kind::merge) {
       Datum d;
       fill_datum(d, *r.mutable_payload());
@@ -97,7 +98,8 @@ struct SyncSessionDriver : SessionWire, SyncWindowedExecution<H> {
   }
   template <class TaskPtr>
   void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, in.hooks.out); });
+    this->close_with(task, std::move(finished),
+                     [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, in.hooks.out); });
   }
   // Merged away: after every datum fed before, stop emitting and hand over the state.
   template <class TaskPtr>
@@ -145,8 +147,8 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Sync> && std::derived_from<H, SessionReducer> && std::is_copy_constructible_v<H>;
+  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, SessionReducer> &&
+                                   std::is_copy_constructible_v<H>);
 
   template <class Policy, class H>
   static constexpr void check() {
@@ -156,7 +158,8 @@ struct Functionality<SessionReduce> {
                     "from numaflow::SessionReducer (on_datum, on_close, accumulator, merge_accumulator; one copy per "
                     "session)");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<SessionReduce, Policy>: SessionReduce supports the policy numaflow::Sync");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<SessionReduce, Policy>: SessionReduce supports the policy numaflow::Sync");
   }
 
   template <class Policy, class H>

@@ -37,10 +37,10 @@ struct SinkResponse {
 
   std::string id{};
   Status status = Status::success;
-  std::string error{};                              // failure
-  std::optional<std::string> serve_payload{};       // serve
+  std::string error{};                                   // failure
+  std::optional<std::string> serve_payload{};            // serve
   std::optional<OnSuccessMessage> on_success_message{};  // on_success
-  std::optional<NackOptions> nack_options{};        // nack
+  std::optional<NackOptions> nack_options{};             // nack
 
   static SinkResponse success(std::string id) { return make(std::move(id), Status::success); }
   static SinkResponse failure(std::string id, std::string error) {
@@ -146,8 +146,10 @@ struct SinkProto {
 };
 
 template <class Policy, class H>
-class SinkService final : public sink::v1::Sink::CallbackService,
-                          public StreamServiceCore<SinkProto, runner_t<Policy, batch_process_t<SinkProto, Policy, H>, SinkProto>, BatchStream> {
+class SinkService final
+    : public sink::v1::Sink::CallbackService,
+      public StreamServiceCore<SinkProto, runner_t<Policy, batch_process_t<SinkProto, Policy, H>, SinkProto>,
+                               BatchStream> {
  public:
   SinkService(H handler, Runtime& runtime) : SinkService::StreamServiceCore({std::move(handler)}, runtime) {}
 
@@ -188,7 +190,8 @@ struct Functionality<Sink> {
                     "numaflow::Server<Sink, Async>: the handler must be a coroutine callable as "
                     "Task<SinkResponses>(Datums const& batch), or be a class derived from numaflow::AsyncSinker");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Sink, Policy>: Sink supports the policies numaflow::Sync and Async");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Sink, Policy>: Sink supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>

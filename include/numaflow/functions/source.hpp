@@ -247,7 +247,9 @@ struct AsyncSourceProcess {
     co_await handler.H::nack(nacks_from_proto(r));
     co_return nack_success();
   }
-  Task<source::v1::PendingResponse> operator()(PendingCall) { co_return pending_response(co_await handler.H::pending()); }
+  Task<source::v1::PendingResponse> operator()(PendingCall) {
+    co_return pending_response(co_await handler.H::pending());
+  }
   Task<source::v1::PartitionsResponse> operator()(PartitionsCall) {
     auto partitions = co_await handler.H::partitions();
     co_return partitions_response(partitions, co_await handler.H::total_partitions());
@@ -266,10 +268,12 @@ class SourceService final : public source::v1::Source::CallbackService, public S
   void start() override { runner_.start(); }
   void after_shutdown() override { runner_.stop(); }
 
-  grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(
+      grpc::CallbackServerContext*) override {
     return open_stream<RequestStream<SourceReadProto, Runner>>(runtime_, runner_);
   }
-  grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(grpc::CallbackServerContext*) override {
+  grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(
+      grpc::CallbackServerContext*) override {
     return open_stream<PerRequestStream<SourceAckProto, Runner>>(runtime_, runner_);
   }
   grpc::ServerUnaryReactor* NackFn(grpc::CallbackServerContext* context, source::v1::NackRequest const* request,
@@ -316,7 +320,8 @@ struct Functionality<Source> {
                     "numaflow::Server<Source, Async>: the handler must be an object of a class derived from "
                     "numaflow::AsyncSourcer (coroutines read, ack, nack, pending, and optionally partitions)");
     else
-      static_assert(always_false<Policy>, "numaflow::Server<Source, Policy>: Source supports the policies numaflow::Sync and Async");
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Source, Policy>: Source supports the policies numaflow::Sync and Async");
   }
 
   template <class Policy, class H>

@@ -66,7 +66,9 @@ struct TransformProto {
 template <class Policy, class H>
 class TransformService final
     : public sourcetransformer::v1::SourceTransform::CallbackService,
-      public StreamServiceCore<TransformProto, runner_t<Policy, unary_process_t<TransformProto, Policy, H>, TransformProto>, PerRequestStream> {
+      public StreamServiceCore<TransformProto,
+                               runner_t<Policy, unary_process_t<TransformProto, Policy, H>, TransformProto>,
+                               PerRequestStream> {
  public:
   TransformService(H handler, Runtime& runtime) : TransformService::StreamServiceCore({std::move(handler)}, runtime) {}
 
@@ -88,11 +90,11 @@ struct Functionality<SourceTransform> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>
-                                      ? datum_handler<H, AsyncSourceTransformer, Task<Messages>>
-                                  : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>
-                                      ? datum_handler<H, SourceTransformer, Messages>
-                                      : false;
+  static constexpr bool accepts =
+      std::is_same_v<Policy, Async> ? datum_handler<H, AsyncSourceTransformer, Task<Messages>>
+      : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>
+          ? datum_handler<H, SourceTransformer, Messages>
+          : false;
 
   template <class Policy, class H>
   static constexpr void check() {

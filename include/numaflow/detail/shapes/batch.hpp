@@ -80,7 +80,7 @@ class BatchStream final : public Stream<Proto> {
   }
 
   Runner& runner_;
-  std::vector<Request> batch_;     // touched only by the reading side
+  std::vector<Request> batch_;       // touched only by the reading side
   std::set<std::string> batch_ids_;  // the ids in batch_
 };
 

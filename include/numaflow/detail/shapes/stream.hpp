@@ -260,7 +260,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   bool input_closed_ = false;
   bool cancelled_ = false;
   bool finish_called_ = false;
-  bool handshaken_ = false;  // touched only by the reading side, one read at a time
+  bool handshaken_ = false;   // touched only by the reading side, one read at a time
   std::atomic<int> refs_{1};  // gRPC's reference, released in OnDone
 };
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -100,14 +101,14 @@ struct WindowTask {
   KeyedWindow window;
   bool gated = false;
   std::vector<std::function<void()>> parked;
-  bool merged = false;               // strand only: a merged task never emits again
+  bool merged = false;                        // strand only: a merged task never emits again
   std::optional<Timestamp> output_watermark;  // strand only (accumulator)
 };
 
 // What the windowed shape hands a driver when it creates a task.
 struct TaskHooks {
-  MessageEmitter out;                          // sends a result with the task's current window
-  std::function<void()> consumed;              // a fed datum has been taken by the handler
+  MessageEmitter out;                            // sends a result with the task's current window
+  std::function<void()> consumed;                // a fed datum has been taken by the handler
   std::function<void(std::exception_ptr)> fail;  // the handler threw: the error contract
 };
 
@@ -171,8 +172,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
         if (op.datum) feed(task, std::move(*op.datum));
         return;
       }
-      case Kind::merge:
-        return merge(op.windows);
+      case Kind::merge: return merge(op.windows);
       case Kind::close:
         if (op.windows.empty()) throw BadWindowRequest("CLOSE must name a window");
         for (auto const& w : op.windows)
@@ -280,7 +280,9 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
   // every datum they were fed is processed, and a task for the joined window merges them before it
   // takes any later datum.
   void merge(std::vector<KeyedWindow> const& windows) {
+    // clang-format off
     if constexpr (requires(Task& t, std::string const& a) { driver_.merge(t, a); }) {
+      // clang-format on
       if (windows.size() < 2) throw BadWindowRequest("MERGE must name at least two windows");
       std::vector<TaskPtr> sources;
       KeyedWindow joined = windows[0];
@@ -289,11 +291,15 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
         joined.start = std::min(joined.start, w.start);
         joined.end = std::max(joined.end, w.end);
       }
+      // Checked before any task is taken out of the table: a task taken and then dropped by the
+      // error would never be closed, and its stream never freed.
+      std::set<TaskKey> named;
       for (auto const& w : windows) {
-        auto task = take(w);
-        if (!task) throw BadWindowRequest("MERGE of a window that is not open");
-        sources.push_back(std::move(task));
+        auto key = task_key(w, Driver::by_keys_only);
+        if (!tasks_.contains(key)) throw BadWindowRequest("MERGE of a window that is not open");
+        if (!named.insert(std::move(key)).second) throw BadWindowRequest("MERGE names a window twice");
       }
+      for (auto const& w : windows) sources.push_back(take(w));
       auto target = find_or_create(joined);
       {
         std::lock_guard lock(target->mu);
