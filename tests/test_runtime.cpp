@@ -195,18 +195,26 @@ TEST(StreamLifecycle, CancelledAndHalfClosedStreamsAreFollowedByNewOnes) {
   EXPECT_EQ(server.wait(), 0);
 }
 
+// Records how many handler calls ran at once: each call holds the probe for `hold`.
+struct ConcurrencyProbe {
+  std::atomic<int> running{0}, peak{0};
+  void hold(std::chrono::milliseconds hold) {
+    int const now = ++running;
+    int seen = peak.load();
+    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(hold);
+    --running;
+  }
+};
+
 TEST(Concurrency, SyncRunsHandlersInParallelOnTheWorkerPool) {
   test::Dirs dirs;
   auto options = dirs.options("map.sock");
   options.workers = 4;
-  std::atomic<int> running{0}, peak{0};
+  ConcurrencyProbe probe;
   Server<Map, Sync> server{[&](Datum const& d) {
-                             int now = ++running;
-                             int seen = peak.load();
-                             while (now > seen && !peak.compare_exchange_weak(seen, now)) {
-                             }
-                             std::this_thread::sleep_for(20ms);
-                             --running;
+                             probe.hold(20ms);
                              return Messages{Message{d}};
                            },
                            options};
@@ -214,7 +222,7 @@ TEST(Concurrency, SyncRunsHandlersInParallelOnTheWorkerPool) {
   MapClient client{dirs / "map.sock"};
   Datums batch(40, value("x"));
   EXPECT_EQ(client.map(batch).size(), 40u);
-  EXPECT_EQ(peak.load(), 4);
+  EXPECT_EQ(probe.peak.load(), 4);
 }
 
 // Fast handlers run on the gRPC thread (no hand-off); when the handler turns slow the calls go back
@@ -224,15 +232,10 @@ TEST(Concurrency, SyncHandlerThatTurnsSlowRunsOnTheWorkersAgain) {
   auto options = dirs.options("map.sock");
   options.workers = 4;
   std::atomic<bool> slow{false};
-  std::atomic<int> running{0}, peak{0};
+  ConcurrencyProbe probe;
   Server<Map, Sync> server{[&](Datum const& d) {
                              if (!slow) return Messages{Message{d}};
-                             int now = ++running;
-                             int seen = peak.load();
-                             while (now > seen && !peak.compare_exchange_weak(seen, now)) {
-                             }
-                             std::this_thread::sleep_for(20ms);
-                             --running;
+                             probe.hold(20ms);
                              return Messages{Message{d}};
                            },
                            options};
@@ -241,7 +244,7 @@ TEST(Concurrency, SyncHandlerThatTurnsSlowRunsOnTheWorkersAgain) {
   EXPECT_EQ(client.map(Datums(2000, value("fast"))).size(), 2000u);
   slow = true;
   EXPECT_EQ(client.map(Datums(40, value("slow"))).size(), 40u);
-  EXPECT_GE(peak.load(), 3) << "slow calls must be spread over the workers again";
+  EXPECT_GE(probe.peak.load(), 3) << "slow calls must be spread over the workers again";
   EXPECT_TRUE(client.close().ok());
   server.stop();
   EXPECT_EQ(server.wait(), 0);

@@ -1902,14 +1902,12 @@ class SyncRunner {
 
   template <class In, class Done>
   void submit(In&& in, Done&& done) {
-    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done)]() mutable {
-      run(in, done, /*measure=*/false);
-    });
+    post(std::forward<In>(in), std::forward<Done>(done), /*measure=*/false);
   }
 
   // For per-request work (one request in, one response out, a handler that only computes): runs
-  // the call right here when the InlineGate allows it, on the pool otherwise. Either way the call
-  // is timed, which is what teaches the gate.
+  // the call right here when the InlineGate allows it, on the pool otherwise. Pool calls are all
+  // timed and inline calls sampled: that is what teaches the gate.
   template <class In, class Done>
   void submit_per_request(In&& in, Done&& done) {
     if (gate_.try_enter()) {
@@ -1917,15 +1915,19 @@ class SyncRunner {
       gate_.leave();
       return;
     }
-    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done)]() mutable {
-      run(in, done, gate_.measuring());
-    });
+    post(std::forward<In>(in), std::forward<Done>(done), gate_.measuring());
   }
 
   Process& process() { return process_; }
   boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
 
  private:
+  template <class In, class Done>
+  void post(In&& in, Done&& done, bool measure) {
+    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
+                                         measure]() mutable { run(in, done, measure); });
+  }
+
   template <class In, class Done>
   void run(In& in, Done& done, bool measure) {
     using Out = std::decay_t<decltype(process_(in))>;
