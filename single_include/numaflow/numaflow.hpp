@@ -849,6 +849,63 @@ struct Functionality {
 #include <optional>
 #include <utility>
 
+// #include "numaflow/detail/grpc_handoff.hpp"
+// ---- begin numaflow/detail/grpc_handoff.hpp ----
+
+// ThreadSanitizer builds: gRPC passes our reactors and their messages between its threads, and the
+// ordering comes from libgrpc's own atomics and locks. A libgrpc not itself built with TSan
+// (Debian's is not) hides that ordering, so TSan would report every object that crosses it. These
+// hooks declare the hand-offs where we see them: before we give a stream to gRPC (a write, a read,
+// a finish), while a reaction runs, at OnDone, and when the server's Wait returns. (Unary calls
+// use gRPC's own reactor and messages.) In any other build they are empty inline functions.
+#if defined(__SANITIZE_THREAD__)
+#define NUMAFLOW_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NUMAFLOW_TSAN 1
+#endif
+#endif
+
+#ifdef NUMAFLOW_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+namespace numaflow::detail {
+
+// Everything this thread did so far happens before whatever acquires `key` afterwards.
+inline void handing_to_grpc([[maybe_unused]] void const* key) noexcept {
+#ifdef NUMAFLOW_TSAN
+  __tsan_release(const_cast<void*>(key));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+#endif
+}
+
+// Whatever was released on `key` before happens before what this thread does next.
+inline void taking_back_from_grpc([[maybe_unused]] void const* key) noexcept {
+#ifdef NUMAFLOW_TSAN
+  __tsan_acquire(const_cast<void*>(key));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+#endif
+}
+
+// Released when a call is completely done with; acquired once the gRPC server has shut down, so
+// that tearing down the services is ordered after the last call's work on gRPC's threads.
+inline char const all_calls_done_key = 0;
+
+// A reaction (OnReadDone, OnWriteDone, OnCancel) runs between gRPC taking the reactor back and
+// handing it on: what came before it on other threads is ordered before it, and it before what
+// gRPC runs next for the same call.
+class Reaction {
+ public:
+  explicit Reaction(void const* reactor) noexcept : reactor_(reactor) { taking_back_from_grpc(reactor_); }
+  ~Reaction() { handing_to_grpc(reactor_); }
+  Reaction(Reaction const&) = delete;
+  Reaction& operator=(Reaction const&) = delete;
+
+ private:
+  void const* reactor_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/grpc_handoff.hpp ----
 // #include "numaflow/detail/runtime.hpp"
 // ---- begin numaflow/detail/runtime.hpp ----
 
@@ -863,6 +920,8 @@ struct Functionality {
 
 // #include "numaflow/detail/env.hpp"
 // #include "numaflow/detail/env.hpp" (already merged above)
+// #include "numaflow/detail/grpc_handoff.hpp"
+// #include "numaflow/detail/grpc_handoff.hpp" (already merged above)
 // #include "numaflow/detail/udf_error.hpp"
 // ---- begin numaflow/detail/udf_error.hpp ----
 
@@ -1057,6 +1116,7 @@ grpc::ServerUnaryReactor* answer_ready(grpc::CallbackServerContext* context, Rea
   response->set_ready(true);
   auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
+  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
   return reactor;
 }
 
@@ -1218,6 +1278,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
     if (newly_ending) on_ending();
+    if (next.write || next.read || next.finish) handing_to_grpc(this);
     if (next.write) {
       grpc::WriteOptions options;
       if (next.buffer_hint) options.set_buffer_hint();
@@ -1225,12 +1286,16 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     }
     if (next.read) this->StartRead(&incoming_);
     if (next.finish) this->Finish(*next.finish);
+    // gRPC serialized the response inside StartWrite; a reaction that acquires after this point
+    // sees that work ordered too.
+    if (next.write || next.read || next.finish) handing_to_grpc(this);
   }
   void advance() {
     advance([] {});
   }
 
   void OnReadDone(bool ok) override {
+    Reaction const reaction(this);
     if (!ok) {
       bool first_close = false;
       {
@@ -1274,6 +1339,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void OnWriteDone(bool ok) override {
+    Reaction const reaction(this);
     advance([&] {
       write_pending_ = false;
       if (!ok) cancelled_ = true;  // the client is gone
@@ -1281,13 +1347,18 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void OnCancel() override {
+    Reaction const reaction(this);
     advance([&] {
       cancelled_ = true;
       queue_.clear();
     });
   }
 
-  void OnDone() override { release(); }
+  void OnDone() override {
+    taking_back_from_grpc(this);
+    release();
+    handing_to_grpc(&all_calls_done_key);
+  }
 
   void release() {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
@@ -3683,6 +3754,8 @@ struct Functionality<MapStream> {
 #include <exception>
 #include <utility>
 
+// #include "numaflow/detail/grpc_handoff.hpp"
+// #include "numaflow/detail/grpc_handoff.hpp" (already merged above)
 // #include "numaflow/detail/runtime.hpp"
 // #include "numaflow/detail/runtime.hpp" (already merged above)
 
@@ -3699,6 +3772,7 @@ grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Run
     *response = std::move(out);
     reactor->Finish(grpc::Status::OK);
   });
+  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
   return reactor;
 }
 
@@ -4965,6 +5039,8 @@ struct Functionality<SourceTransform> {
 
 // #include "numaflow/detail/functionality.hpp"
 // #include "numaflow/detail/functionality.hpp" (already merged above)
+// #include "numaflow/detail/grpc_handoff.hpp"
+// #include "numaflow/detail/grpc_handoff.hpp" (already merged above)
 // #include "numaflow/detail/runtime.hpp"
 // #include "numaflow/detail/runtime.hpp" (already merged above)
 // #include "numaflow/detail/server_info.hpp"
@@ -5196,6 +5272,7 @@ class Serving {
     bool const failed = runtime_.wait_for_shutdown_request();
     server_->Shutdown(std::chrono::system_clock::now() + runtime_.shutdown_grace());
     server_->Wait();
+    taking_back_from_grpc(&all_calls_done_key);
     server_.reset();
     cleanup();
     exit_code_ = failed || runtime_.failed() ? 1 : 0;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "numaflow/detail/env.hpp"
+#include "numaflow/detail/grpc_handoff.hpp"
 #include "numaflow/detail/udf_error.hpp"
 #include "numaflow/errors.hpp"
 #include "numaflow/options.hpp"
@@ -105,6 +106,7 @@ grpc::ServerUnaryReactor* answer_ready(grpc::CallbackServerContext* context, Rea
   response->set_ready(true);
   auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
+  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
   return reactor;
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "numaflow/detail/functionality.hpp"
+#include "numaflow/detail/grpc_handoff.hpp"
 #include "numaflow/detail/runtime.hpp"
 #include "numaflow/detail/server_info.hpp"
 #include "numaflow/detail/signals.hpp"
@@ -102,6 +103,7 @@ class Serving {
     bool const failed = runtime_.wait_for_shutdown_request();
     server_->Shutdown(std::chrono::system_clock::now() + runtime_.shutdown_grace());
     server_->Wait();
+    taking_back_from_grpc(&all_calls_done_key);
     server_.reset();
     cleanup();
     exit_code_ = failed || runtime_.failed() ? 1 : 0;

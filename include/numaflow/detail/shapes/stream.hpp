@@ -11,6 +11,7 @@
 #include <optional>
 #include <utility>
 
+#include "numaflow/detail/grpc_handoff.hpp"
 #include "numaflow/detail/runtime.hpp"
 
 namespace numaflow::detail {
@@ -168,6 +169,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
     if (newly_ending) on_ending();
+    if (next.write || next.read || next.finish) handing_to_grpc(this);
     if (next.write) {
       grpc::WriteOptions options;
       if (next.buffer_hint) options.set_buffer_hint();
@@ -175,12 +177,16 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     }
     if (next.read) this->StartRead(&incoming_);
     if (next.finish) this->Finish(*next.finish);
+    // gRPC serialized the response inside StartWrite; a reaction that acquires after this point
+    // sees that work ordered too.
+    if (next.write || next.read || next.finish) handing_to_grpc(this);
   }
   void advance() {
     advance([] {});
   }
 
   void OnReadDone(bool ok) override {
+    Reaction const reaction(this);
     if (!ok) {
       bool first_close = false;
       {
@@ -224,6 +230,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void OnWriteDone(bool ok) override {
+    Reaction const reaction(this);
     advance([&] {
       write_pending_ = false;
       if (!ok) cancelled_ = true;  // the client is gone
@@ -231,13 +238,18 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   }
 
   void OnCancel() override {
+    Reaction const reaction(this);
     advance([&] {
       cancelled_ = true;
       queue_.clear();
     });
   }
 
-  void OnDone() override { release(); }
+  void OnDone() override {
+    taking_back_from_grpc(this);
+    release();
+    handing_to_grpc(&all_calls_done_key);
+  }
 
   void release() {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;

@@ -5,6 +5,7 @@
 #include <exception>
 #include <utility>
 
+#include "numaflow/detail/grpc_handoff.hpp"
 #include "numaflow/detail/runtime.hpp"
 
 namespace numaflow::detail {
@@ -20,6 +21,7 @@ grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Run
     *response = std::move(out);
     reactor->Finish(grpc::Status::OK);
   });
+  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
   return reactor;
 }
 
