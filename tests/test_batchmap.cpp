@@ -116,10 +116,7 @@ TEST(BatchMapErrors, RepeatedRequestIdInOneBatchIsRejectedNotAUdfError) {
   {
     numaflow::testing::StreamClient<map::v1::MapRequest, map::v1::MapResponse> raw(
         [&](grpc::ClientContext* c) { return stub->MapFn(c); });
-    map::v1::MapRequest handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    raw.write(handshake);
-    ASSERT_TRUE(raw.read());
+    numaflow::testing::send_handshake(raw);
     auto const batch = batch_of(1, "same");
     raw.write(numaflow::testing::MapClient::request(batch[0]));
     raw.write(numaflow::testing::MapClient::request(batch[0]));

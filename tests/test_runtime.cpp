@@ -475,10 +475,7 @@ TEST(Limits, MessageOverSixtyFourMiBIsRefusedAndTheServerCarriesOn) {
   {
     numaflow::testing::StreamClient<map::v1::MapRequest, map::v1::MapResponse> raw(
         [&](grpc::ClientContext* c) { return stub->MapFn(c); });
-    map::v1::MapRequest handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    raw.write(handshake);
-    ASSERT_TRUE(raw.read());
+    numaflow::testing::send_handshake(raw);
     Datum huge;
     huge.id = "huge";
     huge.value.assign(std::size_t{65} * 1024 * 1024, 'x');

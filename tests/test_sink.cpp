@@ -142,10 +142,7 @@ TEST(SinkErrors, RepeatedRequestIdInOneBatchIsRejectedNotAUdfError) {
   {
     numaflow::testing::StreamClient<sink::v1::SinkRequest, sink::v1::SinkResponse> raw(
         [&](grpc::ClientContext* c) { return stub->SinkFn(c); });
-    sink::v1::SinkRequest handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    raw.write(handshake);
-    ASSERT_TRUE(raw.read());
+    numaflow::testing::send_handshake(raw);
     auto batch = batch_of(3);
     batch[2].id = batch[0].id;
     for (auto const& d : batch) raw.write(SinkClient::request(d));

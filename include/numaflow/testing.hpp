@@ -208,15 +208,21 @@ class StreamClient {
   bool finished_ = false;
 };
 
-namespace detail {
-
-template <class Response>
-void expect_handshake(std::optional<Response> const& response) {
+// Opens the stream as the platform does: a handshake request with sot=true, and the server's
+// answer must be a handshake with sot=true (throws ProtocolError otherwise).
+template <class Request, class Response>
+void send_handshake(StreamClient<Request, Response>& stream) {
+  Request handshake;
+  handshake.mutable_handshake()->set_sot(true);
+  stream.write(handshake);
+  auto const response = stream.read();
   if (!response)
     throw ProtocolError("numaflow::testing: the server ended the stream instead of answering the handshake");
   if (!response->has_handshake() || !response->handshake().sot())
     throw ProtocolError("numaflow::testing: the server's first response is not a handshake with sot=true");
 }
+
+namespace detail {
 
 // Ends a stream whose responses were all expected, and turns a non-OK status into an exception.
 template <class Stream>
@@ -279,10 +285,7 @@ class HandshakenStream {
   template <class Open>
   HandshakenStream(std::unique_ptr<Stub> stub, Open open)
       : stub_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(*stub_, c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    expect_handshake(stream_.read());
+    send_handshake(stream_);
   }
 
   // Half-closes and returns the server's final status.
@@ -624,10 +627,7 @@ class SourceClient {
   ReadStream& read_stream() {
     if (!read_) {
       read_ = std::make_unique<ReadStream>([&](grpc::ClientContext* c) { return stub_->ReadFn(c); });
-      source::v1::ReadRequest handshake;
-      handshake.mutable_handshake()->set_sot(true);
-      read_->write(handshake);
-      detail::expect_handshake(read_->read());
+      send_handshake(*read_);
     }
     return *read_;
   }
@@ -635,10 +635,7 @@ class SourceClient {
   AckStream& ack_stream() {
     if (!ack_) {
       ack_ = std::make_unique<AckStream>([&](grpc::ClientContext* c) { return stub_->AckFn(c); });
-      source::v1::AckRequest handshake;
-      handshake.mutable_handshake()->set_sot(true);
-      ack_->write(handshake);
-      detail::expect_handshake(ack_->read());
+      send_handshake(*ack_);
     }
     return *ack_;
   }
