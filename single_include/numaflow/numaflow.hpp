@@ -1278,7 +1278,8 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
     if (newly_ending) on_ending();
-    if (next.write || next.read || next.finish) handing_to_grpc(this);
+    bool const calls_grpc = next.write || next.read || next.finish.has_value();
+    if (calls_grpc) handing_to_grpc(this);
     if (next.write) {
       grpc::WriteOptions options;
       if (next.buffer_hint) options.set_buffer_hint();
@@ -1288,7 +1289,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     if (next.finish) this->Finish(*next.finish);
     // gRPC serialized the response inside StartWrite; a reaction that acquires after this point
     // sees that work ordered too.
-    if (next.write || next.read || next.finish) handing_to_grpc(this);
+    if (calls_grpc) handing_to_grpc(this);
   }
   void advance() {
     advance([] {});
@@ -5887,15 +5888,22 @@ class StreamClient {
   bool finished_ = false;
 };
 
-namespace detail {
-
-template <class Response>
-void expect_handshake(std::optional<Response> const& response) {
+// Opens the stream as the platform does: a handshake request with sot=true, and the server's
+// answer must be a handshake with sot=true (throws ProtocolError otherwise).
+template <class Request, class Response>
+void send_handshake(StreamClient<Request, Response>& stream) {
+  Request handshake;
+  handshake.mutable_handshake()->set_sot(true);
+  stream.write(handshake);
+  auto const response = stream.read();
   if (!response)
     throw ProtocolError("numaflow::testing: the server ended the stream instead of answering the handshake");
   if (!response->has_handshake() || !response->handshake().sot())
     throw ProtocolError("numaflow::testing: the server's first response is not a handshake with sot=true");
 }
+
+namespace detail {
+
 
 // Ends a stream whose responses were all expected, and turns a non-OK status into an exception.
 template <class Stream>
@@ -5958,10 +5966,7 @@ class HandshakenStream {
   template <class Open>
   HandshakenStream(std::unique_ptr<Stub> stub, Open open)
       : stub_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(*stub_, c); }) {
-    Request handshake;
-    handshake.mutable_handshake()->set_sot(true);
-    stream_.write(handshake);
-    expect_handshake(stream_.read());
+    send_handshake(stream_);
   }
 
   // Half-closes and returns the server's final status.
@@ -6303,10 +6308,7 @@ class SourceClient {
   ReadStream& read_stream() {
     if (!read_) {
       read_ = std::make_unique<ReadStream>([&](grpc::ClientContext* c) { return stub_->ReadFn(c); });
-      source::v1::ReadRequest handshake;
-      handshake.mutable_handshake()->set_sot(true);
-      read_->write(handshake);
-      detail::expect_handshake(read_->read());
+      send_handshake(*read_);
     }
     return *read_;
   }
@@ -6314,10 +6316,7 @@ class SourceClient {
   AckStream& ack_stream() {
     if (!ack_) {
       ack_ = std::make_unique<AckStream>([&](grpc::ClientContext* c) { return stub_->AckFn(c); });
-      source::v1::AckRequest handshake;
-      handshake.mutable_handshake()->set_sot(true);
-      ack_->write(handshake);
-      detail::expect_handshake(ack_->read());
+      send_handshake(*ack_);
     }
     return *ack_;
   }

@@ -169,7 +169,8 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
     if (newly_ending) on_ending();
-    if (next.write || next.read || next.finish) handing_to_grpc(this);
+    bool const calls_grpc = next.write || next.read || next.finish.has_value();
+    if (calls_grpc) handing_to_grpc(this);
     if (next.write) {
       grpc::WriteOptions options;
       if (next.buffer_hint) options.set_buffer_hint();
@@ -179,7 +180,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     if (next.finish) this->Finish(*next.finish);
     // gRPC serialized the response inside StartWrite; a reaction that acquires after this point
     // sees that work ordered too.
-    if (next.write || next.read || next.finish) handing_to_grpc(this);
+    if (calls_grpc) handing_to_grpc(this);
   }
   void advance() {
     advance([] {});
