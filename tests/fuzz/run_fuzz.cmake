@@ -12,12 +12,8 @@ if(NOT SECONDS)
   set(SECONDS 30)
 endif()
 
-function(run step)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result)
-  if(NOT result EQUAL 0)
-    message(FATAL_ERROR "fuzz: ${step} failed (${result})")
-  endif()
-endfunction()
+set(RUN_STEP_CONTEXT "fuzz")
+include(${CMAKE_CURRENT_LIST_DIR}/../run_step.cmake)
 
 # The build dir is kept between runs (ccache and make keep rebuilds short); the corpus is not.
 set(configure_args -S ${SOURCE_DIR}/tests/fuzz -B ${WORK_DIR}/build -DCMAKE_CXX_COMPILER=${CXX})
