@@ -5904,7 +5904,6 @@ void send_handshake(StreamClient<Request, Response>& stream) {
 
 namespace detail {
 
-
 // Ends a stream whose responses were all expected, and turns a non-OK status into an exception.
 template <class Stream>
 grpc::Status close_stream(Stream& stream) {
