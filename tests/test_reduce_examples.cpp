@@ -226,19 +226,19 @@ TEST(AccumulatorSorterExample, OutOfOrderInputIsEmittedUnchangedInEventTimeOrder
   std::vector<std::string> ids;
   for (std::size_t i = 0; i + 1 < responses.size(); ++i) {
     ASSERT_TRUE(responses[i].result);
-    ids.push_back(responses[i].result->id);
+    ids.push_back(responses[i].result->id());
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"b", "c", "a", "f", "e", "d"}));
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> const sent{
       {"a", {300, 0}}, {"b", {100, 50}}, {"c", {200, 60}}, {"d", {500, 250}}, {"e", {400, 300}}, {"f", {150, 300}}};
   for (std::size_t i = 0; i + 1 < responses.size(); ++i) {
     auto const& m = *responses[i].result;
-    auto const [event_ms, watermark_ms] = sent.at(m.id);
-    EXPECT_EQ(m.value, "e" + std::to_string(event_ms)) << m.id;
-    EXPECT_EQ(m.keys, Keys{"k"}) << m.id;
-    EXPECT_EQ(m.event_time, Timestamp::from_unix_millis(event_ms)) << m.id;
-    EXPECT_EQ(m.watermark, Timestamp::from_unix_millis(watermark_ms)) << m.id;
-    EXPECT_EQ(m.headers.at("h"), "header-" + m.id);
+    auto const [event_ms, watermark_ms] = sent.at(m.id());
+    EXPECT_EQ(m.value, "e" + std::to_string(event_ms)) << m.id();
+    EXPECT_EQ(m.keys, Keys{"k"}) << m.id();
+    EXPECT_EQ(m.event_time(), Timestamp::from_unix_millis(event_ms)) << m.id();
+    EXPECT_EQ(m.watermark(), Timestamp::from_unix_millis(watermark_ms)) << m.id();
+    EXPECT_EQ(m.headers().at("h"), "header-" + m.id());
   }
   EXPECT_TRUE(responses.back().eof);
   EXPECT_EQ(responses.back().window, close);
@@ -267,6 +267,29 @@ TEST(AccumulatorSorterExample, ReleasesOnlyWhatTheWatermarkHasPassed) {
   EXPECT_EQ(rest[0].result->value, "e20");
   EXPECT_TRUE(rest[1].eof);
   EXPECT_TRUE(client->close().empty());
+}
+
+// At shutdown the platform half-closes without a CLOSE: the sorter emits nothing more (its buffer
+// is replayed from the platform's WAL after the restart) and the EOF ends at the output watermark.
+TEST(AccumulatorSorterExample, AHalfCloseDropsTheBufferAndEndsAtTheOutputWatermark) {
+  Example<accumulator::v1::Accumulator> example{"accumulator_sorter"};
+  auto client = numaflow::testing::accumulator_client(example.socket());
+  KeyedWindow const open{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"k"}};
+  auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms) {
+    Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);
+    d.watermark = Timestamp::from_unix_millis(watermark_ms);
+    d.id = std::to_string(event_ms);
+    return d;
+  };
+  client->send(accumulator_request(AccumulatorOp::OPEN, open, datum(20, 0)));
+  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(10, 15)));  // releases 10 only
+  auto first = client->stream().read(10s);
+  ASSERT_TRUE(first && first->has_payload());
+  EXPECT_EQ(first->payload().value(), "e10");
+  auto rest = client->close();
+  ASSERT_EQ(rest.size(), 1U) << "20 stays unemitted";
+  EXPECT_TRUE(rest[0].eof);
+  EXPECT_EQ(rest[0].window, (KeyedWindow{Timestamp{0, 0}, Timestamp::from_unix_millis(15), "slot-0", {"k"}}));
 }
 
 // --- command lines -------------------------------------------------------------------------------

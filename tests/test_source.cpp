@@ -41,7 +41,7 @@ struct CountingSource : Sourcer {
           m.offset = ledger->redeliver.front();
           ledger->redeliver.pop_front();
         } else if (ledger->next < ledger->limit) {
-          m.offset = Offset::with_default_partition(std::to_string(ledger->next++));
+          m.offset = Offset{std::to_string(ledger->next++)};
         } else {
           m.offset.value.clear();
         }
@@ -166,7 +166,7 @@ TEST(SourceSync, PartitionsDefaultToTheReplicaAndCanBeOverridden) {
   Server<Source, Sync> by_default{CountingSource{}, dirs.options("a.sock")};
   by_default.start();
   EXPECT_EQ(SourceClient{dirs / "a.sock"}.partitions().first, std::vector<std::int32_t>{7});
-  EXPECT_EQ(Offset::with_default_partition("x").partition_id, 7);
+  EXPECT_EQ(Offset{"x"}.partition_id, 7);
   ::unsetenv("NUMAFLOW_REPLICA");
   Server<Source, Sync> custom{PartitionedSource{}, dirs.options("b.sock")};
   custom.start();
@@ -242,27 +242,69 @@ TEST(SourceErrors, ThrowingPendingFailsTheUnaryCall) {
   EXPECT_EQ(server.wait(), 1);
 }
 
-TEST(SourceErrors, EmittingMoreThanAskedIsAnError) {
-  struct Greedy : CountingSource {
+// The platform reads results until the EOT, whatever their number (num_records only sizes its
+// buffer): a generous read delivers everything, then the EOT, and the server keeps serving.
+TEST(SourceContract, AReadThatEmitsMoreThanAskedDeliversEveryRecordThenTheEot) {
+  struct Generous : CountingSource {
     void read(ReadRequest const& request, SourceEmitter& out) override {
-      for (std::uint64_t i = 0; i <= request.count; ++i) {
+      for (std::uint64_t i = 0; i < 2 * request.count + 1; ++i) {
         SourceMessage m;
         m.offset = {std::to_string(i), 0};
+        m.value = "v" + std::to_string(i);
         out.emit(std::move(m));
       }
     }
   };
   test::Dirs dirs;
-  Server<Source, Sync> server{Greedy{}, dirs.options("src.sock")};
+  Server<Source, Sync> server{Generous{}, dirs.options("src.sock")};
   server.start();
   SourceClient client{dirs / "src.sock"};
-  try {
-    client.read(2);
-    FAIL();
-  } catch (numaflow::testing::ProtocolError const& e) {
-    EXPECT_EQ(e.status().error_code(), grpc::StatusCode::INTERNAL);
-    EXPECT_NE(e.status().error_message().find("emitted more than the 2 records"), std::string::npos)
-        << e.status().error_message();
-  }
-  EXPECT_EQ(server.wait(), 1);
+  ::testing::internal::CaptureStderr();
+  auto const first = client.read(2);
+  auto const second = client.read(3);
+  auto const log = ::testing::internal::GetCapturedStderr();
+  ASSERT_EQ(first.size(), 5U);
+  ASSERT_EQ(second.size(), 7U);
+  for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].value, "v" + std::to_string(i));
+  std::string const warning = "emitted more than the";
+  auto const at = log.find(warning);
+  EXPECT_NE(at, std::string::npos) << log;
+  EXPECT_EQ(log.find(warning, at + 1), std::string::npos) << "warned once: " << log;
+  EXPECT_TRUE(client.close().ok());
+  server.stop();
+  EXPECT_EQ(server.wait(), 0);
+}
+
+// Every PartitionsResponse carries a result: the platform's source panics on one without.
+TEST(SourceContract, AnEmptyPartitionListStillCarriesAResult) {
+  struct NoPartitions : CountingSource {
+    std::vector<std::int32_t> partitions() override { return {}; }
+  };
+  test::Dirs dirs;
+  Server<Source, Sync> server{NoPartitions{}, dirs.options("src.sock")};
+  server.start();
+  source::v1::PartitionsResponse response;
+  grpc::ClientContext context;
+  auto stub = source::v1::Source::NewStub(numaflow::testing::connect(dirs / "src.sock"));
+  ASSERT_TRUE(stub->PartitionsFn(&context, google::protobuf::Empty{}, &response).ok());
+  EXPECT_TRUE(response.has_result());
+  EXPECT_EQ(response.result().partitions_size(), 0);
+  EXPECT_FALSE(response.result().has_total_partitions());
+}
+
+// An offset built without a partition is in the partition partitions() reports by default.
+TEST(SourceContract, AnOffsetWithoutPartitionIsInTheReplicasDefaultPartition) {
+  ::setenv("NUMAFLOW_REPLICA", "3", 1);
+  test::Dirs dirs;
+  Server<Source, Sync> server{CountingSource{}, dirs.options("src.sock")};
+  server.start();
+  SourceClient client{dirs / "src.sock"};
+  auto const partitions = client.partitions().first;
+  auto const read = client.read(2);
+  ::unsetenv("NUMAFLOW_REPLICA");
+  ASSERT_EQ(partitions, std::vector<std::int32_t>{3});
+  ASSERT_EQ(read.size(), 2U);
+  for (auto const& m : read) EXPECT_EQ(m.offset.partition_id, 3) << m.offset.value;
+  EXPECT_EQ((Offset{"x", 5}.partition_id), 5) << "an explicit partition is kept";
+  EXPECT_EQ(Offset{"x"}.partition_id, 0) << "NUMAFLOW_REPLICA unset: partition 0";
 }

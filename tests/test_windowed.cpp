@@ -55,15 +55,15 @@ struct Counted : SessionCounter {
 // Buffers datums and emits them in event-time order once the watermark has passed them.
 struct Sorter : AccumulatorHandler {
   std::multimap<Timestamp, Datum> buffer;
-  void on_datum(Datum const& d, MessageEmitter& out) override {
+  void on_datum(Datum const& d, AccumulatorEmitter& out) override {
     buffer.emplace(d.event_time, d);
     while (!buffer.empty() && buffer.begin()->first <= d.watermark) {
-      out.emit(Message::from_datum(buffer.begin()->second));
+      out.emit(AccumulatorOutput{buffer.begin()->second});
       buffer.erase(buffer.begin());
     }
   }
-  void on_close(MessageEmitter& out) override {
-    for (auto& [t, d] : buffer) out.emit(Message::from_datum(d));
+  void on_close(AccumulatorEmitter& out) override {
+    for (auto& [t, d] : buffer) out.emit(AccumulatorOutput{d});
     buffer.clear();
   }
 };
@@ -253,15 +253,15 @@ TEST(AccumulatorSync, OutOfOrderInputComesOutSortedAsTheWatermarkPasses) {
   for (std::size_t i = 0; i + 1 < responses.size(); ++i) {
     auto const& m = *responses[i].result;
     order.push_back(m.value);
-    EXPECT_EQ(m.headers.at("h"), m.id) << "from_datum keeps id and headers";
+    EXPECT_EQ(m.headers().at("h"), m.id()) << "an output keeps its datum's id and headers";
     EXPECT_EQ(responses[i].window.keys, Keys{"k"});
     EXPECT_EQ(responses[i].window.slot, "slot-0");
     EXPECT_GE(responses[i].window.end, previous_end) << "the output watermark never goes back";
     previous_end = responses[i].window.end;
   }
   EXPECT_EQ(order, (std::vector<std::string>{"e10", "e20", "e30", "e40"}));
-  EXPECT_EQ(responses[0].result->id, "b");
-  EXPECT_EQ(responses[0].result->event_time, Timestamp::from_unix_millis(10));
+  EXPECT_EQ(responses[0].result->id(), "b");
+  EXPECT_EQ(responses[0].result->event_time(), Timestamp::from_unix_millis(10));
   EXPECT_TRUE(responses[4].eof);
   EXPECT_EQ(responses[4].window, close) << "the EOF carries the CLOSE request's window";
   EXPECT_TRUE(client->close().empty());
@@ -281,16 +281,60 @@ TEST(AccumulatorSync, FarFutureWindowEndIsAcceptedAndKeysAreIndependent) {
   auto closing = client->until_eofs(1);
   ASSERT_FALSE(closing.empty());
   EXPECT_EQ(closing.back().window, far_a);
-  auto rest = client->close();  // b is flushed with its EOF on half-close
+  auto rest = client->close();  // b gets its EOF on half-close
   std::size_t eofs = 0;
   for (auto const& r : rest) eofs += r.eof;
   EXPECT_EQ(eofs, 1u);
   (void)first;
 }
 
+// The platform half-closes the stream to shut down while keys are still open (no CLOSE for them).
+// It garbage-collects each key's WAL up to the window end of the key's last response, so the EOF
+// must carry the key's output watermark (epoch if it emitted nothing), not the open window's far
+// future end; and what the handler still holds is not emitted: the platform replays it.
+TEST(AccumulatorContract, AHalfCloseWithoutCloseEndsEachKeyAtItsOutputWatermark) {
+  struct Tracked : Sorter {
+    std::shared_ptr<std::atomic<int>> stream_ends = std::make_shared<std::atomic<int>>(0);
+    void on_stream_end() override { ++*stream_ends; }
+  };
+  Tracked const handler;
+  auto const stream_ends = handler.stream_ends;  // shared by the copies the server makes per keys
+  test::Dirs dirs;
+  Server<Accumulator, Sync> server{handler, dirs.options("acc.sock")};
+  server.start();
+  auto client = numaflow::testing::accumulator_client(dirs / "acc.sock");
+  Timestamp const far_future{8210298412799, 999999999};  // year 262143, the open window's end
+  KeyedWindow const open_a{Timestamp{0, 0}, far_future, "0", {"a"}};
+  KeyedWindow const open_b{Timestamp{0, 0}, far_future, "0", {"b"}};
+  auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms, std::string const& key) {
+    Datum d = at(event_ms, key, "e" + std::to_string(event_ms));
+    d.watermark = Timestamp::from_unix_millis(watermark_ms);
+    d.id = key + std::to_string(event_ms);
+    return d;
+  };
+  client->send(accumulator_request(AccumulatorOp::OPEN, open_a, datum(5, 7, "a")));     // emitted at once
+  client->send(accumulator_request(AccumulatorOp::APPEND, open_a, datum(50, 8, "a")));  // held
+  client->send(accumulator_request(AccumulatorOp::OPEN, open_b, datum(100, 9, "b")));   // held
+  auto const emitted = client->stream().read(10s);
+  ASSERT_TRUE(emitted && emitted->has_payload());
+  EXPECT_EQ(emitted->payload().id(), "a5");
+  auto const rest = client->close();
+  ASSERT_EQ(rest.size(), 2U) << "one EOF per open key and nothing else: held datums are not flushed";
+  std::map<Keys, KeyedWindow> eofs;
+  for (auto const& r : rest) {
+    EXPECT_TRUE(r.eof);
+    eofs[r.window.keys] = r.window;
+  }
+  EXPECT_EQ(eofs.at({"a"}), (KeyedWindow{Timestamp{0, 0}, Timestamp::from_unix_millis(7), "slot-0", {"a"}}))
+      << "a's output watermark: the watermark of what it emitted";
+  EXPECT_EQ(eofs.at({"b"}), (KeyedWindow{Timestamp{0, 0}, Timestamp{0, 0}, "slot-0", {"b"}}))
+      << "b emitted nothing: epoch";
+  EXPECT_EQ(stream_ends->load(), 2) << "each open key's handler is told the stream ended";
+}
+
 TEST(AccumulatorErrors, ThrowingHandlerFollowsTheErrorContract) {
   struct Bad : Sorter {
-    void on_datum(Datum const&, MessageEmitter&) override { throw std::runtime_error("cannot sort"); }
+    void on_datum(Datum const&, AccumulatorEmitter&) override { throw std::runtime_error("cannot sort"); }
   };
   test::Dirs dirs;
   Server<Accumulator, Sync> server{Bad{}, dirs.options("acc.sock")};

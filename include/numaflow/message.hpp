@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -16,6 +17,8 @@ namespace numaflow {
 // Reserved tags understood by the platform (PROTOCOL.md §8.1).
 inline constexpr char const* drop_tag = "U+005C__DROP__";
 inline constexpr char const* nack_tag = "U+005C__NACK__";
+// Asks the platform to retry the input (map, batch map, map stream, source transformer): see to_fail().
+inline constexpr char const* fail_tag = "U+005C__FAIL__";
 
 struct NackOptions {
   std::optional<std::string> reason{};
@@ -34,13 +37,8 @@ struct Message {
   std::vector<std::string> tags{};
   Metadata user_metadata{};
   std::optional<NackOptions> nack_options{};
-  // Source transformer: the (re)assigned event time; unset keeps the input's. Accumulator: the
-  // output's event time.
+  // Source transformer: the (re)assigned event time; unset keeps the input's.
   std::optional<Timestamp> event_time{};
-  // Accumulator only (see from_datum): the output keeps its input's id, watermark and headers.
-  std::string id{};
-  std::optional<Timestamp> watermark{};
-  Headers headers{};
 
   Message() = default;
   explicit Message(std::string v, Keys k = {}, std::vector<std::string> t = {})
@@ -82,17 +80,6 @@ struct Message {
     return std::move(*this);
   }
 
-  // An accumulator output built from its input: value, keys, event time, watermark, id, headers and
-  // user metadata are kept; change what you need afterwards.
-  static Message from_datum(Datum const& d) {
-    Message m{d};
-    m.event_time = d.event_time;
-    m.watermark = d.watermark;
-    m.id = d.id;
-    m.headers = d.headers;
-    return m;
-  }
-
   static Message to_drop() {
     Message m;
     m.tags.emplace_back(drop_tag);
@@ -111,9 +98,25 @@ struct Message {
     return to_nack(std::move(options)).with_event_time(event_time);
   }
 
-  bool is_drop() const {
+  // The input failed and is to be processed again. The platform re-sends it, after the vertex's
+  // retry backoff, until its retry strategy gives up (then drops or nacks it); with no strategy it
+  // retries at once, forever. Map and source transformer: the same request, same id, and the other
+  // messages returned with the FAIL are discarded. Batch map: the failed requests as a new batch.
+  // Map stream: the same request; messages emitted before the FAIL have already gone downstream, and
+  // the platform stops reading at the FAIL, so return right after emitting it (later ones are dropped).
+  static Message to_fail() {
+    Message m;
+    m.tags.emplace_back(fail_tag);
+    return m;
+  }
+  // The transformer's form: the platform requires an event time on every result.
+  static Message to_fail(Timestamp event_time) { return to_fail().with_event_time(event_time); }
+
+  bool is_drop() const { return has_tag(drop_tag); }
+  bool is_fail() const { return has_tag(fail_tag); }
+  bool has_tag(std::string_view tag) const {
     for (auto const& t : tags)
-      if (t == drop_tag) return true;
+      if (t == tag) return true;
     return false;
   }
 

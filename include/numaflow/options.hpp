@@ -19,8 +19,10 @@ struct ServerOptions {
   // Handler concurrency: threads for Sync and Async, processes for MultiProc.
   // 0 picks a default: max(4, hardware threads) for Sync, hardware threads otherwise.
   std::size_t workers = 0;
-  // How long in-flight streams may keep running after SIGTERM/SIGINT or a handler error.
-  // Negative: NUMAFLOW_GRPC_SHUTDOWN_GRACE_PERIOD_SECONDS, else 60 s.
+  // How long in-flight streams may keep running after SIGTERM/SIGINT (after a handler error: at
+  // most 1 s, since the container is restarted anyway).
+  // Negative: NUMAFLOW_GRPC_SHUTDOWN_GRACE_PERIOD_SECONDS, else 15 s, within Kubernetes' default
+  // 30 s termination grace period.
   std::chrono::milliseconds shutdown_grace{-1};
   // Where a handler error is persisted (<dir>/<container>/<unix-seconds>-udf.json).
   // Empty: /var/numaflow/runtime/application-errors.

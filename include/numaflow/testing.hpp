@@ -520,8 +520,8 @@ class SourceClient {
  public:
   explicit SourceClient(std::string const& socket_path) : stub_(source::v1::Source::NewStub(connect(socket_path))) {}
 
-  // One read request; returns the messages before the EOT (checking each has an offset and an
-  // event time, and that no more than `count` arrive).
+  // One read request; returns the messages before the EOT, checking each has an offset and an
+  // event time. Like the platform, it takes any number of them (`count` sizes its buffer only).
   std::vector<SourceMessage> read(std::uint64_t count, std::uint32_t timeout_ms = 1000) {
     auto& stream = read_stream();
     source::v1::ReadRequest request;
@@ -551,7 +551,6 @@ class SourceClient {
         m.user_metadata = numaflow::detail::metadata_from_proto(groups);
       }
       out.push_back(std::move(m));
-      if (out.size() > count) throw ProtocolError("numaflow::testing: the source sent more records than asked for");
     }
   }
 
@@ -716,9 +715,11 @@ class ReduceWindowClient {
   bool eof_ = false;
 };
 
-// A response of a session-reduce or accumulator stream, decoded.
+// A response of a session-reduce (`Result` = Message) or accumulator (`Result` = AccumulatorOutput)
+// stream, decoded.
+template <class Result = Message>
 struct WindowedResponse {
-  std::optional<Message> result;  // unset for an EOF
+  std::optional<Result> result;  // unset for an EOF
   KeyedWindow window;
   bool eof = false;
 };
@@ -731,6 +732,8 @@ class WindowedClient {
  public:
   using Request = typename Wire::Proto::Request;
   using Response = typename Wire::Proto::Response;
+  using Result = std::conditional_t < requires(Response const& r) { r.result(); }
+  , Message, AccumulatorOutput > ;
 
   template <class Stub, class Open>
   WindowedClient(std::unique_ptr<Stub> stub, Open open)
@@ -739,8 +742,8 @@ class WindowedClient {
   bool send(Request const& r) { return stream_.write(r); }
 
   // Reads until `count` EOFs have arrived (in addition to those already read); returns everything read.
-  std::vector<WindowedResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-    std::vector<WindowedResponse> out;
+  std::vector<WindowedResponse<Result>> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
+    std::vector<WindowedResponse<Result>> out;
     while (count > 0) {
       auto response = detail::require(stream_, stream_.read(timeout), "session/accumulator responses");
       out.push_back(decode(response));
@@ -750,9 +753,9 @@ class WindowedClient {
   }
 
   // Half-closes and reads every remaining response until the server ends the stream with OK.
-  std::vector<WindowedResponse> close() {
+  std::vector<WindowedResponse<Result>> close() {
     stream_.writes_done();
-    std::vector<WindowedResponse> out;
+    std::vector<WindowedResponse<Result>> out;
     while (auto response = stream_.read()) out.push_back(decode(*response));
     auto status = stream_.finish();
     if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
@@ -762,8 +765,8 @@ class WindowedClient {
   StreamClient<Request, Response>& stream() { return stream_; }
 
  private:
-  static WindowedResponse decode(Response const& r) {
-    WindowedResponse out;
+  static WindowedResponse<Result> decode(Response const& r) {
+    WindowedResponse<Result> out;
     auto const& w = [&]() -> decltype(auto) {
       if constexpr (requires { r.keyedwindow(); })
         return r.keyedwindow();
@@ -780,15 +783,17 @@ class WindowedClient {
     } else {
       auto const& p = r.payload();
       if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
-      Message m;
-      m.keys.assign(p.keys().begin(), p.keys().end());
-      m.value = p.value();
-      m.event_time = numaflow::detail::from_proto(p.event_time());
-      if (p.has_watermark()) m.watermark = numaflow::detail::from_proto(p.watermark());
-      m.id = p.id();
-      for (auto const& [k, v] : p.headers()) m.headers[k] = v;
-      m.tags.assign(r.tags().begin(), r.tags().end());
-      out.result = std::move(m);
+      if (!p.has_watermark()) throw ProtocolError("numaflow::testing: an accumulator result without watermark");
+      Datum d;
+      d.keys.assign(p.keys().begin(), p.keys().end());
+      d.value = p.value();
+      d.event_time = numaflow::detail::from_proto(p.event_time());
+      d.watermark = numaflow::detail::from_proto(p.watermark());
+      d.id = p.id();
+      for (auto const& [k, v] : p.headers()) d.headers[k] = v;
+      AccumulatorOutput output{std::move(d)};
+      output.tags.assign(r.tags().begin(), r.tags().end());
+      out.result = std::move(output);
     }
     return out;
   }

@@ -135,7 +135,7 @@ class FuzzSource final : public Sourcer {
       auto const next = state_->next++;
       SourceMessage m;
       m.value = "v" + std::to_string(next);
-      m.offset = Offset::with_default_partition(std::to_string(next));
+      m.offset = Offset{std::to_string(next)};
       m.keys = {"k"};
       out.emit(std::move(m));
     }
@@ -187,16 +187,16 @@ struct SessionHandler : SessionReducer {
 
 struct AccumulatorHandlerImpl : AccumulatorHandler {
   std::vector<Datum> held;
-  void on_datum(Datum const& d, MessageEmitter& out) override {
+  void on_datum(Datum const& d, AccumulatorEmitter& out) override {
     (void)describe_time(d.event_time);
     held.push_back(d);
     if (held.size() >= 2) {
-      for (auto const& h : held) out.emit(Message::from_datum(h));
+      for (auto const& h : held) out.emit(AccumulatorOutput{h});
       held.clear();
     }
   }
-  void on_close(MessageEmitter& out) override {
-    for (auto const& h : held) out.emit(Message::from_datum(h));
+  void on_close(AccumulatorEmitter& out) override {
+    for (auto const& h : held) out.emit(AccumulatorOutput{h});
     held.clear();
   }
 };

@@ -66,17 +66,23 @@ void fill_datum(Datum& d, Payload& p) {
     if (p.has_metadata()) {
       d.user_metadata = metadata_from_proto(*p.mutable_metadata()->mutable_user_metadata());
       d.system_metadata = metadata_from_proto(*p.mutable_metadata()->mutable_sys_metadata());
+      d.previous_vertex = std::move(*p.mutable_metadata()->mutable_previous_vertex());
     }
   }
 }
 
-// Fills a map / transformer result from a Message. Only user metadata goes back (PROTOCOL.md §7.2).
-template <class Result>
+// Whether a result's user metadata reaches the platform. Map, batch map, map stream and source
+// transformer results carry it; the platform drops it from reduce and session-reduce results, so
+// it is not sent there and nobody downstream can come to rely on it.
+enum class UserMetadata { sent, not_sent };
+
+// Fills a result from a Message. Only user metadata goes back (PROTOCOL.md §7.2).
+template <UserMetadata metadata = UserMetadata::sent, class Result>
 void fill_result(Result* r, Message&& m) {
   for (auto& k : m.keys) r->add_keys(std::move(k));
   r->set_value(std::move(m.value));
   for (auto& t : m.tags) r->add_tags(std::move(t));
-  if constexpr (requires { r->mutable_metadata(); }) {
+  if constexpr (metadata == UserMetadata::sent && requires { r->mutable_metadata(); }) {
     if (!m.user_metadata.empty()) user_metadata_to_proto(m.user_metadata, r->mutable_metadata());
   }
   if constexpr (requires { r->mutable_nack_options(); }) {
@@ -98,8 +104,9 @@ void fill_payload(Payload* p, Datum const& d) {
   to_proto(d.watermark, p->mutable_watermark());
   for (auto const& [k, v] : d.headers) (*p->mutable_headers())[k] = v;
   if constexpr (requires { p->mutable_metadata(); }) {
-    if (!d.user_metadata.empty() || !d.system_metadata.empty()) {
+    if (!d.user_metadata.empty() || !d.system_metadata.empty() || !d.previous_vertex.empty()) {
       auto* m = p->mutable_metadata();
+      m->set_previous_vertex(d.previous_vertex);
       user_metadata_to_proto(d.user_metadata, m);
       for (auto const& [name, group] : d.system_metadata.all()) {
         auto& target = (*m->mutable_sys_metadata())[name];

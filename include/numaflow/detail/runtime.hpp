@@ -17,6 +17,10 @@
 
 namespace numaflow::detail {
 
+// Kubernetes kills a pod 30 s after SIGTERM unless told otherwise: the drain ends well before that,
+// leaving the platform's own container time to stop after its UDF (numaflow-go uses 15 s too).
+inline constexpr std::chrono::seconds default_shutdown_grace{15};
+
 // What every stream of one server shares: how to report a handler failure and how to ask the
 // server to stop.
 class Runtime {
@@ -76,7 +80,7 @@ class Runtime {
       } catch (...) {
       }
     }
-    return std::chrono::seconds{60};
+    return default_shutdown_grace;
   }
 
  private:

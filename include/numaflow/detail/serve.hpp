@@ -7,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -50,6 +51,9 @@ inline void check_server_info_dir(std::string const& path) {
     throw std::runtime_error("numaflow: server-info directory does not exist: " + dir.string() + " (server-info file " +
                              path + ")");
 }
+
+// How long, after a handler error, the other streams may still run before the server stops.
+inline constexpr std::chrono::milliseconds handler_error_grace{1000};
 
 // The serving lifecycle shared by every functionality (DESIGN.md §3).
 class Serving {
@@ -101,7 +105,11 @@ class Serving {
   int wait() {
     if (!server_) return exit_code_;
     bool const failed = runtime_.wait_for_shutdown_request();
-    server_->Shutdown(std::chrono::system_clock::now() + runtime_.shutdown_grace());
+    // After a handler error the platform will restart this container, so other open streams are not
+    // drained: they would keep the process alive while the platform retries a socket that will never
+    // answer. The failed stream's status has been handed to gRPC already; the short grace delivers it.
+    auto const grace = failed ? std::min(runtime_.shutdown_grace(), handler_error_grace) : runtime_.shutdown_grace();
+    server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
     taking_back_from_grpc(&all_calls_done_key);
     server_.reset();

@@ -32,18 +32,19 @@ void run_on_task(TaskPtr const& task, Job&& job, OnError&& on_error) {
 
 // Sync: a per-task copy of the user's handler whose incremental callbacks run on the task strand.
 // `Logic` supplies: on_datum(Instance&, KeyedWindow const&, Datum&&) and on_close(Instance&, KeyedWindow const&).
-template <class H>
+template <class H, class Hooks = TaskHooks>
 struct SyncTaskState {
   H handler;
-  TaskHooks hooks;
+  Hooks hooks;
   Datums buffered{};  // used by the collect-style handlers only
 };
 
-template <class H>
+template <class H, class HooksT = TaskHooks>
 class SyncWindowedExecution {
  public:
   using process_type = H;
-  using Instance = SyncTaskState<H>;
+  using Hooks = HooksT;
+  using Instance = SyncTaskState<H, Hooks>;
 
   SyncWindowedExecution(H handler, Runtime& runtime) : runner_(std::move(handler), runtime) {}
 
@@ -52,7 +53,7 @@ class SyncWindowedExecution {
   Strand make_strand() { return boost::asio::make_strand(runner_.executor()); }
 
   template <class TaskPtr>
-  void create(TaskPtr const& task, TaskHooks hooks) {
+  void create(TaskPtr const& task, Hooks hooks) {
     task->instance.emplace(Instance{runner_.process(), std::move(hooks)});
   }
 
@@ -128,6 +129,7 @@ template <class H>
 class AsyncWindowedExecution {
  public:
   using process_type = H;
+  using Hooks = TaskHooks;
   using Instance = AsyncTaskState<H>;
 
   AsyncWindowedExecution(H handler, Runtime& runtime) : runner_(std::move(handler), runtime) {}

@@ -1,13 +1,17 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
+#include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/convert.hpp"
 #include "numaflow/detail/functionality.hpp"
+#include "numaflow/detail/handler_traits.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/stream_service.hpp"
 #include "numaflow/detail/windowed_drivers.hpp"
@@ -25,14 +29,106 @@ struct Accumulator {
   static constexpr char const* name = "Accumulator";
 };
 
-// One object per keys. Build outputs with Message::from_datum so they keep id, event time,
-// watermark and headers.
+// One output of an accumulator, made from the datum it answers. The platform takes the output's id
+// as its message id (the ISB writer drops a second message with the same id) and its watermark as
+// the keys' window end (which drives WAL garbage collection and watermark progress), so an output
+// keeps its datum's id, event time, watermark and headers; its value, keys and tags may change.
+// Emit one output per datum: two outputs of one datum share an id.
+class AccumulatorOutput {
+ public:
+  explicit AccumulatorOutput(Datum const& from)
+      : value(from.value),
+        keys(from.keys),
+        id_(from.id),
+        event_time_(from.event_time),
+        watermark_(from.watermark),
+        headers_(from.headers) {}
+  explicit AccumulatorOutput(Datum&& from)
+      : value(std::move(from.value)),
+        keys(std::move(from.keys)),
+        id_(std::move(from.id)),
+        event_time_(from.event_time),
+        watermark_(from.watermark),
+        headers_(std::move(from.headers)) {}
+
+  std::string value;
+  Keys keys;
+  std::vector<std::string> tags{};
+
+  AccumulatorOutput& with_value(std::string v) & {
+    value = std::move(v);
+    return *this;
+  }
+  AccumulatorOutput with_value(std::string v) && {
+    value = std::move(v);
+    return std::move(*this);
+  }
+  AccumulatorOutput& with_keys(Keys k) & {
+    keys = std::move(k);
+    return *this;
+  }
+  AccumulatorOutput with_keys(Keys k) && {
+    keys = std::move(k);
+    return std::move(*this);
+  }
+  AccumulatorOutput& with_tags(std::vector<std::string> t) & {
+    tags = std::move(t);
+    return *this;
+  }
+  AccumulatorOutput with_tags(std::vector<std::string> t) && {
+    tags = std::move(t);
+    return std::move(*this);
+  }
+
+  std::string const& id() const { return id_; }
+  Timestamp event_time() const { return event_time_; }
+  Timestamp watermark() const { return watermark_; }
+  Headers const& headers() const { return headers_; }
+
+  friend bool operator==(AccumulatorOutput const&, AccumulatorOutput const&) = default;
+
+ private:
+  std::string id_;
+  Timestamp event_time_;
+  Timestamp watermark_;
+  Headers headers_;
+};
+
+// Where an accumulator writes its outputs. Emitting anything but an AccumulatorOutput (a Message,
+// a Datum) does not compile.
+class AccumulatorEmitter : public Emitter<AccumulatorOutput> {
+ public:
+  using Emitter<AccumulatorOutput>::Emitter;
+  using Emitter<AccumulatorOutput>::emit;
+
+  template <class T>
+    requires(!std::same_as<std::remove_cvref_t<T>, AccumulatorOutput>)
+  void emit(T&&) {
+    static_assert(detail::always_false<T>,
+                  "numaflow::AccumulatorEmitter: emit an AccumulatorOutput made from the datum it answers, "
+                  "AccumulatorOutput{datum}; the platform uses its id as the message id and its watermark as the "
+                  "window end, so an output without them would be dropped as a duplicate");
+  }
+  template <class T>
+  void operator()(T&& item) {
+    emit(std::forward<T>(item));
+  }
+};
+
+// One object per keys (a copy of the one given to the server) sees the keys' datums in order and
+// emits when it likes, typically as the watermark passes buffered event times.
 class AccumulatorHandler {
  public:
   virtual ~AccumulatorHandler() = default;
-  virtual void on_datum(Datum const& datum, MessageEmitter& out) = 0;
-  // The platform closed these keys (or the stream ends): emit whatever is still buffered.
-  virtual void on_close(MessageEmitter& out) = 0;
+  virtual void on_datum(Datum const& datum, AccumulatorEmitter& out) = 0;
+  // The platform closed these keys (CLOSE): emit whatever is still buffered.
+  virtual void on_close(AccumulatorEmitter& out) = 0;
+  // The stream ended while these keys were open: the platform half-closed it to shut down, or this
+  // server is draining. Nothing can be emitted any more. What the object still holds was never
+  // emitted, so the platform keeps it in its WAL and replays it to a new object after the restart:
+  // drop it (emitting it now would emit it twice). The EOF for the keys carries their output
+  // watermark, the latest watermark among what they emitted.
+  virtual void on_stream_end() {}
 };
 
 namespace detail {
@@ -69,27 +165,38 @@ struct AccumulatorWire {
   }
 
   // The response window's end is the task's output watermark: the latest watermark among what it
-  // emitted, never going back (PROTOCOL.md §12.3).
+  // emitted, never going back, epoch before its first output (PROTOCOL.md §12.3).
   template <class Task>
-  static Proto::Response result(KeyedWindow const& current, Message&& m, Task& task) {
-    Timestamp end;
+  static KeyedWindow output_window(Task& task, Keys keys) {
+    std::lock_guard lock(task.mu);
+    return {Timestamp{}, task.output_watermark.value_or(Timestamp{}), "slot-0", std::move(keys)};
+  }
+
+  template <class Task>
+  static Proto::Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
     {
       std::lock_guard lock(task.mu);
-      if (m.watermark && (!task.output_watermark || *task.output_watermark < *m.watermark))
-        task.output_watermark = m.watermark;
-      end = task.output_watermark.value_or(Timestamp{});
+      if (!task.output_watermark || *task.output_watermark < m.watermark()) task.output_watermark = m.watermark();
     }
     Proto::Response r;
     auto* p = r.mutable_payload();
     for (auto& k : m.keys) p->add_keys(std::move(k));
     p->set_value(std::move(m.value));
-    to_proto(m.event_time.value_or(m.watermark.value_or(end)), p->mutable_event_time());
-    if (m.watermark) to_proto(*m.watermark, p->mutable_watermark());
-    p->set_id(std::move(m.id));
-    for (auto& [k, v] : m.headers) (*p->mutable_headers())[k] = std::move(v);
+    to_proto(m.event_time(), p->mutable_event_time());
+    to_proto(m.watermark(), p->mutable_watermark());
+    p->set_id(m.id());
+    for (auto const& [k, v] : m.headers()) (*p->mutable_headers())[k] = v;
     for (auto& t : m.tags) r.add_tags(std::move(t));
-    fill_window(r.mutable_window(), KeyedWindow{Timestamp{}, end, "slot-0", current.keys});
+    fill_window(r.mutable_window(), output_window(task, current.keys));
     return r;
+  }
+
+  // The stream ended without a CLOSE for these keys: the EOF carries their output window, so the
+  // platform's WAL garbage collection stops at what was emitted. (The open window's own end is far
+  // in the future: it would delete everything not yet emitted, and nothing would be replayed.)
+  template <class Task>
+  static KeyedWindow stream_end_eof(Task& task) {
+    return output_window(task, task.current_window().keys);
   }
 
   static Proto::Response eof(KeyedWindow const& w) {
@@ -101,8 +208,8 @@ struct AccumulatorWire {
 };
 
 template <class H>
-struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H> {
-  using SyncWindowedExecution<H>::SyncWindowedExecution;
+struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>> {
+  using SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>>::SyncWindowedExecution;
 
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -113,6 +220,10 @@ struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H> {
   void close(TaskPtr const& task, Finished finished) {
     this->close_with(task, std::move(finished),
                      [](auto& in, KeyedWindow const&) { in.handler.H::on_close(in.hooks.out); });
+  }
+  template <class TaskPtr>
+  void end(TaskPtr const& task, Finished finished) {
+    this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const&) { in.handler.H::on_stream_end(); });
   }
 };
 
@@ -149,7 +260,8 @@ struct Functionality<Accumulator> {
     if constexpr (std::is_same_v<Policy, Sync>)
       static_assert(std::derived_from<H, AccumulatorHandler> && std::is_copy_constructible_v<H>,
                     "numaflow::Server<Accumulator, Sync>: the handler must be a copyable object of a class derived "
-                    "from numaflow::AccumulatorHandler (on_datum and on_close; one copy per keys)");
+                    "from numaflow::AccumulatorHandler (on_datum, on_close and optionally on_stream_end; one copy "
+                    "per keys)");
     else
       static_assert(always_false<Policy>,
                     "numaflow::Server<Accumulator, Policy>: Accumulator supports the policy numaflow::Sync");

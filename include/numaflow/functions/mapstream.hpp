@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cstdio>
+#include <mutex>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -44,23 +47,49 @@ decltype(auto) call_stream_handler(H& h, Datum const& d, MessageEmitter& out) {
     return h(d, out);
 }
 
-// Each emitted message goes out as MapResponse{id, results:[message]}; the EOT carries the id.
-inline MessageEmitter map_stream_emitter(StreamJob<MapProto>& job, std::string const& id) {
-  return MessageEmitter{[&job, &id](Message&& m) {
-    MapProto::Response r;
-    r.set_id(id);
-    fill_result(r.add_results(), std::move(m));
-    job.send(std::move(r));
-  }};
+inline void warn_emit_after_fail() {
+  static std::once_flag warned;
+  std::call_once(warned, [] {
+    std::fprintf(stderr,
+                 "numaflow: a map stream handler emitted after Message::to_fail(); the platform stops reading an "
+                 "attempt at its FAIL, so what follows is dropped (return right after emitting it; warned once)\n");
+  });
 }
+
+// Each emitted message goes out as MapResponse{id, results:[message]}; the EOT carries the id. After
+// a FAIL the platform no longer reads this attempt (it re-sends the request), so later messages
+// are not sent: they would be taken as results of the new attempt.
+class MapStreamOutput {
+ public:
+  MapStreamOutput(StreamJob<MapProto>& job, std::string const& id)
+      : emitter_([this, &job, &id](Message&& m) {
+          MapProto::Response r;
+          r.set_id(id);
+          bool const fail = m.is_fail();
+          fill_result(r.add_results(), std::move(m));
+          std::lock_guard lock(mu_);  // a concurrent emit cannot overtake the FAIL
+          if (failed_) return warn_emit_after_fail();
+          failed_ = fail;
+          job.send(std::move(r));
+        }) {}
+  MapStreamOutput(MapStreamOutput const&) = delete;
+  MapStreamOutput& operator=(MapStreamOutput const&) = delete;
+
+  MessageEmitter& emitter() { return emitter_; }
+
+ private:
+  std::mutex mu_;
+  bool failed_ = false;
+  MessageEmitter emitter_;
+};
 
 template <class H>
 struct MapStreamProcess {
   H handler;
   MapProto::Response operator()(StreamJob<MapProto>& job) {
     Datum const datum = MapProto::datum(job.request);
-    auto out = map_stream_emitter(job, datum.id);
-    call_stream_handler(handler, datum, out);
+    MapStreamOutput out{job, datum.id};
+    call_stream_handler(handler, datum, out.emitter());
     return MapProto::eot_response(datum.id);
   }
 };
@@ -70,8 +99,8 @@ struct AsyncMapStreamProcess {
   H handler;
   Task<MapProto::Response> operator()(StreamJob<MapProto> job) {
     Datum const datum = MapProto::datum(job.request);
-    auto out = map_stream_emitter(job, datum.id);
-    co_await call_stream_handler(handler, datum, out);
+    MapStreamOutput out{job, datum.id};
+    co_await call_stream_handler(handler, datum, out.emitter());
     co_return MapProto::eot_response(datum.id);
   }
 };

@@ -98,7 +98,7 @@ struct ReduceWire {
   template <class Task>
   static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
     Proto::Response r;
-    fill_result(r.mutable_result(), std::move(m));
+    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
     fill_window(r.mutable_window(), w);
     return r;
   }

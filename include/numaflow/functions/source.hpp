@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -29,21 +31,26 @@ struct Source {
   static constexpr char const* name = "Source";
 };
 
-// The partitions of this replica when the source does not say: [NUMAFLOW_REPLICA] (default 0).
-inline std::vector<std::int32_t> default_partitions() {
+// This replica's partition when the source does not say: NUMAFLOW_REPLICA (default 0).
+inline std::int32_t default_partition() {
   try {
-    return {static_cast<std::int32_t>(std::stol(detail::env_or("NUMAFLOW_REPLICA", "0")))};
+    return static_cast<std::int32_t>(std::stol(detail::env_or("NUMAFLOW_REPLICA", "0")));
   } catch (...) {
-    return {0};
+    return 0;
   }
 }
 
-// Where a message sits in the source; handed back verbatim in ack and nack.
+// The partitions of this replica when the source does not say: [NUMAFLOW_REPLICA].
+inline std::vector<std::int32_t> default_partitions() { return {default_partition()}; }
+
+// Where a message sits in the source; handed back verbatim in ack and nack. `Offset{value}` is in
+// this replica's default partition, NUMAFLOW_REPLICA, the one Sourcer::partitions() reports by
+// default: the platform publishes watermarks per partition and must find the partition it tracks.
+// A source with partitions of its own names them: `Offset{value, partition}`.
 struct Offset {
   std::string value{};
-  std::int32_t partition_id = 0;
+  std::int32_t partition_id = default_partition();
 
-  static Offset with_default_partition(std::string value) { return {std::move(value), default_partitions().front()}; }
   friend auto operator<=>(Offset const&, Offset const&) = default;
 };
 
@@ -185,20 +192,32 @@ inline source::v1::PendingResponse pending_response(std::int64_t count) {
   return r;
 }
 
+// The platform reads `result` unconditionally (an unset one panics its source component), so it is
+// set even when the list is empty.
 inline source::v1::PartitionsResponse partitions_response(std::vector<std::int32_t> const& partitions,
                                                           std::optional<std::int32_t> total) {
   source::v1::PartitionsResponse r;
-  for (auto p : partitions) r.mutable_result()->add_partitions(p);
-  if (total) r.mutable_result()->set_total_partitions(*total);
+  auto* result = r.mutable_result();
+  for (auto p : partitions) result->add_partitions(p);
+  if (total) result->set_total_partitions(*total);
   return r;
 }
 
-// Counts what a read emits: more than the platform asked for is a bug in the source.
+inline void warn_read_over_count(std::uint64_t limit) {
+  static std::once_flag warned;
+  std::call_once(warned, [limit] {
+    std::fprintf(stderr,
+                 "numaflow: Sourcer::read emitted more than the %llu records the platform asked for; every record "
+                 "is delivered, but a read should stay within ReadRequest::count (warned once)\n",
+                 static_cast<unsigned long long>(limit));
+  });
+}
+
+// A read may emit more than the platform asked for: the platform takes every result until the EOT
+// (the count only sizes its buffer), so each one is sent, and the source's author is told once.
 inline SourceEmitter source_emitter(StreamJob<SourceReadProto>& job, std::uint64_t limit) {
   return SourceEmitter{[&job, limit, emitted = std::uint64_t{0}](SourceMessage&& m) mutable {
-    if (++emitted > limit)
-      throw std::length_error("numaflow: Sourcer::read emitted more than the " + std::to_string(limit) +
-                              " records the platform asked for");
+    if (++emitted == limit + 1) warn_read_over_count(limit);
     job.send(SourceReadProto::result(std::move(m)));
   }};
 }

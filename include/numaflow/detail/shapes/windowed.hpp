@@ -105,25 +105,32 @@ struct WindowTask {
   std::optional<Timestamp> output_watermark;  // strand only (accumulator)
 };
 
-// What the windowed shape hands a driver when it creates a task.
-struct TaskHooks {
-  MessageEmitter out;                            // sends a result with the task's current window
+// What the windowed shape hands a driver when it creates a task. `Out` is the emitter of the tag's
+// output type (MessageEmitter for the reduces, AccumulatorEmitter for the accumulator).
+template <class Out>
+struct BasicTaskHooks {
+  using Emitter = Out;
+  Out out;                                       // sends a result with the task's current window
   std::function<void()> consumed;                // a fed datum has been taken by the handler
   std::function<void(std::exception_ptr)> fail;  // the handler threw: the error contract
 };
+using TaskHooks = BasicTaskHooks<MessageEmitter>;
 
 using Finished = std::function<void(std::exception_ptr)>;
 
 // Shape 4: requests are routed by window and keys to per-task handler instances created on first
 // sight; CLOSE and the client's half-close flush them; EOF responses follow each task's results.
 // `Driver` is the small per-tag, per-policy part:
-//   using Proto; using Instance; static constexpr bool by_keys_only, eof_per_task;
+//   using Proto; using Instance; using Hooks; static constexpr bool by_keys_only, eof_per_task;
 //   WindowOp parse(Request&);   Strand make_strand();
-//   void create(TaskPtr const&, TaskHooks) (emplaces task->instance);   void feed(TaskPtr const&, Datum&&);
+//   void create(TaskPtr const&, Hooks) (emplaces task->instance);   void feed(TaskPtr const&, Datum&&);
 //   void close(TaskPtr const&, Finished);
-//   Response result(KeyedWindow const&, Message&&, Task&);   Response eof(KeyedWindow const&);
+//   Response result(KeyedWindow const&, Output&&, Task&);   Response eof(KeyedWindow const&);
 //   session only: void retire(TaskPtr const&, std::function<void(std::exception_ptr, std::string)>);
 //                 void merge(Task&, std::string const& accumulator);   (runs on the task's strand)
+//   optional: void end(TaskPtr const&, Finished) and KeyedWindow stream_end_eof(Task&): what a task
+//             is told, and the EOF it gets, when the stream ends while it is open (no CLOSE); by
+//             default it is closed as by a CLOSE of its current window.
 // Drivers keep the TaskPtr in the jobs they post, so a task lives until its last job ran.
 template <class Driver>
 class WindowedStream final : public Stream<typename Driver::Proto> {
@@ -132,6 +139,8 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
   using Response = typename Proto::Response;
   using Task = WindowTask<typename Driver::Instance>;
   using TaskPtr = std::shared_ptr<Task>;
+  using Hooks = typename Driver::Hooks;
+  using Emitter = typename Hooks::Emitter;
 
  public:
   WindowedStream(Runtime& runtime, Driver& driver) : Stream<Proto>(runtime), driver_(driver) {}
@@ -201,7 +210,16 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       std::lock_guard lock(tasks_mu_);
       remaining.swap(tasks_);
     }
-    for (auto& [key, task] : remaining) close(task, task->current_window());
+    for (auto& entry : remaining) {
+      TaskPtr const& task = entry.second;
+      // clang-format off
+      if constexpr (requires(Task& t) { driver_.end(task, Finished{}); driver_.stream_end_eof(t); })
+        // clang-format on
+        // The EOF's window is read after the task's last result, on its strand.
+        driver_.end(task, [this, task](std::exception_ptr error) { finished(error, driver_.stream_end_eof(*task)); });
+      else
+        close(task, task->current_window());
+    }
   }
 
   TaskPtr take(KeyedWindow const& w) {
@@ -225,15 +243,15 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       ++open_tasks_;
     }
     this->begin_hold();  // the task itself, until it has finished
-    TaskHooks hooks{emitter(task), [this] { this->end_work(); },
-                    [this](std::exception_ptr e) { this->fail_with_udf_error(e); }};
+    Hooks hooks{emitter(task), [this] { this->end_work(); },
+                [this](std::exception_ptr e) { this->fail_with_udf_error(e); }};
     driver_.create(task, std::move(hooks));  // emplaces task->instance (and may start a coroutine)
     return task;
   }
 
   // A result carries the task's window at the moment it is emitted; nothing once merged away.
-  MessageEmitter emitter(TaskPtr const& task) {
-    return MessageEmitter{[this, weak = std::weak_ptr<Task>(task)](Message&& m) {
+  Emitter emitter(TaskPtr const& task) {
+    return Emitter{[this, weak = std::weak_ptr<Task>(task)](auto&& m) {
       auto t = weak.lock();
       if (!t || t->merged) return;
       this->send(driver_.result(t->current_window(), std::move(m), *t));
