@@ -47,3 +47,22 @@ class KeepNonEmpty final : public numaflow::AsyncBatchMapper {
 int main() { return numaflow::Server<numaflow::BatchMap, numaflow::Async>{KeepNonEmpty{}}.serve(); }
 // snippet-end
 }  // namespace snippets::batchmap_async
+
+namespace snippets::batchmap_fail {
+// snippet-begin: fail
+// Writes each datum to a store that may turn some away for now. Those are answered with a FAIL:
+// the platform keeps the other datums' results and re-sends the failed ones as a new batch, after
+// the vertex's retry backoff.
+bool store(numaflow::Datum const& d);  // false: not accepted right now
+
+numaflow::BatchResponses write(numaflow::Datums const& batch) {
+  numaflow::BatchResponses out;
+  for (auto const& d : batch)
+    out.emplace_back(d.id, numaflow::Messages{store(d) ? numaflow::Message{d} : numaflow::Message::to_fail()});
+  return out;
+}
+
+int main() { return numaflow::Server<numaflow::BatchMap, numaflow::Sync>{numaflow::fn<&write>}.serve(); }
+// snippet-end
+bool store(numaflow::Datum const& d) { return !d.value.empty(); }
+}  // namespace snippets::batchmap_fail

@@ -10,6 +10,9 @@
 #include <cctype>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <random>
 #include <string>
 
 namespace snippets::map_lambda {
@@ -108,3 +111,41 @@ int main() {
 }
 // snippet-end
 }  // namespace snippets::map_multiproc
+
+namespace snippets::map_fail {
+// snippet-begin: fail
+// Enriches each datum from a lookup service. While the service is down, the handler returns a FAIL:
+// the platform sends the same datum again, after the vertex's retry backoff. (Throwing instead would
+// restart the container; returning nothing would drop the datum.)
+std::optional<std::string> lookup(std::string const& key);  // e.g. an HTTP call; nothing while it is down
+
+numaflow::Messages enrich(numaflow::Datum const& d) {
+  auto const extra = lookup(d.keys.empty() ? d.value : d.keys.front());
+  if (!extra) return {numaflow::Message::to_fail()};
+  return {numaflow::Message{d.value + "," + *extra, d.keys}};
+}
+
+int main() { return numaflow::Server<numaflow::Map, numaflow::Sync>{numaflow::fn<&enrich>}.serve(); }
+// snippet-end
+std::optional<std::string> lookup(std::string const& key) { return key; }
+}  // namespace snippets::map_fail
+
+namespace snippets::map_trace {
+// snippet-begin: trace
+// The platform's span for this call is the parent of the handler's own. With a tracer, hand
+// tc->traceparent() and tc->tracestate to its W3C trace-context propagator as the parent. Without
+// one, this builds the child's traceparent by hand: same trace id and flags, a new span id.
+numaflow::Messages traced(numaflow::Datum const& d) {
+  if (auto const tc = d.trace_context()) {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    char span_id[17];
+    std::snprintf(span_id, sizeof span_id, "%016llx", static_cast<unsigned long long>(random() | 1U));
+    std::string const child = "00-" + tc->trace_id + "-" + span_id + (tc->sampled() ? "-01" : "-00");
+    std::fprintf(stderr, "datum %s: parent %s, own span %s\n", d.id.c_str(), tc->traceparent().c_str(), child.c_str());
+  }
+  return {numaflow::Message{d}};
+}
+
+int main() { return numaflow::Server<numaflow::Map, numaflow::Sync>{numaflow::fn<&traced>}.serve(); }
+// snippet-end
+}  // namespace snippets::map_trace

@@ -6,8 +6,10 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace snippets::mapstream_lambda {
 // snippet-begin: lambda
@@ -44,3 +46,25 @@ class Ticker final : public numaflow::AsyncMapStreamer {
 int main() { return numaflow::Server<numaflow::MapStream, numaflow::Async>{Ticker{}}.serve(); }
 // snippet-end
 }  // namespace snippets::mapstream_async
+
+namespace snippets::mapstream_fail {
+// snippet-begin: fail
+// Emits the rows a query returns. When the query fails, the FAIL is the attempt's first and only
+// output, so the retry (the same datum, re-sent by the platform) duplicates nothing downstream.
+// Return right after emitting a FAIL: the platform reads no further in this attempt.
+std::optional<std::vector<std::string>> query(std::string const& text);  // nothing when it fails
+
+int main() {
+  auto rows = [](numaflow::Datum const& d, numaflow::MessageEmitter& out) {
+    auto const result = query(d.value);
+    if (!result) {
+      out.emit(numaflow::Message::to_fail());
+      return;
+    }
+    for (auto const& row : *result) out.emit(numaflow::Message{row, d.keys});
+  };
+  return numaflow::Server<numaflow::MapStream, numaflow::Sync>{rows}.serve();
+}
+// snippet-end
+std::optional<std::vector<std::string>> query(std::string const& text) { return std::vector<std::string>{text}; }
+}  // namespace snippets::mapstream_fail

@@ -1,20 +1,21 @@
 // Snippets of docs/source.md (regions quoted verbatim; see map.cpp).
 #include <numaflow/numaflow.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 namespace snippets::source_class {
 // snippet-begin: class
-// Serves the numbers 0 … total-1 once each; a nacked offset is read again. The platform calls
-// read, ack, nack and pending concurrently, hence the mutex. The server takes the handler by value
-// (moved in), so state that cannot move, like a mutex, sits behind a pointer.
+// Serves the numbers 0 … total-1; an offset that is nacked, or not acked within a minute, is read
+// again. The platform calls read, ack, nack and pending concurrently, hence the mutex. The server
+// takes the handler by value (moved in), so state that cannot move, like a mutex, sits behind a pointer.
 class Numbers final : public numaflow::Sourcer {
  public:
   explicit Numbers(std::uint64_t total) : state_(std::make_unique<State>(total)) {}
@@ -23,6 +24,7 @@ class Numbers final : public numaflow::Sourcer {
     std::vector<std::string> batch;
     {
       std::lock_guard lock(state_->mu);
+      state_->requeue_overdue();
       while (batch.size() < request.count && (!state_->redeliver.empty() || state_->next < state_->total)) {
         if (!state_->redeliver.empty()) {
           batch.push_back(state_->redeliver.front());
@@ -30,12 +32,12 @@ class Numbers final : public numaflow::Sourcer {
         } else {
           batch.push_back(std::to_string(state_->next++));
         }
-        state_->unacked.insert(batch.back());
+        state_->unacked.insert_or_assign(batch.back(), std::chrono::steady_clock::now());
       }
     }
-    // At most request.count messages (emitting more fails the read); the event time defaults to now.
+    // Up to request.count messages, in this replica's partition; the event time defaults to now.
     for (auto const& n : batch)
-      out.emit(numaflow::SourceMessage{.value = "number " + n, .offset = numaflow::Offset::with_default_partition(n)});
+      out.emit(numaflow::SourceMessage{.value = "number " + n, .offset = numaflow::Offset{n}});
   }
 
   void ack(std::vector<numaflow::Offset> const& offsets) override {
@@ -43,6 +45,8 @@ class Numbers final : public numaflow::Sourcer {
     for (auto const& o : offsets) state_->unacked.erase(o.value);
   }
 
+  // Today's platform never calls nack for a C++ source (see "Nack" below), so requeue_overdue()
+  // covers what it fails; nack is implemented for the platforms that will call it.
   void nack(std::vector<numaflow::NackedOffset> const& offsets) override {
     std::lock_guard lock(state_->mu);
     for (auto const& n : offsets)
@@ -57,11 +61,25 @@ class Numbers final : public numaflow::Sourcer {
  private:
   struct State {
     explicit State(std::uint64_t n) : total(n) {}
+
+    // Offsets read more than a minute ago and still not acked are read again.
+    void requeue_overdue() {
+      auto const now = std::chrono::steady_clock::now();
+      for (auto it = unacked.begin(); it != unacked.end();) {
+        if (now - it->second < std::chrono::minutes{1}) {
+          ++it;
+          continue;
+        }
+        redeliver.push_back(it->first);
+        it = unacked.erase(it);
+      }
+    }
+
     std::mutex mu;
     std::uint64_t const total;
     std::uint64_t next = 0;
     std::deque<std::string> redeliver;
-    std::set<std::string> unacked;
+    std::map<std::string, std::chrono::steady_clock::time_point> unacked;  // offset → when it was read
   };
   std::unique_ptr<State> state_;
 };

@@ -1,6 +1,7 @@
 // Snippets of docs/sourcetransform.md (regions quoted verbatim; see map.cpp).
 #include <numaflow/numaflow.hpp>
 
+#include <optional>
 #include <string>
 
 namespace snippets::sourcetransform_lambda {
@@ -37,3 +38,21 @@ int main() {
 }
 // snippet-end
 }  // namespace snippets::sourcetransform_class
+
+namespace snippets::sourcetransform_fail {
+// snippet-begin: fail
+// Stamps each datum with the time of the order it names, looked up in a database. While the
+// database is unreachable: a FAIL, and the platform re-sends the same datum. Every transformer
+// result needs an event time, so the FAIL carries the input's.
+std::optional<numaflow::Timestamp> order_time(std::string const& order_id);  // nothing while unreachable
+
+numaflow::Messages stamp(numaflow::Datum const& d) {
+  auto const t = order_time(d.value);
+  if (!t) return {numaflow::Message::to_fail(d.event_time)};
+  return {numaflow::Message{d}.with_event_time(*t)};
+}
+
+int main() { return numaflow::Server<numaflow::SourceTransform, numaflow::Sync>{numaflow::fn<&stamp>}.serve(); }
+// snippet-end
+std::optional<numaflow::Timestamp> order_time(std::string const&) { return numaflow::Timestamp::now(); }
+}  // namespace snippets::sourcetransform_fail

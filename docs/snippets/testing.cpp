@@ -128,6 +128,37 @@ bool reduce_counts_a_window() {
 // snippet-end
 }  // namespace snippets::testing_reduce
 
+namespace snippets::testing_fail_trace {
+// snippet-begin: fail-trace
+// A FAIL comes back like any message (is_fail()), and a test datum can carry what the platform
+// writes into system metadata, such as the trace context.
+bool retries_and_traces() {
+  numaflow::testing::TempDir dir;
+  numaflow::ServerOptions const options{.socket_path = dir / "map.sock", .server_info_path = dir / "server-info"};
+  auto handler = [](numaflow::Datum const& d) {
+    if (d.value == "dependency down") return numaflow::Messages{numaflow::Message::to_fail()};
+    auto const tc = d.trace_context();
+    return numaflow::Messages{numaflow::Message{tc ? tc->trace_id : "untraced"}};
+  };
+  numaflow::Server<numaflow::Map, numaflow::Sync> server{handler, options};
+  server.start();
+
+  numaflow::Datum down, traced;
+  down.value = "dependency down";
+  traced.system_metadata.add(numaflow::Datum::tracing_udf_group, "traceparent",
+                             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  std::map<std::string, numaflow::Messages> results;
+  {
+    numaflow::testing::MapClient client{options.socket_path};
+    results = client.map({down, traced});
+  }
+  server.stop();
+  return server.wait() == 0 && results.at("0").at(0).is_fail() &&
+         results.at("1").at(0).value == "4bf92f3577b34da6a3ce929d0e0e4736";
+}
+// snippet-end
+}  // namespace snippets::testing_fail_trace
+
 int main() {
   struct Case {
     char const* name;
@@ -138,6 +169,7 @@ int main() {
       {"a_throwing_handler_fails_the_stream", snippets::testing_errors::a_throwing_handler_fails_the_stream},
       {"sink_answers_every_datum", snippets::testing_sink::sink_answers_every_datum},
       {"reduce_counts_a_window", snippets::testing_reduce::reduce_counts_a_window},
+      {"retries_and_traces", snippets::testing_fail_trace::retries_and_traces},
   };
   int failures = 0;
   for (auto const& c : cases) {
