@@ -9,6 +9,7 @@
 // ---- begin numaflow/datum.hpp ----
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -192,6 +193,79 @@ inline std::string to_rfc3339(Timestamp t) {
 
 }  // namespace numaflow
 // ---- end numaflow/time.hpp ----
+// #include "numaflow/trace_context.hpp"
+// ---- begin numaflow/trace_context.hpp ----
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace numaflow {
+
+// The W3C trace context (https://www.w3.org/TR/trace-context/) of the platform stage that calls
+// the handler, so the handler can start its span as a child of it with any tracer. The platform
+// writes it into the datum's system metadata, group "tracing_udf", keys "traceparent" and
+// "tracestate", when tracing is enabled on the pipeline.
+struct TraceContext {
+  std::string trace_id{};        // 32 lowercase hex digits, not all zero
+  std::string parent_span_id{};  // 16 lowercase hex digits, not all zero: the platform stage's span
+  std::uint8_t flags = 0;        // trace-flags; bit 0 is "sampled"
+  std::string tracestate{};      // vendor entries, verbatim; empty when absent
+
+  bool sampled() const { return (flags & 0x01U) != 0; }
+
+  // The traceparent header this context was read from (version 00).
+  std::string traceparent() const {
+    static constexpr char hex[] = "0123456789abcdef";
+    return "00-" + trace_id + "-" + parent_span_id + "-" + hex[flags >> 4U] + hex[flags & 0x0FU];
+  }
+
+  friend bool operator==(TraceContext const&, TraceContext const&) = default;
+};
+
+namespace detail {
+
+inline int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;  // uppercase is not allowed by the specification
+}
+
+inline bool lower_hex_not_all_zero(std::string_view s) {
+  bool non_zero = false;
+  for (char c : s) {
+    if (hex_digit(c) < 0) return false;
+    non_zero = non_zero || c != '0';
+  }
+  return non_zero;
+}
+
+}  // namespace detail
+
+// Parses a traceparent header (and its tracestate); nothing when it is malformed. A version above 00
+// is read as 00 is, as the specification asks, and version ff is invalid.
+inline std::optional<TraceContext> parse_trace_context(std::string_view traceparent, std::string_view tracestate = {}) {
+  // version "-" trace-id "-" parent-id "-" trace-flags: 2 + 1 + 32 + 1 + 16 + 1 + 2
+  constexpr std::size_t size_v00 = 55;
+  if (traceparent.size() < size_v00) return std::nullopt;
+  if (traceparent[2] != '-' || traceparent[35] != '-' || traceparent[52] != '-') return std::nullopt;
+  auto const version = traceparent.substr(0, 2);
+  if (detail::hex_digit(version[0]) < 0 || detail::hex_digit(version[1]) < 0 || version == "ff") return std::nullopt;
+  if (version == "00" ? traceparent.size() != size_v00 : traceparent.size() > size_v00 && traceparent[size_v00] != '-')
+    return std::nullopt;
+  auto const trace_id = traceparent.substr(3, 32);
+  auto const span_id = traceparent.substr(36, 16);
+  if (!detail::lower_hex_not_all_zero(trace_id) || !detail::lower_hex_not_all_zero(span_id)) return std::nullopt;
+  int const high = detail::hex_digit(traceparent[53]);
+  int const low = detail::hex_digit(traceparent[54]);
+  if (high < 0 || low < 0) return std::nullopt;
+  return TraceContext{std::string{trace_id}, std::string{span_id}, static_cast<std::uint8_t>(high * 16 + low),
+                      std::string{tracestate}};
+}
+
+}  // namespace numaflow
+// ---- end numaflow/trace_context.hpp ----
 
 namespace numaflow {
 
@@ -210,6 +284,19 @@ struct Datum {
   Metadata user_metadata{};
   // Written by the platform (e.g. tracing, sink retry_count); read-only by convention.
   Metadata system_metadata{};
+  // The vertex that sent this datum, where the platform says (empty otherwise).
+  std::string previous_vertex{};
+
+  // The platform stage's trace context, for a span of the handler's own as its child: nothing when
+  // the platform sent none (tracing off) or sent a malformed one.
+  std::optional<TraceContext> trace_context() const {
+    auto traceparent = system_metadata.value(tracing_udf_group, "traceparent");
+    if (!traceparent) return std::nullopt;
+    return parse_trace_context(*traceparent, system_metadata.value(tracing_udf_group, "tracestate").value_or(""));
+  }
+
+  // The system-metadata group in which the platform hands the UDF its trace context.
+  static constexpr char const* tracing_udf_group = "tracing_udf";
 };
 
 using Datums = std::vector<Datum>;
@@ -323,6 +410,7 @@ class DatumStream {
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -335,6 +423,8 @@ namespace numaflow {
 // Reserved tags understood by the platform (PROTOCOL.md §8.1).
 inline constexpr char const* drop_tag = "U+005C__DROP__";
 inline constexpr char const* nack_tag = "U+005C__NACK__";
+// Asks the platform to retry the input (map, batch map, map stream, source transformer): see to_fail().
+inline constexpr char const* fail_tag = "U+005C__FAIL__";
 
 struct NackOptions {
   std::optional<std::string> reason{};
@@ -353,13 +443,8 @@ struct Message {
   std::vector<std::string> tags{};
   Metadata user_metadata{};
   std::optional<NackOptions> nack_options{};
-  // Source transformer: the (re)assigned event time; unset keeps the input's. Accumulator: the
-  // output's event time.
+  // Source transformer: the (re)assigned event time; unset keeps the input's.
   std::optional<Timestamp> event_time{};
-  // Accumulator only (see from_datum): the output keeps its input's id, watermark and headers.
-  std::string id{};
-  std::optional<Timestamp> watermark{};
-  Headers headers{};
 
   Message() = default;
   explicit Message(std::string v, Keys k = {}, std::vector<std::string> t = {})
@@ -401,17 +486,6 @@ struct Message {
     return std::move(*this);
   }
 
-  // An accumulator output built from its input: value, keys, event time, watermark, id, headers and
-  // user metadata are kept; change what you need afterwards.
-  static Message from_datum(Datum const& d) {
-    Message m{d};
-    m.event_time = d.event_time;
-    m.watermark = d.watermark;
-    m.id = d.id;
-    m.headers = d.headers;
-    return m;
-  }
-
   static Message to_drop() {
     Message m;
     m.tags.emplace_back(drop_tag);
@@ -430,9 +504,25 @@ struct Message {
     return to_nack(std::move(options)).with_event_time(event_time);
   }
 
-  bool is_drop() const {
+  // The input failed and is to be processed again. The platform re-sends it, after the vertex's
+  // retry backoff, until its retry strategy gives up (then drops or nacks it); with no strategy it
+  // retries at once, forever. Map and source transformer: the same request, same id, and the other
+  // messages returned with the FAIL are discarded. Batch map: the failed requests as a new batch.
+  // Map stream: the same request; messages emitted before the FAIL have already gone downstream, and
+  // the platform stops reading at the FAIL, so return right after emitting it (later ones are dropped).
+  static Message to_fail() {
+    Message m;
+    m.tags.emplace_back(fail_tag);
+    return m;
+  }
+  // The transformer's form: the platform requires an event time on every result.
+  static Message to_fail(Timestamp event_time) { return to_fail().with_event_time(event_time); }
+
+  bool is_drop() const { return has_tag(drop_tag); }
+  bool is_fail() const { return has_tag(fail_tag); }
+  bool has_tag(std::string_view tag) const {
     for (auto const& t : tags)
-      if (t == drop_tag) return true;
+      if (t == tag) return true;
     return false;
   }
 
@@ -631,8 +721,11 @@ inline std::filesystem::path persist_critical_error(std::string code, std::strin
 // ---- begin numaflow/functions/accumulator.hpp ----
 
 #include <algorithm>
+#include <concepts>
+#include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 // #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
 #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
@@ -711,17 +804,23 @@ void fill_datum(Datum& d, Payload& p) {
     if (p.has_metadata()) {
       d.user_metadata = metadata_from_proto(*p.mutable_metadata()->mutable_user_metadata());
       d.system_metadata = metadata_from_proto(*p.mutable_metadata()->mutable_sys_metadata());
+      d.previous_vertex = std::move(*p.mutable_metadata()->mutable_previous_vertex());
     }
   }
 }
 
-// Fills a map / transformer result from a Message. Only user metadata goes back (PROTOCOL.md §7.2).
-template <class Result>
+// Whether a result's user metadata reaches the platform. Map, batch map, map stream and source
+// transformer results carry it; the platform drops it from reduce and session-reduce results, so
+// it is not sent there and nobody downstream can come to rely on it.
+enum class UserMetadata { sent, not_sent };
+
+// Fills a result from a Message. Only user metadata goes back (PROTOCOL.md §7.2).
+template <UserMetadata metadata = UserMetadata::sent, class Result>
 void fill_result(Result* r, Message&& m) {
   for (auto& k : m.keys) r->add_keys(std::move(k));
   r->set_value(std::move(m.value));
   for (auto& t : m.tags) r->add_tags(std::move(t));
-  if constexpr (requires { r->mutable_metadata(); }) {
+  if constexpr (metadata == UserMetadata::sent && requires { r->mutable_metadata(); }) {
     if (!m.user_metadata.empty()) user_metadata_to_proto(m.user_metadata, r->mutable_metadata());
   }
   if constexpr (requires { r->mutable_nack_options(); }) {
@@ -743,8 +842,9 @@ void fill_payload(Payload* p, Datum const& d) {
   to_proto(d.watermark, p->mutable_watermark());
   for (auto const& [k, v] : d.headers) (*p->mutable_headers())[k] = v;
   if constexpr (requires { p->mutable_metadata(); }) {
-    if (!d.user_metadata.empty() || !d.system_metadata.empty()) {
+    if (!d.user_metadata.empty() || !d.system_metadata.empty() || !d.previous_vertex.empty()) {
       auto* m = p->mutable_metadata();
+      m->set_previous_vertex(d.previous_vertex);
       user_metadata_to_proto(d.user_metadata, m);
       for (auto const& [name, group] : d.system_metadata.all()) {
         auto& target = (*m->mutable_sys_metadata())[name];
@@ -809,6 +909,79 @@ struct Functionality {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functionality.hpp ----
+// #include "numaflow/detail/handler_traits.hpp"
+// ---- begin numaflow/detail/handler_traits.hpp ----
+
+#include <concepts>
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+
+namespace numaflow {
+
+// Wraps a free function as a constant, so the server calls it directly instead of through a
+// function pointer: Server<Map, Sync>{numaflow::fn<&my_map>}.
+// Constrained, so asking whether it is invocable with other arguments (which the signature checks
+// do) is a plain "no", not an error while deducing the return type of the body (clang rejects that).
+template <auto F>
+struct fn_t {
+  template <class... Args>
+    requires requires(Args&&... args) { F(std::forward<Args>(args)...); }
+  constexpr decltype(auto) operator()(Args&&... args) const { return F(std::forward<Args>(args)...); }
+};
+template <auto F>
+inline constexpr fn_t<F> fn{};
+
+namespace detail {
+
+template <class...>
+inline constexpr bool always_false = false;
+
+// Handlers are stored decayed and by value: a lambda keeps its closure type, a class its
+// most-derived type (so its virtual handle() is called directly), a function becomes a pointer.
+template <class H>
+using stored_t = std::decay_t<H>;
+
+// A handler of one datum returning `Out`: a class derived from `Base`, or a callable taking
+// (Datum const&) or (Keys const&, Datum const&).
+template <class H, class Base, class Out>
+concept datum_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&> ||
+    std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
+
+// The one place such a handler is called, whichever style it is written in. A class handler is
+// called by qualified name: its dynamic type is known, so there is no virtual dispatch.
+template <class H>
+decltype(auto) call_datum_handler(H& h, Datum const& d) {
+  if constexpr (requires { h.H::handle(d); })
+    return h.H::handle(d);
+  else if constexpr (std::is_invocable_v<H&, Datum const&>)
+    return h(d);
+  else
+    return h(std::as_const(d.keys), d);
+}
+
+}  // namespace detail
+}  // namespace numaflow
+
+namespace numaflow::detail {
+
+// A handler of a whole batch returning `Out`: a class derived from `Base`, or a callable taking
+// (Datums const&).
+template <class H, class Base, class Out>
+concept batch_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datums const&>;
+
+template <class H>
+decltype(auto) call_batch_handler(H& h, Datums const& batch) {
+  if constexpr (requires { h.H::handle(batch); })
+    return h.H::handle(batch);
+  else
+    return h(batch);
+}
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/handler_traits.hpp ----
 // #include "numaflow/detail/shapes/windowed.hpp"
 // ---- begin numaflow/detail/shapes/windowed.hpp ----
 
@@ -1006,8 +1179,10 @@ struct ServerOptions {
   // Handler concurrency: threads for Sync and Async, processes for MultiProc.
   // 0 picks a default: max(4, hardware threads) for Sync, hardware threads otherwise.
   std::size_t workers = 0;
-  // How long in-flight streams may keep running after SIGTERM/SIGINT or a handler error.
-  // Negative: NUMAFLOW_GRPC_SHUTDOWN_GRACE_PERIOD_SECONDS, else 60 s.
+  // How long in-flight streams may keep running after SIGTERM/SIGINT (after a handler error: at
+  // most 1 s, since the container is restarted anyway).
+  // Negative: NUMAFLOW_GRPC_SHUTDOWN_GRACE_PERIOD_SECONDS, else 15 s, within Kubernetes' default
+  // 30 s termination grace period.
   std::chrono::milliseconds shutdown_grace{-1};
   // Where a handler error is persisted (<dir>/<container>/<unix-seconds>-udf.json).
   // Empty: /var/numaflow/runtime/application-errors.
@@ -1026,6 +1201,10 @@ struct ServerOptions {
 // ---- end numaflow/options.hpp ----
 
 namespace numaflow::detail {
+
+// Kubernetes kills a pod 30 s after SIGTERM unless told otherwise: the drain ends well before that,
+// leaving the platform's own container time to stop after its UDF (numaflow-go uses 15 s too).
+inline constexpr std::chrono::seconds default_shutdown_grace{15};
 
 // What every stream of one server shares: how to report a handler failure and how to ask the
 // server to stop.
@@ -1086,7 +1265,7 @@ class Runtime {
       } catch (...) {
       }
     }
-    return std::chrono::seconds{60};
+    return default_shutdown_grace;
   }
 
  private:
@@ -1511,25 +1690,32 @@ struct WindowTask {
   std::optional<Timestamp> output_watermark;  // strand only (accumulator)
 };
 
-// What the windowed shape hands a driver when it creates a task.
-struct TaskHooks {
-  MessageEmitter out;                            // sends a result with the task's current window
+// What the windowed shape hands a driver when it creates a task. `Out` is the emitter of the tag's
+// output type (MessageEmitter for the reduces, AccumulatorEmitter for the accumulator).
+template <class Out>
+struct BasicTaskHooks {
+  using Emitter = Out;
+  Out out;                                       // sends a result with the task's current window
   std::function<void()> consumed;                // a fed datum has been taken by the handler
   std::function<void(std::exception_ptr)> fail;  // the handler threw: the error contract
 };
+using TaskHooks = BasicTaskHooks<MessageEmitter>;
 
 using Finished = std::function<void(std::exception_ptr)>;
 
 // Shape 4: requests are routed by window and keys to per-task handler instances created on first
 // sight; CLOSE and the client's half-close flush them; EOF responses follow each task's results.
 // `Driver` is the small per-tag, per-policy part:
-//   using Proto; using Instance; static constexpr bool by_keys_only, eof_per_task;
+//   using Proto; using Instance; using Hooks; static constexpr bool by_keys_only, eof_per_task;
 //   WindowOp parse(Request&);   Strand make_strand();
-//   void create(TaskPtr const&, TaskHooks) (emplaces task->instance);   void feed(TaskPtr const&, Datum&&);
+//   void create(TaskPtr const&, Hooks) (emplaces task->instance);   void feed(TaskPtr const&, Datum&&);
 //   void close(TaskPtr const&, Finished);
-//   Response result(KeyedWindow const&, Message&&, Task&);   Response eof(KeyedWindow const&);
+//   Response result(KeyedWindow const&, Output&&, Task&);   Response eof(KeyedWindow const&);
 //   session only: void retire(TaskPtr const&, std::function<void(std::exception_ptr, std::string)>);
 //                 void merge(Task&, std::string const& accumulator);   (runs on the task's strand)
+//   optional: void end(TaskPtr const&, Finished) and KeyedWindow stream_end_eof(Task&): what a task
+//             is told, and the EOF it gets, when the stream ends while it is open (no CLOSE); by
+//             default it is closed as by a CLOSE of its current window.
 // Drivers keep the TaskPtr in the jobs they post, so a task lives until its last job ran.
 template <class Driver>
 class WindowedStream final : public Stream<typename Driver::Proto> {
@@ -1538,6 +1724,8 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
   using Response = typename Proto::Response;
   using Task = WindowTask<typename Driver::Instance>;
   using TaskPtr = std::shared_ptr<Task>;
+  using Hooks = typename Driver::Hooks;
+  using Emitter = typename Hooks::Emitter;
 
  public:
   WindowedStream(Runtime& runtime, Driver& driver) : Stream<Proto>(runtime), driver_(driver) {}
@@ -1607,7 +1795,16 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       std::lock_guard lock(tasks_mu_);
       remaining.swap(tasks_);
     }
-    for (auto& [key, task] : remaining) close(task, task->current_window());
+    for (auto& entry : remaining) {
+      TaskPtr const& task = entry.second;
+      // clang-format off
+      if constexpr (requires(Task& t) { driver_.end(task, Finished{}); driver_.stream_end_eof(t); })
+        // clang-format on
+        // The EOF's window is read after the task's last result, on its strand.
+        driver_.end(task, [this, task](std::exception_ptr error) { finished(error, driver_.stream_end_eof(*task)); });
+      else
+        close(task, task->current_window());
+    }
   }
 
   TaskPtr take(KeyedWindow const& w) {
@@ -1631,15 +1828,15 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
       ++open_tasks_;
     }
     this->begin_hold();  // the task itself, until it has finished
-    TaskHooks hooks{emitter(task), [this] { this->end_work(); },
-                    [this](std::exception_ptr e) { this->fail_with_udf_error(e); }};
+    Hooks hooks{emitter(task), [this] { this->end_work(); },
+                [this](std::exception_ptr e) { this->fail_with_udf_error(e); }};
     driver_.create(task, std::move(hooks));  // emplaces task->instance (and may start a coroutine)
     return task;
   }
 
   // A result carries the task's window at the moment it is emitted; nothing once merged away.
-  MessageEmitter emitter(TaskPtr const& task) {
-    return MessageEmitter{[this, weak = std::weak_ptr<Task>(task)](Message&& m) {
+  Emitter emitter(TaskPtr const& task) {
+    return Emitter{[this, weak = std::weak_ptr<Task>(task)](auto&& m) {
       auto t = weak.lock();
       if (!t || t->merged) return;
       this->send(driver_.result(t->current_window(), std::move(m), *t));
@@ -1770,78 +1967,7 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/handler_traits.hpp"
-// ---- begin numaflow/detail/handler_traits.hpp ----
-
-#include <concepts>
-#include <type_traits>
-#include <utility>
-
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
-
-namespace numaflow {
-
-// Wraps a free function as a constant, so the server calls it directly instead of through a
-// function pointer: Server<Map, Sync>{numaflow::fn<&my_map>}.
-// Constrained, so asking whether it is invocable with other arguments (which the signature checks
-// do) is a plain "no", not an error while deducing the return type of the body (clang rejects that).
-template <auto F>
-struct fn_t {
-  template <class... Args>
-    requires requires(Args&&... args) { F(std::forward<Args>(args)...); }
-  constexpr decltype(auto) operator()(Args&&... args) const { return F(std::forward<Args>(args)...); }
-};
-template <auto F>
-inline constexpr fn_t<F> fn{};
-
-namespace detail {
-
-template <class...>
-inline constexpr bool always_false = false;
-
-// Handlers are stored decayed and by value: a lambda keeps its closure type, a class its
-// most-derived type (so its virtual handle() is called directly), a function becomes a pointer.
-template <class H>
-using stored_t = std::decay_t<H>;
-
-// A handler of one datum returning `Out`: a class derived from `Base`, or a callable taking
-// (Datum const&) or (Keys const&, Datum const&).
-template <class H, class Base, class Out>
-concept datum_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&> ||
-    std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
-
-// The one place such a handler is called, whichever style it is written in. A class handler is
-// called by qualified name: its dynamic type is known, so there is no virtual dispatch.
-template <class H>
-decltype(auto) call_datum_handler(H& h, Datum const& d) {
-  if constexpr (requires { h.H::handle(d); })
-    return h.H::handle(d);
-  else if constexpr (std::is_invocable_v<H&, Datum const&>)
-    return h(d);
-  else
-    return h(std::as_const(d.keys), d);
-}
-
-}  // namespace detail
-}  // namespace numaflow
-
-namespace numaflow::detail {
-
-// A handler of a whole batch returning `Out`: a class derived from `Base`, or a callable taking
-// (Datums const&).
-template <class H, class Base, class Out>
-concept batch_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datums const&>;
-
-template <class H>
-decltype(auto) call_batch_handler(H& h, Datums const& batch) {
-  if constexpr (requires { h.H::handle(batch); })
-    return h.H::handle(batch);
-  else
-    return h(batch);
-}
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/handler_traits.hpp ----
+// #include "numaflow/detail/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/policy_runner.hpp"
 // ---- begin numaflow/detail/policy_runner.hpp ----
 
@@ -2578,18 +2704,19 @@ void run_on_task(TaskPtr const& task, Job&& job, OnError&& on_error) {
 
 // Sync: a per-task copy of the user's handler whose incremental callbacks run on the task strand.
 // `Logic` supplies: on_datum(Instance&, KeyedWindow const&, Datum&&) and on_close(Instance&, KeyedWindow const&).
-template <class H>
+template <class H, class Hooks = TaskHooks>
 struct SyncTaskState {
   H handler;
-  TaskHooks hooks;
+  Hooks hooks;
   Datums buffered{};  // used by the collect-style handlers only
 };
 
-template <class H>
+template <class H, class HooksT = TaskHooks>
 class SyncWindowedExecution {
  public:
   using process_type = H;
-  using Instance = SyncTaskState<H>;
+  using Hooks = HooksT;
+  using Instance = SyncTaskState<H, Hooks>;
 
   SyncWindowedExecution(H handler, Runtime& runtime) : runner_(std::move(handler), runtime) {}
 
@@ -2598,7 +2725,7 @@ class SyncWindowedExecution {
   Strand make_strand() { return boost::asio::make_strand(runner_.executor()); }
 
   template <class TaskPtr>
-  void create(TaskPtr const& task, TaskHooks hooks) {
+  void create(TaskPtr const& task, Hooks hooks) {
     task->instance.emplace(Instance{runner_.process(), std::move(hooks)});
   }
 
@@ -2674,6 +2801,7 @@ template <class H>
 class AsyncWindowedExecution {
  public:
   using process_type = H;
+  using Hooks = TaskHooks;
   using Instance = AsyncTaskState<H>;
 
   AsyncWindowedExecution(H handler, Runtime& runtime) : runner_(std::move(handler), runtime) {}
@@ -2823,7 +2951,7 @@ struct ReduceWire {
   template <class Task>
   static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
     Proto::Response r;
-    fill_result(r.mutable_result(), std::move(m));
+    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
     fill_window(r.mutable_window(), w);
     return r;
   }
@@ -3024,14 +3152,106 @@ struct Accumulator {
   static constexpr char const* name = "Accumulator";
 };
 
-// One object per keys. Build outputs with Message::from_datum so they keep id, event time,
-// watermark and headers.
+// One output of an accumulator, made from the datum it answers. The platform takes the output's id
+// as its message id (the ISB writer drops a second message with the same id) and its watermark as
+// the keys' window end (which drives WAL garbage collection and watermark progress), so an output
+// keeps its datum's id, event time, watermark and headers; its value, keys and tags may change.
+// Emit one output per datum: two outputs of one datum share an id.
+class AccumulatorOutput {
+ public:
+  explicit AccumulatorOutput(Datum const& from)
+      : value(from.value),
+        keys(from.keys),
+        id_(from.id),
+        event_time_(from.event_time),
+        watermark_(from.watermark),
+        headers_(from.headers) {}
+  explicit AccumulatorOutput(Datum&& from)
+      : value(std::move(from.value)),
+        keys(std::move(from.keys)),
+        id_(std::move(from.id)),
+        event_time_(from.event_time),
+        watermark_(from.watermark),
+        headers_(std::move(from.headers)) {}
+
+  std::string value;
+  Keys keys;
+  std::vector<std::string> tags{};
+
+  AccumulatorOutput& with_value(std::string v) & {
+    value = std::move(v);
+    return *this;
+  }
+  AccumulatorOutput with_value(std::string v) && {
+    value = std::move(v);
+    return std::move(*this);
+  }
+  AccumulatorOutput& with_keys(Keys k) & {
+    keys = std::move(k);
+    return *this;
+  }
+  AccumulatorOutput with_keys(Keys k) && {
+    keys = std::move(k);
+    return std::move(*this);
+  }
+  AccumulatorOutput& with_tags(std::vector<std::string> t) & {
+    tags = std::move(t);
+    return *this;
+  }
+  AccumulatorOutput with_tags(std::vector<std::string> t) && {
+    tags = std::move(t);
+    return std::move(*this);
+  }
+
+  std::string const& id() const { return id_; }
+  Timestamp event_time() const { return event_time_; }
+  Timestamp watermark() const { return watermark_; }
+  Headers const& headers() const { return headers_; }
+
+  friend bool operator==(AccumulatorOutput const&, AccumulatorOutput const&) = default;
+
+ private:
+  std::string id_;
+  Timestamp event_time_;
+  Timestamp watermark_;
+  Headers headers_;
+};
+
+// Where an accumulator writes its outputs. Emitting anything but an AccumulatorOutput (a Message,
+// a Datum) does not compile.
+class AccumulatorEmitter : public Emitter<AccumulatorOutput> {
+ public:
+  using Emitter<AccumulatorOutput>::Emitter;
+  using Emitter<AccumulatorOutput>::emit;
+
+  template <class T>
+    requires(!std::same_as<std::remove_cvref_t<T>, AccumulatorOutput>)
+  void emit(T&&) {
+    static_assert(detail::always_false<T>,
+                  "numaflow::AccumulatorEmitter: emit an AccumulatorOutput made from the datum it answers, "
+                  "AccumulatorOutput{datum}; the platform uses its id as the message id and its watermark as the "
+                  "window end, so an output without them would be dropped as a duplicate");
+  }
+  template <class T>
+  void operator()(T&& item) {
+    emit(std::forward<T>(item));
+  }
+};
+
+// One object per keys (a copy of the one given to the server) sees the keys' datums in order and
+// emits when it likes, typically as the watermark passes buffered event times.
 class AccumulatorHandler {
  public:
   virtual ~AccumulatorHandler() = default;
-  virtual void on_datum(Datum const& datum, MessageEmitter& out) = 0;
-  // The platform closed these keys (or the stream ends): emit whatever is still buffered.
-  virtual void on_close(MessageEmitter& out) = 0;
+  virtual void on_datum(Datum const& datum, AccumulatorEmitter& out) = 0;
+  // The platform closed these keys (CLOSE): emit whatever is still buffered.
+  virtual void on_close(AccumulatorEmitter& out) = 0;
+  // The stream ended while these keys were open: the platform half-closed it to shut down, or this
+  // server is draining. Nothing can be emitted any more. What the object still holds was never
+  // emitted, so the platform keeps it in its WAL and replays it to a new object after the restart:
+  // drop it (emitting it now would emit it twice). The EOF for the keys carries their output
+  // watermark, the latest watermark among what they emitted.
+  virtual void on_stream_end() {}
 };
 
 namespace detail {
@@ -3068,27 +3288,38 @@ struct AccumulatorWire {
   }
 
   // The response window's end is the task's output watermark: the latest watermark among what it
-  // emitted, never going back (PROTOCOL.md §12.3).
+  // emitted, never going back, epoch before its first output (PROTOCOL.md §12.3).
   template <class Task>
-  static Proto::Response result(KeyedWindow const& current, Message&& m, Task& task) {
-    Timestamp end;
+  static KeyedWindow output_window(Task& task, Keys keys) {
+    std::lock_guard lock(task.mu);
+    return {Timestamp{}, task.output_watermark.value_or(Timestamp{}), "slot-0", std::move(keys)};
+  }
+
+  template <class Task>
+  static Proto::Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
     {
       std::lock_guard lock(task.mu);
-      if (m.watermark && (!task.output_watermark || *task.output_watermark < *m.watermark))
-        task.output_watermark = m.watermark;
-      end = task.output_watermark.value_or(Timestamp{});
+      if (!task.output_watermark || *task.output_watermark < m.watermark()) task.output_watermark = m.watermark();
     }
     Proto::Response r;
     auto* p = r.mutable_payload();
     for (auto& k : m.keys) p->add_keys(std::move(k));
     p->set_value(std::move(m.value));
-    to_proto(m.event_time.value_or(m.watermark.value_or(end)), p->mutable_event_time());
-    if (m.watermark) to_proto(*m.watermark, p->mutable_watermark());
-    p->set_id(std::move(m.id));
-    for (auto& [k, v] : m.headers) (*p->mutable_headers())[k] = std::move(v);
+    to_proto(m.event_time(), p->mutable_event_time());
+    to_proto(m.watermark(), p->mutable_watermark());
+    p->set_id(m.id());
+    for (auto const& [k, v] : m.headers()) (*p->mutable_headers())[k] = v;
     for (auto& t : m.tags) r.add_tags(std::move(t));
-    fill_window(r.mutable_window(), KeyedWindow{Timestamp{}, end, "slot-0", current.keys});
+    fill_window(r.mutable_window(), output_window(task, current.keys));
     return r;
+  }
+
+  // The stream ended without a CLOSE for these keys: the EOF carries their output window, so the
+  // platform's WAL garbage collection stops at what was emitted. (The open window's own end is far
+  // in the future: it would delete everything not yet emitted, and nothing would be replayed.)
+  template <class Task>
+  static KeyedWindow stream_end_eof(Task& task) {
+    return output_window(task, task.current_window().keys);
   }
 
   static Proto::Response eof(KeyedWindow const& w) {
@@ -3100,8 +3331,8 @@ struct AccumulatorWire {
 };
 
 template <class H>
-struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H> {
-  using SyncWindowedExecution<H>::SyncWindowedExecution;
+struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>> {
+  using SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>>::SyncWindowedExecution;
 
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -3112,6 +3343,10 @@ struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H> {
   void close(TaskPtr const& task, Finished finished) {
     this->close_with(task, std::move(finished),
                      [](auto& in, KeyedWindow const&) { in.handler.H::on_close(in.hooks.out); });
+  }
+  template <class TaskPtr>
+  void end(TaskPtr const& task, Finished finished) {
+    this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const&) { in.handler.H::on_stream_end(); });
   }
 };
 
@@ -3148,7 +3383,8 @@ struct Functionality<Accumulator> {
     if constexpr (std::is_same_v<Policy, Sync>)
       static_assert(std::derived_from<H, AccumulatorHandler> && std::is_copy_constructible_v<H>,
                     "numaflow::Server<Accumulator, Sync>: the handler must be a copyable object of a class derived "
-                    "from numaflow::AccumulatorHandler (on_datum and on_close; one copy per keys)");
+                    "from numaflow::AccumulatorHandler (on_datum, on_close and optionally on_stream_end; one copy "
+                    "per keys)");
     else
       static_assert(always_false<Policy>,
                     "numaflow::Server<Accumulator, Policy>: Accumulator supports the policy numaflow::Sync");
@@ -3554,6 +3790,9 @@ struct Functionality<BatchMap> {
 // #include "numaflow/functions/mapstream.hpp"
 // ---- begin numaflow/functions/mapstream.hpp ----
 
+#include <cstdio>
+#include <mutex>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -3651,23 +3890,49 @@ decltype(auto) call_stream_handler(H& h, Datum const& d, MessageEmitter& out) {
     return h(d, out);
 }
 
-// Each emitted message goes out as MapResponse{id, results:[message]}; the EOT carries the id.
-inline MessageEmitter map_stream_emitter(StreamJob<MapProto>& job, std::string const& id) {
-  return MessageEmitter{[&job, &id](Message&& m) {
-    MapProto::Response r;
-    r.set_id(id);
-    fill_result(r.add_results(), std::move(m));
-    job.send(std::move(r));
-  }};
+inline void warn_emit_after_fail() {
+  static std::once_flag warned;
+  std::call_once(warned, [] {
+    std::fprintf(stderr,
+                 "numaflow: a map stream handler emitted after Message::to_fail(); the platform stops reading an "
+                 "attempt at its FAIL, so what follows is dropped (return right after emitting it; warned once)\n");
+  });
 }
+
+// Each emitted message goes out as MapResponse{id, results:[message]}; the EOT carries the id. After
+// a FAIL the platform no longer reads this attempt (it re-sends the request), so later messages
+// are not sent: they would be taken as results of the new attempt.
+class MapStreamOutput {
+ public:
+  MapStreamOutput(StreamJob<MapProto>& job, std::string const& id)
+      : emitter_([this, &job, &id](Message&& m) {
+          MapProto::Response r;
+          r.set_id(id);
+          bool const fail = m.is_fail();
+          fill_result(r.add_results(), std::move(m));
+          std::lock_guard lock(mu_);  // a concurrent emit cannot overtake the FAIL
+          if (failed_) return warn_emit_after_fail();
+          failed_ = fail;
+          job.send(std::move(r));
+        }) {}
+  MapStreamOutput(MapStreamOutput const&) = delete;
+  MapStreamOutput& operator=(MapStreamOutput const&) = delete;
+
+  MessageEmitter& emitter() { return emitter_; }
+
+ private:
+  std::mutex mu_;
+  bool failed_ = false;
+  MessageEmitter emitter_;
+};
 
 template <class H>
 struct MapStreamProcess {
   H handler;
   MapProto::Response operator()(StreamJob<MapProto>& job) {
     Datum const datum = MapProto::datum(job.request);
-    auto out = map_stream_emitter(job, datum.id);
-    call_stream_handler(handler, datum, out);
+    MapStreamOutput out{job, datum.id};
+    call_stream_handler(handler, datum, out.emitter());
     return MapProto::eot_response(datum.id);
   }
 };
@@ -3677,8 +3942,8 @@ struct AsyncMapStreamProcess {
   H handler;
   Task<MapProto::Response> operator()(StreamJob<MapProto> job) {
     Datum const datum = MapProto::datum(job.request);
-    auto out = map_stream_emitter(job, datum.id);
-    co_await call_stream_handler(handler, datum, out);
+    MapStreamOutput out{job, datum.id};
+    co_await call_stream_handler(handler, datum, out.emitter());
     co_return MapProto::eot_response(datum.id);
   }
 };
@@ -4043,7 +4308,7 @@ struct SessionWire {
   template <class Task>
   static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
     Proto::Response r;
-    fill_result(r.mutable_result(), std::move(m));
+    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
     fill_window(r.mutable_keyedwindow(), w);
     return r;
   }
@@ -4522,6 +4787,8 @@ struct Functionality<Sink> {
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -4561,21 +4828,26 @@ struct Source {
   static constexpr char const* name = "Source";
 };
 
-// The partitions of this replica when the source does not say: [NUMAFLOW_REPLICA] (default 0).
-inline std::vector<std::int32_t> default_partitions() {
+// This replica's partition when the source does not say: NUMAFLOW_REPLICA (default 0).
+inline std::int32_t default_partition() {
   try {
-    return {static_cast<std::int32_t>(std::stol(detail::env_or("NUMAFLOW_REPLICA", "0")))};
+    return static_cast<std::int32_t>(std::stol(detail::env_or("NUMAFLOW_REPLICA", "0")));
   } catch (...) {
-    return {0};
+    return 0;
   }
 }
 
-// Where a message sits in the source; handed back verbatim in ack and nack.
+// The partitions of this replica when the source does not say: [NUMAFLOW_REPLICA].
+inline std::vector<std::int32_t> default_partitions() { return {default_partition()}; }
+
+// Where a message sits in the source; handed back verbatim in ack and nack. `Offset{value}` is in
+// this replica's default partition, NUMAFLOW_REPLICA, the one Sourcer::partitions() reports by
+// default: the platform publishes watermarks per partition and must find the partition it tracks.
+// A source with partitions of its own names them: `Offset{value, partition}`.
 struct Offset {
   std::string value{};
-  std::int32_t partition_id = 0;
+  std::int32_t partition_id = default_partition();
 
-  static Offset with_default_partition(std::string value) { return {std::move(value), default_partitions().front()}; }
   friend auto operator<=>(Offset const&, Offset const&) = default;
 };
 
@@ -4717,20 +4989,32 @@ inline source::v1::PendingResponse pending_response(std::int64_t count) {
   return r;
 }
 
+// The platform reads `result` unconditionally (an unset one panics its source component), so it is
+// set even when the list is empty.
 inline source::v1::PartitionsResponse partitions_response(std::vector<std::int32_t> const& partitions,
                                                           std::optional<std::int32_t> total) {
   source::v1::PartitionsResponse r;
-  for (auto p : partitions) r.mutable_result()->add_partitions(p);
-  if (total) r.mutable_result()->set_total_partitions(*total);
+  auto* result = r.mutable_result();
+  for (auto p : partitions) result->add_partitions(p);
+  if (total) result->set_total_partitions(*total);
   return r;
 }
 
-// Counts what a read emits: more than the platform asked for is a bug in the source.
+inline void warn_read_over_count(std::uint64_t limit) {
+  static std::once_flag warned;
+  std::call_once(warned, [limit] {
+    std::fprintf(stderr,
+                 "numaflow: Sourcer::read emitted more than the %llu records the platform asked for; every record "
+                 "is delivered, but a read should stay within ReadRequest::count (warned once)\n",
+                 static_cast<unsigned long long>(limit));
+  });
+}
+
+// A read may emit more than the platform asked for: the platform takes every result until the EOT
+// (the count only sizes its buffer), so each one is sent, and the source's author is told once.
 inline SourceEmitter source_emitter(StreamJob<SourceReadProto>& job, std::uint64_t limit) {
   return SourceEmitter{[&job, limit, emitted = std::uint64_t{0}](SourceMessage&& m) mutable {
-    if (++emitted > limit)
-      throw std::length_error("numaflow: Sourcer::read emitted more than the " + std::to_string(limit) +
-                              " records the platform asked for");
+    if (++emitted == limit + 1) warn_read_over_count(limit);
     job.send(SourceReadProto::result(std::move(m)));
   }};
 }
@@ -5030,6 +5314,7 @@ struct Functionality<SourceTransform> {
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -5221,6 +5506,9 @@ inline void check_server_info_dir(std::string const& path) {
                              path + ")");
 }
 
+// How long, after a handler error, the other streams may still run before the server stops.
+inline constexpr std::chrono::milliseconds handler_error_grace{1000};
+
 // The serving lifecycle shared by every functionality (DESIGN.md §3).
 class Serving {
  public:
@@ -5271,7 +5559,11 @@ class Serving {
   int wait() {
     if (!server_) return exit_code_;
     bool const failed = runtime_.wait_for_shutdown_request();
-    server_->Shutdown(std::chrono::system_clock::now() + runtime_.shutdown_grace());
+    // After a handler error the platform will restart this container, so other open streams are not
+    // drained: they would keep the process alive while the platform retries a socket that will never
+    // answer. The failed stream's status has been handed to gRPC already; the short grace delivers it.
+    auto const grace = failed ? std::min(runtime_.shutdown_grace(), handler_error_grace) : runtime_.shutdown_grace();
+    server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
     taking_back_from_grpc(&all_calls_done_key);
     server_.reset();
@@ -6200,8 +6492,8 @@ class SourceClient {
  public:
   explicit SourceClient(std::string const& socket_path) : stub_(source::v1::Source::NewStub(connect(socket_path))) {}
 
-  // One read request; returns the messages before the EOT (checking each has an offset and an
-  // event time, and that no more than `count` arrive).
+  // One read request; returns the messages before the EOT, checking each has an offset and an
+  // event time. Like the platform, it takes any number of them (`count` sizes its buffer only).
   std::vector<SourceMessage> read(std::uint64_t count, std::uint32_t timeout_ms = 1000) {
     auto& stream = read_stream();
     source::v1::ReadRequest request;
@@ -6231,7 +6523,6 @@ class SourceClient {
         m.user_metadata = numaflow::detail::metadata_from_proto(groups);
       }
       out.push_back(std::move(m));
-      if (out.size() > count) throw ProtocolError("numaflow::testing: the source sent more records than asked for");
     }
   }
 
@@ -6396,9 +6687,11 @@ class ReduceWindowClient {
   bool eof_ = false;
 };
 
-// A response of a session-reduce or accumulator stream, decoded.
+// A response of a session-reduce (`Result` = Message) or accumulator (`Result` = AccumulatorOutput)
+// stream, decoded.
+template <class Result = Message>
 struct WindowedResponse {
-  std::optional<Message> result;  // unset for an EOF
+  std::optional<Result> result;  // unset for an EOF
   KeyedWindow window;
   bool eof = false;
 };
@@ -6411,6 +6704,8 @@ class WindowedClient {
  public:
   using Request = typename Wire::Proto::Request;
   using Response = typename Wire::Proto::Response;
+  using Result = std::conditional_t < requires(Response const& r) { r.result(); }
+  , Message, AccumulatorOutput > ;
 
   template <class Stub, class Open>
   WindowedClient(std::unique_ptr<Stub> stub, Open open)
@@ -6419,8 +6714,8 @@ class WindowedClient {
   bool send(Request const& r) { return stream_.write(r); }
 
   // Reads until `count` EOFs have arrived (in addition to those already read); returns everything read.
-  std::vector<WindowedResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-    std::vector<WindowedResponse> out;
+  std::vector<WindowedResponse<Result>> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
+    std::vector<WindowedResponse<Result>> out;
     while (count > 0) {
       auto response = detail::require(stream_, stream_.read(timeout), "session/accumulator responses");
       out.push_back(decode(response));
@@ -6430,9 +6725,9 @@ class WindowedClient {
   }
 
   // Half-closes and reads every remaining response until the server ends the stream with OK.
-  std::vector<WindowedResponse> close() {
+  std::vector<WindowedResponse<Result>> close() {
     stream_.writes_done();
-    std::vector<WindowedResponse> out;
+    std::vector<WindowedResponse<Result>> out;
     while (auto response = stream_.read()) out.push_back(decode(*response));
     auto status = stream_.finish();
     if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
@@ -6442,8 +6737,8 @@ class WindowedClient {
   StreamClient<Request, Response>& stream() { return stream_; }
 
  private:
-  static WindowedResponse decode(Response const& r) {
-    WindowedResponse out;
+  static WindowedResponse<Result> decode(Response const& r) {
+    WindowedResponse<Result> out;
     auto const& w = [&]() -> decltype(auto) {
       if constexpr (requires { r.keyedwindow(); })
         return r.keyedwindow();
@@ -6460,15 +6755,17 @@ class WindowedClient {
     } else {
       auto const& p = r.payload();
       if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
-      Message m;
-      m.keys.assign(p.keys().begin(), p.keys().end());
-      m.value = p.value();
-      m.event_time = numaflow::detail::from_proto(p.event_time());
-      if (p.has_watermark()) m.watermark = numaflow::detail::from_proto(p.watermark());
-      m.id = p.id();
-      for (auto const& [k, v] : p.headers()) m.headers[k] = v;
-      m.tags.assign(r.tags().begin(), r.tags().end());
-      out.result = std::move(m);
+      if (!p.has_watermark()) throw ProtocolError("numaflow::testing: an accumulator result without watermark");
+      Datum d;
+      d.keys.assign(p.keys().begin(), p.keys().end());
+      d.value = p.value();
+      d.event_time = numaflow::detail::from_proto(p.event_time());
+      d.watermark = numaflow::detail::from_proto(p.watermark());
+      d.id = p.id();
+      for (auto const& [k, v] : p.headers()) d.headers[k] = v;
+      AccumulatorOutput output{std::move(d)};
+      output.tags.assign(r.tags().begin(), r.tags().end());
+      out.result = std::move(output);
     }
     return out;
   }
