@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "numaflow/detail/env.hpp"
-#include "numaflow/detail/files.hpp"
-#include "numaflow/detail/json.hpp"
+#include "numaflow/detail/runtime/env.hpp"
+#include "numaflow/detail/runtime/files.hpp"
+#include "numaflow/detail/runtime/json.hpp"
 
 namespace numaflow {
 
@@ -22,7 +22,7 @@ inline std::atomic<bool>& critical_error_persisted() {
   return done;
 }
 
-// Writes <dir>/<container>/<unix-seconds>-udf.json through current-udf.json (PROTOCOL.md §5.4).
+// Writes <dir>/<container>/<unix-seconds>-udf.json through current-udf.json.
 inline std::filesystem::path write_error_file(std::string const& dir, std::string const& code,
                                               std::string const& message, std::string const& details) {
   namespace fs = std::filesystem;

@@ -14,7 +14,7 @@
 
 namespace numaflow {
 
-// Reserved tags understood by the platform (PROTOCOL.md §8.1).
+// Reserved tags understood by the platform.
 inline constexpr char const* drop_tag = "U+005C__DROP__";
 inline constexpr char const* nack_tag = "U+005C__NACK__";
 // Asks the platform to retry the input (map, batch map, map stream, source transformer): see to_fail().

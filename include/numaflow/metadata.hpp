@@ -8,7 +8,7 @@
 
 namespace numaflow {
 
-// Groups of key → bytes, the shape of both user and system metadata (PROTOCOL.md §7).
+// Groups of key → bytes, the shape of both user and system metadata.
 class Metadata {
  public:
   using Group = std::map<std::string, std::string, std::less<>>;

@@ -10,7 +10,7 @@ namespace numaflow {
 // right inside a Numaflow pod; tests and local runs override paths with designated initialisers:
 //   numaflow::ServerOptions{.socket_path = "/tmp/map.sock", .server_info_path = "/tmp/info"}
 struct ServerOptions {
-  // Empty: the functionality's platform path (PROTOCOL.md §2.1).
+  // Empty: the functionality's platform path.
   std::string socket_path{};
   // Empty: the functionality's platform path.
   std::string server_info_path{};

@@ -6,10 +6,10 @@
 #include <type_traits>
 #include <utility>
 
-#include "numaflow/detail/functionality.hpp"
-#include "numaflow/detail/handler_traits.hpp"
-#include "numaflow/detail/runtime.hpp"
-#include "numaflow/detail/serve.hpp"
+#include "numaflow/detail/functions/functionality.hpp"
+#include "numaflow/detail/functions/handler_traits.hpp"
+#include "numaflow/detail/runtime/runtime.hpp"
+#include "numaflow/detail/runtime/serve.hpp"
 #include "numaflow/options.hpp"
 #include "numaflow/policies/async.hpp"
 #include "numaflow/policies/multiproc.hpp"

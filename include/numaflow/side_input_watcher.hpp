@@ -1,6 +1,6 @@
 #pragma once
 
-// Reading side inputs inside a UDF (PROTOCOL.md §16.3). In every pod of a vertex that declares a
+// Reading side inputs inside a UDF. In every pod of a vertex that declares a
 // side input, the platform keeps the latest value in `<side_input_dir>/<name>`: a symbolic link
 // re-pointed atomically (temp link + rename) to a new file `<name>_<unix-nanos>` whenever the value
 // changes. read_side_input() reads it once; SideInputWatcher follows its changes:

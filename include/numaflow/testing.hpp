@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "numaflow/datum.hpp"
-#include "numaflow/detail/convert.hpp"
+#include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/functions/accumulator.hpp"
 #include "numaflow/functions/batchmap.hpp"
 #include "numaflow/functions/mapstream.hpp"

@@ -5,15 +5,9 @@
 #include <utility>
 
 #include "numaflow/datum.hpp"
-#include "numaflow/detail/convert.hpp"
-#include "numaflow/detail/functionality.hpp"
-#include "numaflow/detail/shapes/windowed.hpp"
-#include "numaflow/detail/stream_service.hpp"
-#include "numaflow/detail/windowed_drivers.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/functions/reduce.hpp"
 #include "numaflow/message.hpp"
-#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
 #include "numaflow/window.hpp"
 
 namespace numaflow {
@@ -37,134 +31,7 @@ class SessionReducer {
   virtual void merge_accumulator(std::string const& accumulator) = 0;
 };
 
-namespace detail {
-
-struct SessionWire {
-  struct Proto {
-    using Request = sessionreduce::v1::SessionReduceRequest;
-    using Response = sessionreduce::v1::SessionReduceResponse;
-    static constexpr bool handshake = false;
-  };
-  static constexpr bool by_keys_only = false;
-  static constexpr bool eof_per_task = true;
-
-  static WindowOp parse(Proto::Request& r) {
-    WindowOp op;
-    using Event = sessionreduce::v1::SessionReduceRequest::WindowOperation;
-    switch (r.operation().event()) {
-      case Event::OPEN: op.kind = WindowOp::Kind::open; break;
-      case Event::APPEND: op.kind = WindowOp::Kind::append; break;
-      case Event::CLOSE: op.kind = WindowOp::Kind::close; break;
-      case Event::EXPAND: op.kind = WindowOp::Kind::expand; break;
-      case Event::MERGE: op.kind = WindowOp::Kind::merge; break;
-      default: throw BadWindowRequest("unknown session window operation " + std::to_string(r.operation().event()));
-    }
-    for (auto const& w : r.operation().keyedwindows())
-      op.windows.push_back(
-          {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    if (r.has_payload() && op.kind != WindowOp::Kind::close && op.kind != WindowOp::Kind::merge) {
-      Datum d;
-      fill_datum(d, *r.mutable_payload());
-      op.datum = std::move(d);
-    }
-    return op;
-  }
-
-  template <class Task>
-  static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
-    Proto::Response r;
-    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
-    fill_window(r.mutable_keyedwindow(), w);
-    return r;
-  }
-
-  static Proto::Response eof(KeyedWindow const& w) {
-    Proto::Response r;
-    fill_window(r.mutable_keyedwindow(), w);
-    r.set_eof(true);
-    return r;
-  }
-};
-
-template <class H>
-struct SyncSessionDriver : SessionWire, SyncWindowedExecution<H> {
-  using SyncWindowedExecution<H>::SyncWindowedExecution;
-
-  template <class TaskPtr>
-  void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const& w, Datum&& datum) {
-      in.handler.H::on_datum(w.keys, datum, in.hooks.out);
-    });
-  }
-  template <class TaskPtr>
-  void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished),
-                     [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, in.hooks.out); });
-  }
-  // Merged away: after every datum fed before, stop emitting and hand over the state.
-  template <class TaskPtr>
-  void retire(TaskPtr const& task, std::function<void(std::exception_ptr, std::string)> done) {
-    task->post([task, done = std::move(done)] {
-      task->merged = true;
-      std::string accumulator;
-      std::exception_ptr error;
-      try {
-        accumulator = task->instance->handler.H::accumulator();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      done(error, std::move(accumulator));
-    });
-  }
-  template <class Task>
-  void merge(Task& task, std::string const& accumulator) {
-    task.instance->handler.H::merge_accumulator(accumulator);
-  }
-};
-
-template <class Driver>
-class SessionReduceService final : public sessionreduce::v1::SessionReduce::CallbackService,
-                                   public StreamServiceCore<SessionWire::Proto, Driver, windowed_shape_t> {
- public:
-  SessionReduceService(typename Driver::process_type handler, Runtime& runtime)
-      : SessionReduceService::StreamServiceCore(std::move(handler), runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<SessionWire::Proto::Request, SessionWire::Proto::Response>* SessionReduceFn(
-      grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    sessionreduce::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-};
-
-template <>
-struct Functionality<SessionReduce> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/sessionreduce.sock", "/var/run/numaflow/sessionreducer-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, SessionReducer> &&
-                                   std::is_copy_constructible_v<H>);
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, SessionReducer> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<SessionReduce, Sync>: the handler must be a copyable object of a class derived "
-                    "from numaflow::SessionReducer (on_datum, on_close, accumulator, merge_accumulator; one copy per "
-                    "session)");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<SessionReduce, Policy>: SessionReduce supports the policy numaflow::Sync");
-  }
-
-  template <class Policy, class H>
-  using service = SessionReduceService<SyncSessionDriver<H>>;
-};
-
-}  // namespace detail
 }  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+#include "numaflow/detail/functions/sessionreduce.hpp"

@@ -7,18 +7,14 @@
 #include <vector>
 
 #include "numaflow/datum.hpp"
-#include "numaflow/detail/convert.hpp"
-#include "numaflow/detail/env.hpp"
-#include "numaflow/detail/functionality.hpp"
-#include "numaflow/detail/shapes/batch.hpp"
-#include "numaflow/detail/stream_service.hpp"
+#include "numaflow/detail/runtime/env.hpp"
 #include "numaflow/message.hpp"
-#include "numaflow/sink/v1/sink.grpc.pb.h"
+#include "numaflow/policies/async.hpp"
 
 namespace numaflow {
 
 // Functionality tag: sink (`sink.v1.Sink`). One server type serves the primary, fallback and
-// on-success roles; NUMAFLOW_UD_CONTAINER_TYPE picks the socket (PROTOCOL.md §2.1 rule 3).
+// on-success roles; NUMAFLOW_UD_CONTAINER_TYPE picks the socket.
 struct Sink {
   static constexpr char const* name = "Sink";
 };
@@ -31,7 +27,7 @@ struct OnSuccessMessage {
   friend bool operator==(OnSuccessMessage const&, OnSuccessMessage const&) = default;
 };
 
-// The outcome for one datum of a sink batch (PROTOCOL.md §15.4).
+// The outcome for one datum of a sink batch.
 struct SinkResponse {
   enum class Status { success = 0, failure = 1, fallback = 2, serve = 3, on_success = 4, nack = 5 };
 
@@ -91,112 +87,7 @@ class AsyncSinker {
   virtual Task<SinkResponses> handle(Datums const& batch) = 0;
 };
 
-namespace detail {
-
-struct SinkProto {
-  using Request = sink::v1::SinkRequest;
-  using Response = sink::v1::SinkResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
-  static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
-  static std::string const& id(Request const& r) { return r.request().id(); }
-  static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
-    return r;
-  }
-  static Response eot_response() {
-    Response r;
-    r.mutable_status()->set_eot(true);
-    return r;
-  }
-  static Datum datum(Request& r) {
-    Datum d;
-    fill_datum(d, *r.mutable_request());
-    d.id = r.request().id();
-    return d;
-  }
-  // All results in one response, then the EOT (PROTOCOL.md §15.3).
-  static std::vector<Response> batch_responses(Datums const& batch, SinkResponses&& answers) {
-    std::vector<std::string> requested, answered;
-    requested.reserve(batch.size());
-    answered.reserve(answers.size());
-    for (auto const& d : batch) requested.push_back(d.id);
-    for (auto const& a : answers) answered.push_back(a.id);
-    verify_batch_ids(requested, answered);
-    std::vector<Response> out(1);
-    for (auto& a : answers) {
-      auto* r = out[0].add_results();
-      r->set_id(std::move(a.id));
-      r->set_status(static_cast<sink::v1::Status>(a.status));
-      r->set_err_msg(std::move(a.error));
-      if (a.serve_payload) r->set_serve_response(std::move(*a.serve_payload));
-      if (a.on_success_message) {
-        auto* m = r->mutable_on_success_msg();
-        m->set_value(std::move(a.on_success_message->value));
-        for (auto& k : a.on_success_message->keys) m->add_keys(std::move(k));
-        if (!a.on_success_message->user_metadata.empty())
-          user_metadata_to_proto(a.on_success_message->user_metadata, m->mutable_metadata());
-      }
-      if (a.nack_options) to_proto(*a.nack_options, r->mutable_nack_options());
-    }
-    out.push_back(eot_response());
-    return out;
-  }
-};
-
-template <class Policy, class H>
-class SinkService final
-    : public sink::v1::Sink::CallbackService,
-      public StreamServiceCore<SinkProto, runner_t<Policy, batch_process_t<SinkProto, Policy, H>, SinkProto>,
-                               BatchStream> {
- public:
-  SinkService(H handler, Runtime& runtime) : SinkService::StreamServiceCore({std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<SinkProto::Request, SinkProto::Response>* SinkFn(grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    sink::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-};
-
-template <>
-struct Functionality<Sink> {
-  static Endpoint endpoint() {
-    auto const role = env_or("NUMAFLOW_UD_CONTAINER_TYPE", "");
-    if (role == "fb-udsink")
-      return {"/var/run/numaflow/fb-sink.sock", "/var/run/numaflow/fb-sinker-server-info", "1.4.0-z", {}};
-    if (role == "ons-udsink")
-      return {"/var/run/numaflow/ons-sink.sock", "/var/run/numaflow/ons-sinker-server-info", "1.4.0-z", {}};
-    return {"/var/run/numaflow/sink.sock", "/var/run/numaflow/sinker-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? batch_handler<H, AsyncSinker, Task<SinkResponses>>
-                                  : std::is_same_v<Policy, Sync> ? batch_handler<H, Sinker, SinkResponses>
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(batch_handler<H, Sinker, SinkResponses>,
-                    "numaflow::Server<Sink, Sync>: the handler must be callable as SinkResponses(Datums const& batch), "
-                    "or be a class derived from numaflow::Sinker");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(batch_handler<H, AsyncSinker, Task<SinkResponses>>,
-                    "numaflow::Server<Sink, Async>: the handler must be a coroutine callable as "
-                    "Task<SinkResponses>(Datums const& batch), or be a class derived from numaflow::AsyncSinker");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Sink, Policy>: Sink supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = SinkService<Policy, H>;
-};
-
-}  // namespace detail
 }  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+#include "numaflow/detail/functions/sink.hpp"

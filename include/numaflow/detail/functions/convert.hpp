@@ -76,7 +76,7 @@ void fill_datum(Datum& d, Payload& p) {
 // it is not sent there and nobody downstream can come to rely on it.
 enum class UserMetadata { sent, not_sent };
 
-// Fills a result from a Message. Only user metadata goes back (PROTOCOL.md §7.2).
+// Fills a result from a Message. Only user metadata goes back.
 template <UserMetadata metadata = UserMetadata::sent, class Result>
 void fill_result(Result* r, Message&& m) {
   for (auto& k : m.keys) r->add_keys(std::move(k));

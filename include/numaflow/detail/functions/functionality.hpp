@@ -5,7 +5,7 @@
 
 namespace numaflow::detail {
 
-// Where a functionality listens and what it announces (PROTOCOL.md §2.1, §3).
+// Where a functionality listens and what it announces.
 struct Endpoint {
   std::string socket_path;
   std::string server_info_path;
@@ -13,7 +13,7 @@ struct Endpoint {
   std::map<std::string, std::string> metadata;
 };
 
-// Specialised once per functionality tag, in that tag's header under functions/:
+// Specialised once per functionality tag, in its detail twin detail/functions/<tag>.hpp:
 //   static Endpoint endpoint();
 //   template <class Policy, class H> static constexpr bool accepts;   // H is a valid handler
 //   template <class Policy, class H> static constexpr void check();   // the static_assert texts

@@ -11,8 +11,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "numaflow/detail/run_sync.hpp"
-#include "numaflow/detail/runtime.hpp"
+#include "numaflow/detail/policies/sync.hpp"
+#include "numaflow/detail/runtime/runtime.hpp"
 
 namespace numaflow::detail {
 

@@ -21,9 +21,9 @@
 #include <thread>
 #include <vector>
 
-#include "numaflow/detail/run_sync.hpp"
-#include "numaflow/detail/runtime.hpp"
-#include "numaflow/detail/udf_error.hpp"
+#include "numaflow/detail/policies/sync.hpp"
+#include "numaflow/detail/runtime/runtime.hpp"
+#include "numaflow/detail/runtime/udf_error.hpp"
 
 namespace numaflow::detail {
 

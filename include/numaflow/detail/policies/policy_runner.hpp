@@ -2,9 +2,9 @@
 
 #include <type_traits>
 
-#include "numaflow/detail/run_async.hpp"
-#include "numaflow/detail/run_multiproc.hpp"
-#include "numaflow/detail/run_sync.hpp"
+#include "numaflow/detail/policies/async.hpp"
+#include "numaflow/detail/policies/multiproc.hpp"
+#include "numaflow/detail/policies/sync.hpp"
 #include "numaflow/policies/async.hpp"
 #include "numaflow/policies/multiproc.hpp"
 #include "numaflow/policies/sync.hpp"

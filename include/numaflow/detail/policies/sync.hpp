@@ -14,7 +14,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "numaflow/detail/runtime.hpp"
+#include "numaflow/detail/runtime/runtime.hpp"
 
 namespace numaflow::detail {
 

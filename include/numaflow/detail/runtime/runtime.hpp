@@ -9,9 +9,9 @@
 #include <mutex>
 #include <string>
 
-#include "numaflow/detail/env.hpp"
-#include "numaflow/detail/grpc_handoff.hpp"
-#include "numaflow/detail/udf_error.hpp"
+#include "numaflow/detail/runtime/env.hpp"
+#include "numaflow/detail/runtime/grpc_handoff.hpp"
+#include "numaflow/detail/runtime/udf_error.hpp"
 #include "numaflow/errors.hpp"
 #include "numaflow/options.hpp"
 
@@ -29,7 +29,7 @@ class Runtime {
 
   ServerOptions const& options() const { return options_; }
 
-  // The user-error contract (PROTOCOL.md §5): log, persist the error once, stop the server with a
+  // The user-error contract: log, persist the error once, stop the server with a
   // failure exit code, and give the stream the status it must end with.
   grpc::Status udf_error(std::string const& text, std::string const& details) {
     std::fprintf(stderr, "numaflow: UDF error: %s\n", text.c_str());
@@ -104,7 +104,7 @@ class ServiceBase {
   virtual void after_shutdown() {}
 };
 
-// IsReady for every service: ready as soon as the service can take requests (PROTOCOL.md §4).
+// IsReady for every service: ready as soon as the service can take requests.
 template <class ReadyResponse>
 grpc::ServerUnaryReactor* answer_ready(grpc::CallbackServerContext* context, ReadyResponse* response) {
   response->set_ready(true);

@@ -16,11 +16,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "numaflow/detail/functionality.hpp"
-#include "numaflow/detail/grpc_handoff.hpp"
-#include "numaflow/detail/runtime.hpp"
-#include "numaflow/detail/server_info.hpp"
-#include "numaflow/detail/signals.hpp"
+#include "numaflow/detail/functions/functionality.hpp"
+#include "numaflow/detail/runtime/grpc_handoff.hpp"
+#include "numaflow/detail/runtime/runtime.hpp"
+#include "numaflow/detail/runtime/server_info.hpp"
+#include "numaflow/detail/runtime/signals.hpp"
 
 namespace numaflow::detail {
 

@@ -3,13 +3,13 @@
 #include <map>
 #include <string>
 
-#include "numaflow/detail/files.hpp"
-#include "numaflow/detail/json.hpp"
+#include "numaflow/detail/runtime/files.hpp"
+#include "numaflow/detail/runtime/json.hpp"
 #include "numaflow/version.hpp"
 
 namespace numaflow::detail {
 
-// The marker the platform expects right after the JSON object (PROTOCOL.md §3.1).
+// The marker the platform expects right after the JSON object.
 inline constexpr char const* server_info_end_marker = "U+005C__END__";
 
 struct ServerInfo {

@@ -12,7 +12,7 @@
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "numaflow/detail/env.hpp"
+#include "numaflow/detail/runtime/env.hpp"
 
 namespace numaflow::detail {
 
@@ -41,8 +41,7 @@ inline std::string describe(std::exception_ptr const& error) {
   }
 }
 
-// INTERNAL with the marker the platform parses and a google.rpc.Status carrying DebugInfo
-// (PROTOCOL.md §5.1).
+// INTERNAL with the marker the platform parses and a google.rpc.Status carrying DebugInfo.
 inline grpc::Status udf_error_status(std::string const& text, std::string const& details) {
   std::string const message = "UDF_EXECUTION_ERROR(" + container_type() + "): " + text;
   google::rpc::Status rich;

@@ -11,8 +11,8 @@
 #include <optional>
 #include <utility>
 
-#include "numaflow/detail/grpc_handoff.hpp"
-#include "numaflow/detail/runtime.hpp"
+#include "numaflow/detail/runtime/grpc_handoff.hpp"
+#include "numaflow/detail/runtime/runtime.hpp"
 
 namespace numaflow::detail {
 

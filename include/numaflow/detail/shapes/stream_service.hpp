@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "numaflow/datum.hpp"
-#include "numaflow/detail/handler_traits.hpp"
-#include "numaflow/detail/policy_runner.hpp"
-#include "numaflow/detail/runtime.hpp"
+#include "numaflow/detail/functions/handler_traits.hpp"
+#include "numaflow/detail/policies/policy_runner.hpp"
+#include "numaflow/detail/runtime/runtime.hpp"
 #include "numaflow/detail/shapes/stream.hpp"
 
 namespace numaflow::detail {

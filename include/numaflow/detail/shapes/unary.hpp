@@ -5,8 +5,8 @@
 #include <exception>
 #include <utility>
 
-#include "numaflow/detail/grpc_handoff.hpp"
-#include "numaflow/detail/runtime.hpp"
+#include "numaflow/detail/runtime/grpc_handoff.hpp"
+#include "numaflow/detail/runtime/runtime.hpp"
 
 namespace numaflow::detail {
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "numaflow/datum.hpp"
-#include "numaflow/detail/convert.hpp"
+#include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/detail/shapes/stream.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/message.hpp"
@@ -101,8 +101,7 @@ struct WindowTask {
   KeyedWindow window;
   bool gated = false;
   std::vector<std::function<void()>> parked;
-  bool merged = false;                        // strand only: a merged task never emits again
-  std::optional<Timestamp> output_watermark;  // strand only (accumulator)
+  bool merged = false;  // strand only: a merged task never emits again
 };
 
 // What the windowed shape hands a driver when it creates a task. `Out` is the emitter of the tag's

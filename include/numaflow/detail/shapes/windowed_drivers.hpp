@@ -9,8 +9,8 @@
 #include <utility>
 
 #include "numaflow/datum_stream.hpp"
-#include "numaflow/detail/run_async.hpp"
-#include "numaflow/detail/run_sync.hpp"
+#include "numaflow/detail/policies/async.hpp"
+#include "numaflow/detail/policies/sync.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 
 // The execution halves of the windowed drivers, shared by the reduce-family tags: how a task's
@@ -32,19 +32,26 @@ void run_on_task(TaskPtr const& task, Job&& job, OnError&& on_error) {
 
 // Sync: a per-task copy of the user's handler whose incremental callbacks run on the task strand.
 // `Logic` supplies: on_datum(Instance&, KeyedWindow const&, Datum&&) and on_close(Instance&, KeyedWindow const&).
-template <class H, class Hooks = TaskHooks>
-struct SyncTaskState {
+// A tag's own per-task state, for a tag that has none.
+struct NoTaskState {};
+
+// `State` is the tag's own per-task state (the accumulator's output watermark); like the rest of the
+// instance it is touched only on the task's strand.
+template <class H, class Hooks = TaskHooks, class State = NoTaskState>
+struct SyncTaskState : State {
+  SyncTaskState(H h, Hooks k) : handler(std::move(h)), hooks(std::move(k)) {}
+
   H handler;
   Hooks hooks;
   Datums buffered{};  // used by the collect-style handlers only
 };
 
-template <class H, class HooksT = TaskHooks>
+template <class H, class HooksT = TaskHooks, class State = NoTaskState>
 class SyncWindowedExecution {
  public:
   using process_type = H;
   using Hooks = HooksT;
-  using Instance = SyncTaskState<H, Hooks>;
+  using Instance = SyncTaskState<H, Hooks, State>;
 
   SyncWindowedExecution(H handler, Runtime& runtime) : runner_(std::move(handler), runtime) {}
 
@@ -54,7 +61,7 @@ class SyncWindowedExecution {
 
   template <class TaskPtr>
   void create(TaskPtr const& task, Hooks hooks) {
-    task->instance.emplace(Instance{runner_.process(), std::move(hooks)});
+    task->instance.emplace(runner_.process(), std::move(hooks));
   }
 
   // `on_datum(instance, window, datum)` for each datum, in order.
