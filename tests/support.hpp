@@ -4,6 +4,10 @@
 #include <numaflow/testing.hpp>
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 namespace test {
@@ -21,6 +25,33 @@ struct Dirs {
     o.error_dir = error_dir();
     o.shutdown_grace = std::chrono::seconds{5};
     return o;
+  }
+};
+
+// A datum as the platform sends it, with its request id.
+inline numaflow::Datum with_id(std::string id, std::string value) {
+  numaflow::Datum d;
+  d.id = std::move(id);
+  d.value = std::move(value);
+  d.event_time = numaflow::Timestamp::from_unix_millis(1000);
+  d.watermark = numaflow::Timestamp::from_unix_millis(900);
+  return d;
+}
+
+// For retry tests: fails the first attempt of every value listed in `flaky`, succeeds afterwards.
+// Copies (the server keeps one) share the attempt counts.
+struct FirstAttemptFails {
+  std::set<std::string> flaky;
+  std::shared_ptr<std::mutex> mu = std::make_shared<std::mutex>();
+  std::shared_ptr<std::map<std::string, int>> attempts = std::make_shared<std::map<std::string, int>>();
+
+  bool fails(numaflow::Datum const& d) const {
+    std::lock_guard lock(*mu);
+    return ++(*attempts)[d.value] == 1 && flaky.contains(d.value);
+  }
+  int attempts_of(std::string const& value) const {
+    std::lock_guard lock(*mu);
+    return attempts->contains(value) ? attempts->at(value) : 0;
   }
 };
 

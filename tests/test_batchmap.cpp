@@ -136,3 +136,26 @@ TEST(BatchMapErrors, RepeatedRequestIdInOneBatchIsRejectedNotAUdfError) {
   EXPECT_EQ(server.wait(), 0);
   EXPECT_FALSE(std::filesystem::exists(dirs.error_dir()));
 }
+
+// Batch map: the platform re-sends the failed requests as a new batch.
+TEST(Retry, BatchMapAnswersTheFailedSubsetAsANewBatch) {
+  test::FirstAttemptFails state{{"b"}};
+  test::Dirs dirs;
+  Server<BatchMap, Sync> server{[state](Datums const& batch) {
+                                  BatchResponses out;
+                                  for (auto const& d : batch)
+                                    out.push_back(state.fails(d) ? BatchResponse{d.id, {Message::to_fail()}}
+                                                                 : BatchResponse{d.id, {Message{d.value + "!"}}});
+                                  return out;
+                                },
+                                dirs.options("bm.sock")};
+  server.start();
+  numaflow::testing::BatchMapClient client{dirs / "bm.sock"};
+  auto first = client.batch_map({test::with_id("1", "a"), test::with_id("2", "b"), test::with_id("3", "c")});
+  EXPECT_EQ(first.at("1"), Messages{Message{"a!"}});
+  ASSERT_EQ(first.at("2").size(), 1U);
+  EXPECT_TRUE(first.at("2")[0].is_fail());
+  auto retried = client.batch_map({test::with_id("2", "b")});
+  EXPECT_EQ(retried.at("2"), Messages{Message{"b!"}});
+  EXPECT_TRUE(client.close().ok());
+}

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <numaflow/numaflow.hpp>
 #include <numaflow/testing.hpp>
+#include <range/v3/view/transform.hpp>
 
 #include <condition_variable>
 #include <fstream>
@@ -113,4 +114,52 @@ TEST(MapStreamErrors, ThrowAfterSomeMessagesFailsTheStream) {
     EXPECT_NE(e.status().error_message().find("stream boom"), std::string::npos);
   }
   EXPECT_EQ(server.wait(), 1);
+}
+
+// An emitter takes a whole range at once: a container or a lazy view.
+TEST(MapStreamSync, AnEmitterTakesARange) {
+  test::Dirs dirs;
+  auto options = dirs.options("ms.sock");
+  Server<MapStream, Sync> server{
+      [](Datum const& d, MessageEmitter& out) {
+        std::vector<Message> const first{Message{"head"}};
+        out.emit(first);
+        out.emit(d.value | ranges::views::transform([](char c) { return Message{std::string(1, c)}; }));
+      },
+      options};
+  server.start();
+  MapStreamClient client{options.socket_path};
+  Datum d;
+  d.value = "xy";
+  EXPECT_EQ(client.map_stream_one(d), (Messages{Message{"head"}, Message{"x"}, Message{"y"}}));
+  EXPECT_TRUE(client.close().ok());
+}
+
+// Map stream: the same id is re-sent; the platform stops reading an attempt at its FAIL, so what a
+// handler emits after it is not sent (it would be read as a result of the retry).
+TEST(Retry, MapStreamStopsTheAttemptAtTheFailAndAnswersTheResentId) {
+  test::FirstAttemptFails state{{"x"}};
+  test::Dirs dirs;
+  Server<MapStream, Sync> server{[state](Datum const& d, MessageEmitter& out) {
+                                   out.emit(Message{"before"});
+                                   if (state.fails(d)) {
+                                     out.emit(Message::to_fail());
+                                     out.emit(Message{"after the fail"});  // a handler that did not return
+                                     return;
+                                   }
+                                   out.emit(Message{"done"});
+                                 },
+                                 dirs.options("ms.sock")};
+  server.start();
+  numaflow::testing::MapStreamClient client{dirs / "ms.sock"};
+  ::testing::internal::CaptureStderr();
+  auto first = client.map_stream_one(test::with_id("id-1", "x"));
+  auto const log = ::testing::internal::GetCapturedStderr();
+  ASSERT_EQ(first.size(), 2U) << "the EOT follows the FAIL";
+  EXPECT_EQ(first[0].value, "before");
+  EXPECT_TRUE(first[1].is_fail());
+  EXPECT_NE(log.find("emitted after Message::to_fail()"), std::string::npos) << log;
+  auto again = client.map_stream_one(test::with_id("id-1", "x"));
+  EXPECT_EQ(again, (Messages{Message{"before"}, Message{"done"}}));
+  EXPECT_TRUE(client.close().ok());
 }

@@ -191,3 +191,26 @@ TEST(ReduceSync, ThreeThousandKeysInOneWindow) {
   for (int k = 0; k < 3000; ++k) client.send(keyed("key-" + std::to_string(k), "1"));
   EXPECT_EQ(client.close_window().size(), 3000u);
 }
+
+// The platform drops a reduce result's metadata, so the SDK does not send it (nobody can come to
+// rely on it); map results keep theirs.
+TEST(ReduceMetadata, ReduceResultsAreSentWithoutUserMetadata) {
+  test::Dirs dirs;
+  Server<Reduce, Sync> server{
+      [](Keys const& keys, Datums const& datums, IntervalWindow const&) {
+        Metadata metadata;
+        metadata.add("group", "key", "value");
+        return Messages{Message{std::to_string(datums.size())}.with_keys(keys).with_user_metadata(metadata)};
+      },
+      dirs.options("reduce.sock")};
+  server.start();
+  IntervalWindow const window{Timestamp::from_unix_millis(0), Timestamp::from_unix_millis(60000)};
+  numaflow::testing::ReduceWindowClient client{dirs / "reduce.sock", window};
+  Datum d = test::with_id("", "v");
+  d.keys = {"k"};
+  client.send(d);
+  auto const results = client.close_window();
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].value, "1");
+  EXPECT_TRUE(results[0].user_metadata.empty());
+}

@@ -491,3 +491,33 @@ TEST(Limits, MessageOverSixtyFourMiBIsRefusedAndTheServerCarriesOn) {
   server.stop();
   EXPECT_EQ(server.wait(), 0);
 }
+
+TEST(Shutdown, DefaultGraceEndsBeforeKubernetesKillsThePod) {
+  ::unsetenv("NUMAFLOW_GRPC_SHUTDOWN_GRACE_PERIOD_SECONDS");
+  detail::Runtime runtime{ServerOptions{}};
+  EXPECT_EQ(runtime.shutdown_grace(), 15s);
+  EXPECT_LT(runtime.shutdown_grace(), 30s) << "Kubernetes' default terminationGracePeriodSeconds";
+}
+
+// After a handler error the platform restarts the container: another open stream must not keep the
+// server alive for the whole grace period.
+TEST(Shutdown, AHandlerErrorExitsPromptlyWhileOtherStreamsAreOpen) {
+  test::Dirs dirs;
+  auto options = dirs.options("map.sock");
+  options.shutdown_grace = 30s;
+  Server<Map, Sync> server{[](Datum const& d) {
+                             if (d.value == "boom") throw std::runtime_error("boom");
+                             return Messages{Message{d}};
+                           },
+                           options};
+  server.start();
+  numaflow::testing::MapClient idle{dirs / "map.sock"};  // open, handshaken, never half-closed
+  EXPECT_EQ(idle.map_one(test::with_id("1", "fine"))[0].value, "fine");
+  numaflow::testing::MapClient failing{dirs / "map.sock"};
+  auto const start = std::chrono::steady_clock::now();
+  EXPECT_THROW(failing.map_one(test::with_id("2", "boom")), numaflow::testing::ProtocolError);
+  EXPECT_EQ(server.wait(), 1);
+  auto const took = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(took, 10s) << "the 30 s grace period is not waited for after a handler error";
+  idle.stream().cancel();
+}

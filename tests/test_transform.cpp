@@ -63,3 +63,24 @@ TEST(SourceTransformAsync, CoroutineHandler) {
   SourceTransformClient client{dirs / "st.sock"};
   EXPECT_EQ(client.transform_one(offset_datum("o", "ab"))[0].value, "abab");
 }
+
+// Source transformer: same as map; the FAIL result carries an event time like every result.
+TEST(Retry, TransformerAnswersTheResentOffsetAgainAfterAFail) {
+  test::FirstAttemptFails state{{"x"}};
+  test::Dirs dirs;
+  Server<SourceTransform, Sync> server{[state](Datum const& d) {
+                                         if (state.fails(d)) return Messages{Message::to_fail(d.event_time)};
+                                         return Messages{Message{d}};
+                                       },
+                                       dirs.options("st.sock")};
+  server.start();
+  numaflow::testing::SourceTransformClient client{dirs / "st.sock"};
+  auto first = client.transform({test::with_id("offset-1", "x")});
+  ASSERT_EQ(first.at("offset-1").size(), 1U);
+  EXPECT_TRUE(first.at("offset-1")[0].is_fail());
+  EXPECT_EQ(first.at("offset-1")[0].event_time, Timestamp::from_unix_millis(1000));
+  auto again = client.transform({test::with_id("offset-1", "x")});
+  ASSERT_EQ(again.at("offset-1").size(), 1U);
+  EXPECT_EQ(again.at("offset-1")[0].value, "x");
+  EXPECT_TRUE(client.close().ok());
+}

@@ -2,6 +2,10 @@
 // verbatim in the page (checked by the docs.snippets_match test); each lives in its own namespace
 // so that all snippets can be compiled together.
 #include <numaflow/numaflow.hpp>
+#include <range/v3/range/conversion.hpp>
+#include <range/v3/view/filter.hpp>
+#include <range/v3/view/split.hpp>
+#include <range/v3/view/transform.hpp>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -42,6 +46,22 @@ numaflow::Messages route(numaflow::Keys const& keys, numaflow::Datum const& d) {
 int main() { return numaflow::Server<numaflow::Map, numaflow::Sync>{route}.serve(); }
 // snippet-end
 }  // namespace snippets::map_keys
+
+namespace snippets::map_range {
+// snippet-begin: range
+// A flatmap as a range-v3 pipeline: one message per non-empty comma-separated word. The handler
+// returns the lazy view itself; the server reads it while the datum is alive, with no vector built.
+int main() {
+  auto words = [](numaflow::Datum const& d) {
+    return d.value | ranges::views::split(',') | ranges::views::filter([](auto&& w) { return !ranges::empty(w); }) |
+           ranges::views::transform([&d](auto&& w) {
+             return numaflow::Message{ranges::to<std::string>(w), d.keys};
+           });
+  };
+  return numaflow::Server<numaflow::Map, numaflow::Sync>{words}.serve();
+}
+// snippet-end
+}  // namespace snippets::map_range
 
 namespace snippets::map_class {
 // snippet-begin: class
