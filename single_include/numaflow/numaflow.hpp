@@ -24,7 +24,7 @@
 
 namespace numaflow {
 
-// Groups of key → bytes, the shape of both user and system metadata (PROTOCOL.md §7).
+// Groups of key → bytes, the shape of both user and system metadata.
 class Metadata {
  public:
   using Group = std::map<std::string, std::string, std::less<>>;
@@ -399,7 +399,9 @@ class DatumStream {
 // #include "numaflow/emitter.hpp"
 // ---- begin numaflow/emitter.hpp ----
 
+#include <concepts>
 #include <functional>
+#include <ranges>
 #include <utility>
 
 // #include "numaflow/message.hpp"
@@ -420,7 +422,7 @@ class DatumStream {
 
 namespace numaflow {
 
-// Reserved tags understood by the platform (PROTOCOL.md §8.1).
+// Reserved tags understood by the platform.
 inline constexpr char const* drop_tag = "U+005C__DROP__";
 inline constexpr char const* nack_tag = "U+005C__NACK__";
 // Asks the platform to retry the input (map, batch map, map stream, source transformer): see to_fail().
@@ -559,6 +561,15 @@ class Emitter {
   void emit(T item) { sink_(std::move(item)); }
   void operator()(T item) { sink_(std::move(item)); }
 
+  // Emits each item of a range in order: a container, or a lazy view such as range-v3's
+  // `words | views::transform(to_message)`. Items the range refers to are copied, not moved.
+  template <class R>
+    requires(!std::convertible_to<R, T> && std::ranges::input_range<R> &&
+             std::convertible_to<std::ranges::range_reference_t<R>, T>)
+  void emit(R&& items) {
+    for (auto&& item : items) sink_(T(std::forward<decltype(item)>(item)));
+  }
+
  private:
   std::function<void(T&&)> sink_;
 };
@@ -578,8 +589,8 @@ using MessageEmitter = Emitter<Message>;
 #include <stdexcept>
 #include <string>
 
-// #include "numaflow/detail/env.hpp"
-// ---- begin numaflow/detail/env.hpp ----
+// #include "numaflow/detail/runtime/env.hpp"
+// ---- begin numaflow/detail/runtime/env.hpp ----
 
 #include <cstdlib>
 #include <string>
@@ -595,9 +606,9 @@ inline std::string env_or(char const* name, std::string fallback) {
 inline std::string container_type() { return env_or("NUMAFLOW_UD_CONTAINER_TYPE", "unknown-container"); }
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/env.hpp ----
-// #include "numaflow/detail/files.hpp"
-// ---- begin numaflow/detail/files.hpp ----
+// ---- end numaflow/detail/runtime/env.hpp ----
+// #include "numaflow/detail/runtime/files.hpp"
+// ---- begin numaflow/detail/runtime/files.hpp ----
 
 #include <cerrno>
 #include <cstring>
@@ -626,9 +637,9 @@ inline void write_file_atomically(std::filesystem::path const& path, std::string
 }
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/files.hpp ----
-// #include "numaflow/detail/json.hpp"
-// ---- begin numaflow/detail/json.hpp ----
+// ---- end numaflow/detail/runtime/files.hpp ----
+// #include "numaflow/detail/runtime/json.hpp"
+// ---- begin numaflow/detail/runtime/json.hpp ----
 
 #include <cstdio>
 #include <string>
@@ -660,7 +671,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
 }
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/json.hpp ----
+// ---- end numaflow/detail/runtime/json.hpp ----
 
 namespace numaflow {
 
@@ -672,7 +683,7 @@ inline std::atomic<bool>& critical_error_persisted() {
   return done;
 }
 
-// Writes <dir>/<container>/<unix-seconds>-udf.json through current-udf.json (PROTOCOL.md §5.4).
+// Writes <dir>/<container>/<unix-seconds>-udf.json through current-udf.json.
 inline std::filesystem::path write_error_file(std::string const& dir, std::string const& code,
                                               std::string const& message, std::string const& details) {
   namespace fs = std::filesystem;
@@ -727,12 +738,238 @@ inline std::filesystem::path persist_critical_error(std::string code, std::strin
 #include <utility>
 #include <vector>
 
-// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
-#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// ---- begin numaflow/detail/convert.hpp ----
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// ---- begin numaflow/detail/functions/handler_traits.hpp ----
+
+#include <concepts>
+#include <ranges>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+
+namespace numaflow {
+
+// Wraps a free function as a constant, so the server calls it directly instead of through a
+// function pointer: Server<Map, Sync>{numaflow::fn<&my_map>}.
+// Constrained, so asking whether it is invocable with other arguments (which the signature checks
+// do) is a plain "no", not an error while deducing the return type of the body (clang rejects that).
+template <auto F>
+struct fn_t {
+  template <class... Args>
+    requires requires(Args&&... args) { F(std::forward<Args>(args)...); }
+  constexpr decltype(auto) operator()(Args&&... args) const { return F(std::forward<Args>(args)...); }
+};
+template <auto F>
+inline constexpr fn_t<F> fn{};
+
+namespace detail {
+
+template <class...>
+inline constexpr bool always_false = false;
+
+// Handlers are stored decayed and by value: a lambda keeps its closure type, a class its
+// most-derived type (so its virtual handle() is called directly), a function becomes a pointer.
+template <class H>
+using stored_t = std::decay_t<H>;
+
+// A handler of one datum returning `Out`: a class derived from `Base`, or a callable taking
+// (Datum const&) or (Keys const&, Datum const&).
+template <class H, class Base, class Out>
+concept datum_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&> ||
+    std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
+
+// Any input range whose elements convert to T: a std::vector, a range-v3 view (`split | transform`)…
+template <class R, class T>
+concept range_of = std::ranges::input_range<R> && std::convertible_to<std::ranges::range_reference_t<R>, T>;
+
+// What a callable map-like handler may return: Messages (or what converts to it), or any range of
+// messages, such as a lazy view, consumed while its datum is still alive.
+template <class R>
+concept message_result = std::convertible_to<R, Messages> || range_of<R, Message>;
+
+// A handler of one datum returning a message_result: a class derived from `Base`, or a callable
+// taking (Datum const&) or (Keys const&, Datum const&).
+template <class H, class Base>
+concept datum_to_messages_handler =
+    std::derived_from<H, Base> ||
+    (std::is_invocable_v<H&, Datum const&>&& message_result<std::invoke_result_t<H&, Datum const&>>) ||
+    (std::is_invocable_v<H&, Keys const&, Datum const&> &&
+     message_result<std::invoke_result_t<H&, Keys const&, Datum const&>>);
+
+// Hands each message of a handler's result to `sink` as a Message&&: moved out of what the handler
+// returned, copied from a range that only refers to messages it keeps elsewhere.
+template <class R, class Sink>
+void for_each_message(R&& result, Sink&& sink) {
+  if constexpr (range_of<R, Message>) {
+    using Reference = std::ranges::range_reference_t<R>;
+    using Owned = std::remove_cvref_t<R>;
+    constexpr bool owned = !std::is_lvalue_reference_v<R> &&
+                           (std::is_same_v<Owned, Messages> || std::is_same_v<Owned, std::vector<Message>>);
+    constexpr bool movable = owned || !std::is_lvalue_reference_v<Reference>;
+    for (auto&& m : result) {
+      if constexpr (movable && std::is_same_v<std::remove_cvref_t<decltype(m)>, Message> &&
+                    !std::is_const_v<std::remove_reference_t<decltype(m)>>)
+        sink(std::move(m));
+      else
+        sink(Message(m));
+    }
+  } else {
+    Messages messages(std::forward<R>(result));
+    for (auto& m : messages) sink(std::move(m));
+  }
+}
+
+// The one place such a handler is called, whichever style it is written in. A class handler is
+// called by qualified name: its dynamic type is known, so there is no virtual dispatch.
+template <class H>
+decltype(auto) call_datum_handler(H& h, Datum const& d) {
+  if constexpr (requires { h.H::handle(d); })
+    return h.H::handle(d);
+  else if constexpr (std::is_invocable_v<H&, Datum const&>)
+    return h(d);
+  else
+    return h(std::as_const(d.keys), d);
+}
+
+}  // namespace detail
+}  // namespace numaflow
+
+namespace numaflow::detail {
+
+// A handler of a whole batch returning `Out`: a class derived from `Base`, or a callable taking
+// (Datums const&).
+template <class H, class Base, class Out>
+concept batch_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datums const&>;
+
+template <class H>
+decltype(auto) call_batch_handler(H& h, Datums const& batch) {
+  if constexpr (requires { h.H::handle(batch); })
+    return h.H::handle(batch);
+  else
+    return h(batch);
+}
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/handler_traits.hpp ----
+// #include "numaflow/emitter.hpp"
+// #include "numaflow/emitter.hpp" (already merged above)
+// #include "numaflow/functions/reduce.hpp"
+// ---- begin numaflow/functions/reduce.hpp ----
+
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/datum_stream.hpp"
+// #include "numaflow/datum_stream.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/emitter.hpp"
+// #include "numaflow/emitter.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+// #include "numaflow/window.hpp"
+// ---- begin numaflow/window.hpp ----
+
+#include <compare>
+#include <string>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/time.hpp"
+// #include "numaflow/time.hpp" (already merged above)
+
+namespace numaflow {
+
+// A reduce window: [start, end).
+struct IntervalWindow {
+  Timestamp start{};
+  Timestamp end{};
+  friend auto operator<=>(IntervalWindow const&, IntervalWindow const&) = default;
+};
+
+// A window together with the keys it belongs to (session reduce, accumulator).
+struct KeyedWindow {
+  Timestamp start{};
+  Timestamp end{};
+  std::string slot{};
+  Keys keys{};
+  friend bool operator==(KeyedWindow const&, KeyedWindow const&) = default;
+};
+
+}  // namespace numaflow
+// ---- end numaflow/window.hpp ----
+
+namespace numaflow {
+
+// Functionality tag: aligned reduce (`reduce.v1.Reduce` on reduce.sock). The platform opens one
+// stream per window; each keys of the window gets its own copy of the handler; when the window
+// closes the handler's messages are sent, then one EOF.
+struct Reduce {
+  static constexpr char const* name = "Reduce";
+};
+
+// Functionality tag: reduce stream (same protocol on reducestream.sock): the handler writes
+// messages as it goes, each sent at once.
+struct ReduceStream {
+  static constexpr char const* name = "ReduceStream";
+};
+
+// Sync reduce: called once per keys and window, with every datum of it.
+class Reducer {
+ public:
+  virtual ~Reducer() = default;
+  virtual Messages handle(Keys const& keys, Datums const& datums, IntervalWindow const& window) = 0;
+};
+
+// Async reduce: a coroutine reading the datums as they arrive.
+class AsyncReducer {
+ public:
+  virtual ~AsyncReducer() = default;
+  virtual Task<Messages> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window) = 0;
+};
+
+// Sync reduce stream: one object per keys and window (copied from the one given to the server)
+// sees each datum and may emit at any time; on_close runs when the window closes.
+class ReduceStreamer {
+ public:
+  virtual ~ReduceStreamer() = default;
+  virtual void on_datum(Keys const& keys, Datum const& datum, IntervalWindow const& window, MessageEmitter& out) = 0;
+  virtual void on_close(Keys const& keys, IntervalWindow const& window, MessageEmitter& out) = 0;
+};
+
+class AsyncReduceStreamer {
+ public:
+  virtual ~AsyncReduceStreamer() = default;
+  virtual Task<void> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window,
+                            MessageEmitter& out) = 0;
+};
+
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/reduce.hpp"
+// ---- begin numaflow/detail/functions/reduce.hpp ----
+
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/datum_stream.hpp"
+// #include "numaflow/datum_stream.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// ---- begin numaflow/detail/functions/convert.hpp ----
 
 #include <google/protobuf/timestamp.pb.h>
 
@@ -814,7 +1051,7 @@ void fill_datum(Datum& d, Payload& p) {
 // it is not sent there and nobody downstream can come to rely on it.
 enum class UserMetadata { sent, not_sent };
 
-// Fills a result from a Message. Only user metadata goes back (PROTOCOL.md §7.2).
+// Fills a result from a Message. Only user metadata goes back.
 template <UserMetadata metadata = UserMetadata::sent, class Result>
 void fill_result(Result* r, Message&& m) {
   for (auto& k : m.keys) r->add_keys(std::move(k));
@@ -876,16 +1113,16 @@ Message message_from_result(Result const& r) {
 }
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/convert.hpp ----
-// #include "numaflow/detail/functionality.hpp"
-// ---- begin numaflow/detail/functionality.hpp ----
+// ---- end numaflow/detail/functions/convert.hpp ----
+// #include "numaflow/detail/functions/functionality.hpp"
+// ---- begin numaflow/detail/functions/functionality.hpp ----
 
 #include <map>
 #include <string>
 
 namespace numaflow::detail {
 
-// Where a functionality listens and what it announces (PROTOCOL.md §2.1, §3).
+// Where a functionality listens and what it announces.
 struct Endpoint {
   std::string socket_path;
   std::string server_info_path;
@@ -893,7 +1130,7 @@ struct Endpoint {
   std::map<std::string, std::string> metadata;
 };
 
-// Specialised once per functionality tag, in that tag's header under functions/:
+// Specialised once per functionality tag, in its detail twin detail/functions/<tag>.hpp:
 //   static Endpoint endpoint();
 //   template <class Policy, class H> static constexpr bool accepts;   // H is a valid handler
 //   template <class Policy, class H> static constexpr void check();   // the static_assert texts
@@ -908,122 +1145,72 @@ struct Functionality {
 };
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/functionality.hpp ----
-// #include "numaflow/detail/handler_traits.hpp"
-// ---- begin numaflow/detail/handler_traits.hpp ----
+// ---- end numaflow/detail/functions/functionality.hpp ----
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// ---- begin numaflow/detail/shapes/stream_service.hpp ----
 
-#include <concepts>
 #include <type_traits>
-#include <utility>
-
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
-
-namespace numaflow {
-
-// Wraps a free function as a constant, so the server calls it directly instead of through a
-// function pointer: Server<Map, Sync>{numaflow::fn<&my_map>}.
-// Constrained, so asking whether it is invocable with other arguments (which the signature checks
-// do) is a plain "no", not an error while deducing the return type of the body (clang rejects that).
-template <auto F>
-struct fn_t {
-  template <class... Args>
-    requires requires(Args&&... args) { F(std::forward<Args>(args)...); }
-  constexpr decltype(auto) operator()(Args&&... args) const { return F(std::forward<Args>(args)...); }
-};
-template <auto F>
-inline constexpr fn_t<F> fn{};
-
-namespace detail {
-
-template <class...>
-inline constexpr bool always_false = false;
-
-// Handlers are stored decayed and by value: a lambda keeps its closure type, a class its
-// most-derived type (so its virtual handle() is called directly), a function becomes a pointer.
-template <class H>
-using stored_t = std::decay_t<H>;
-
-// A handler of one datum returning `Out`: a class derived from `Base`, or a callable taking
-// (Datum const&) or (Keys const&, Datum const&).
-template <class H, class Base, class Out>
-concept datum_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&> ||
-    std::is_invocable_r_v<Out, H&, Keys const&, Datum const&>;
-
-// The one place such a handler is called, whichever style it is written in. A class handler is
-// called by qualified name: its dynamic type is known, so there is no virtual dispatch.
-template <class H>
-decltype(auto) call_datum_handler(H& h, Datum const& d) {
-  if constexpr (requires { h.H::handle(d); })
-    return h.H::handle(d);
-  else if constexpr (std::is_invocable_v<H&, Datum const&>)
-    return h(d);
-  else
-    return h(std::as_const(d.keys), d);
-}
-
-}  // namespace detail
-}  // namespace numaflow
-
-namespace numaflow::detail {
-
-// A handler of a whole batch returning `Out`: a class derived from `Base`, or a callable taking
-// (Datums const&).
-template <class H, class Base, class Out>
-concept batch_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datums const&>;
-
-template <class H>
-decltype(auto) call_batch_handler(H& h, Datums const& batch) {
-  if constexpr (requires { h.H::handle(batch); })
-    return h.H::handle(batch);
-  else
-    return h(batch);
-}
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/handler_traits.hpp ----
-// #include "numaflow/detail/shapes/windowed.hpp"
-// ---- begin numaflow/detail/shapes/windowed.hpp ----
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
-
-#include <algorithm>
-#include <atomic>
-#include <exception>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <set>
-#include <stdexcept>
-#include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// #include "numaflow/detail/convert.hpp" (already merged above)
-// #include "numaflow/detail/shapes/stream.hpp"
-// ---- begin numaflow/detail/shapes/stream.hpp ----
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// ---- begin numaflow/detail/policies/policy_runner.hpp ----
 
-#include <grpcpp/grpcpp.h>
+#include <type_traits>
+
+// #include "numaflow/detail/policies/async.hpp"
+// ---- begin numaflow/detail/policies/async.hpp ----
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/query.hpp>
+#include <boost/asio/require.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/detail/policies/sync.hpp"
+// ---- begin numaflow/detail/policies/sync.hpp ----
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <exception>
-#include <mutex>
 #include <optional>
+#include <thread>
+#include <type_traits>
 #include <utility>
 
-// #include "numaflow/detail/grpc_handoff.hpp"
-// ---- begin numaflow/detail/grpc_handoff.hpp ----
+// #include "numaflow/detail/runtime/runtime.hpp"
+// ---- begin numaflow/detail/runtime/runtime.hpp ----
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <string>
+
+// #include "numaflow/detail/runtime/env.hpp"
+// #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/detail/runtime/grpc_handoff.hpp"
+// ---- begin numaflow/detail/runtime/grpc_handoff.hpp ----
 
 // ThreadSanitizer builds: gRPC passes our reactors and their messages between its threads, and the
 // ordering comes from libgrpc's own atomics and locks. A libgrpc not itself built with TSan
@@ -1078,25 +1265,9 @@ class Reaction {
 };
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/grpc_handoff.hpp ----
-// #include "numaflow/detail/runtime.hpp"
-// ---- begin numaflow/detail/runtime.hpp ----
-
-#include <grpcpp/grpcpp.h>
-
-#include <chrono>
-#include <condition_variable>
-#include <cstdio>
-#include <exception>
-#include <mutex>
-#include <string>
-
-// #include "numaflow/detail/env.hpp"
-// #include "numaflow/detail/env.hpp" (already merged above)
-// #include "numaflow/detail/grpc_handoff.hpp"
-// #include "numaflow/detail/grpc_handoff.hpp" (already merged above)
-// #include "numaflow/detail/udf_error.hpp"
-// ---- begin numaflow/detail/udf_error.hpp ----
+// ---- end numaflow/detail/runtime/grpc_handoff.hpp ----
+// #include "numaflow/detail/runtime/udf_error.hpp"
+// ---- begin numaflow/detail/runtime/udf_error.hpp ----
 
 #include <cxxabi.h>
 #include <grpcpp/grpcpp.h>
@@ -1110,8 +1281,8 @@ class Reaction {
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-// #include "numaflow/detail/env.hpp"
-// #include "numaflow/detail/env.hpp" (already merged above)
+// #include "numaflow/detail/runtime/env.hpp"
+// #include "numaflow/detail/runtime/env.hpp" (already merged above)
 
 namespace numaflow::detail {
 
@@ -1140,8 +1311,7 @@ inline std::string describe(std::exception_ptr const& error) {
   }
 }
 
-// INTERNAL with the marker the platform parses and a google.rpc.Status carrying DebugInfo
-// (PROTOCOL.md §5.1).
+// INTERNAL with the marker the platform parses and a google.rpc.Status carrying DebugInfo.
 inline grpc::Status udf_error_status(std::string const& text, std::string const& details) {
   std::string const message = "UDF_EXECUTION_ERROR(" + container_type() + "): " + text;
   google::rpc::Status rich;
@@ -1154,7 +1324,7 @@ inline grpc::Status udf_error_status(std::string const& text, std::string const&
 }
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/udf_error.hpp ----
+// ---- end numaflow/detail/runtime/udf_error.hpp ----
 // #include "numaflow/errors.hpp"
 // #include "numaflow/errors.hpp" (already merged above)
 // #include "numaflow/options.hpp"
@@ -1170,7 +1340,7 @@ namespace numaflow {
 // right inside a Numaflow pod; tests and local runs override paths with designated initialisers:
 //   numaflow::ServerOptions{.socket_path = "/tmp/map.sock", .server_info_path = "/tmp/info"}
 struct ServerOptions {
-  // Empty: the functionality's platform path (PROTOCOL.md §2.1).
+  // Empty: the functionality's platform path.
   std::string socket_path{};
   // Empty: the functionality's platform path.
   std::string server_info_path{};
@@ -1214,7 +1384,7 @@ class Runtime {
 
   ServerOptions const& options() const { return options_; }
 
-  // The user-error contract (PROTOCOL.md §5): log, persist the error once, stop the server with a
+  // The user-error contract: log, persist the error once, stop the server with a
   // failure exit code, and give the stream the status it must end with.
   grpc::Status udf_error(std::string const& text, std::string const& details) {
     std::fprintf(stderr, "numaflow: UDF error: %s\n", text.c_str());
@@ -1289,7 +1459,7 @@ class ServiceBase {
   virtual void after_shutdown() {}
 };
 
-// IsReady for every service: ready as soon as the service can take requests (PROTOCOL.md §4).
+// IsReady for every service: ready as soon as the service can take requests.
 template <class ReadyResponse>
 grpc::ServerUnaryReactor* answer_ready(grpc::CallbackServerContext* context, ReadyResponse* response) {
   response->set_ready(true);
@@ -1300,7 +1470,597 @@ grpc::ServerUnaryReactor* answer_ready(grpc::CallbackServerContext* context, Rea
 }
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/runtime.hpp ----
+// ---- end numaflow/detail/runtime/runtime.hpp ----
+
+namespace numaflow::detail {
+
+inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// The thread pool a runner owns: created by start(), after the server blocked the shutdown signals
+// (so the threads inherit the mask), joined by stop().
+class OwnedThreadPool {
+ public:
+  explicit OwnedThreadPool(std::size_t threads) : threads_(threads) {}
+  ~OwnedThreadPool() { stop(); }
+
+  void start() {
+    if (!pool_) pool_.emplace(threads_);
+  }
+
+  void stop() {
+    if (pool_) {
+      pool_->join();
+      pool_.reset();
+    }
+  }
+
+  boost::asio::thread_pool::executor_type executor() { return pool_->get_executor(); }
+  std::size_t threads() const { return threads_; }
+
+ private:
+  std::size_t threads_;
+  std::optional<boost::asio::thread_pool> pool_;
+};
+
+// Decides whether a Sync handler call may run on the gRPC thread that read its request.
+//
+// Handing a request to a pool thread costs a thread wake-up and a context switch, ~10 µs on a
+// loaded core: far more than a fast handler. So calls run inline while the handler's recent
+// average run time is below the threshold, and on the pool otherwise. The first calls always go
+// to the pool (a handler that blocks is then never tried inline), and at most one call runs
+// inline at a time, so a handler that turns slow can hold up at most one gRPC thread, once.
+class InlineGate {
+ public:
+  explicit InlineGate(std::chrono::microseconds threshold)
+      : threshold_ns_(static_cast<std::uint64_t>(std::max<std::int64_t>(0, threshold.count())) * 1000) {}
+
+  // True: the caller must run the call inline and then call leave().
+  bool try_enter() {
+    if (threshold_ns_ == 0 || samples_.load(std::memory_order_relaxed) < kWarmupSamples ||
+        average_ns_.load(std::memory_order_relaxed) >= threshold_ns_)
+      return false;
+    bool expected = false;
+    return inline_busy_.compare_exchange_strong(expected, true, std::memory_order_acquire);
+  }
+  void leave() { inline_busy_.store(false, std::memory_order_release); }
+
+  bool measuring() const { return threshold_ns_ != 0; }
+
+  // Inline calls are timed one in kInlineSampleEvery: reading the clock can cost as much as a
+  // fast handler (it is not always the vDSO's TSC read), and a handler that turns slow is still
+  // caught within a few calls. Only the inline thread (one at a time) counts.
+  bool sample_inline_call() { return (++inline_calls_ % kInlineSampleEvery) == 0; }
+
+  // An exponentially weighted average (1/8 per sample); concurrent updates may lose a sample,
+  // which only makes the average a little less smooth.
+  void record(std::chrono::steady_clock::duration took) {
+    auto const ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+    auto const average = average_ns_.load(std::memory_order_relaxed);
+    average_ns_.store(average - average / 8 + ns / 8, std::memory_order_relaxed);
+    if (samples_.load(std::memory_order_relaxed) < kWarmupSamples) samples_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+ private:
+  static constexpr std::uint32_t kWarmupSamples = 16;
+  static constexpr std::uint32_t kInlineSampleEvery = 4;
+  std::uint32_t inline_calls_ = 0;  // guarded by inline_busy_
+  std::uint64_t const threshold_ns_;
+  std::atomic<std::uint64_t> average_ns_{0};
+  std::atomic<std::uint32_t> samples_{0};
+  std::atomic<bool> inline_busy_{false};
+};
+
+// Runs `Process` (In& → Out) on a pool of threads; `done(error, out)` is called on that thread.
+template <class Process>
+class SyncRunner {
+ public:
+  using process_type = Process;
+  SyncRunner(Process process, Runtime& runtime)
+      : process_(std::move(process)),
+        pool_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())),
+        gate_(runtime.options().inline_handler_threshold) {}
+
+  void start() { pool_.start(); }
+  void stop() { pool_.stop(); }
+
+  template <class In, class Done>
+  void submit(In&& in, Done&& done) {
+    post(std::forward<In>(in), std::forward<Done>(done), /*measure=*/false);
+  }
+
+  // For per-request work (one request in, one response out, a handler that only computes): runs
+  // the call right here when the InlineGate allows it, on the pool otherwise. Pool calls are all
+  // timed and inline calls sampled: that is what teaches the gate.
+  template <class In, class Done>
+  void submit_per_request(In&& in, Done&& done) {
+    if (gate_.try_enter()) {
+      run(in, done, gate_.sample_inline_call());
+      gate_.leave();
+      return;
+    }
+    post(std::forward<In>(in), std::forward<Done>(done), gate_.measuring());
+  }
+
+  Process& process() { return process_; }
+  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
+
+ private:
+  template <class In, class Done>
+  void post(In&& in, Done&& done, bool measure) {
+    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
+                                         measure]() mutable { run(in, done, measure); });
+  }
+
+  template <class In, class Done>
+  void run(In& in, Done& done, bool measure) {
+    using Out = std::decay_t<decltype(process_(in))>;
+    Out out{};
+    std::exception_ptr error;
+    auto const started = measure ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    try {
+      out = process_(in);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (measure) gate_.record(std::chrono::steady_clock::now() - started);
+    done(error, std::move(out));
+  }
+
+  Process process_;
+  OwnedThreadPool pool_;
+  InlineGate gate_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/sync.hpp ----
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// While AsyncRunner::submit starts a coroutine on the calling (gRPC) thread, the coroutine runs
+// right there until it first suspends; a handler that finishes without suspending then costs no
+// thread hand-off at all. co_spawn always begins with a post (Boost 1.74), so the executor the
+// coroutine is spawned on lets exactly that first post, and the dispatch of the result, run
+// inline during the start; anything else the coroutine posts, and every resumption after it
+// suspended, goes to the pool as usual.
+struct InlineStart {
+  static inline thread_local bool active = false;
+  static inline thread_local bool first_post_pending = false;
+};
+
+template <class Inner>
+class InlineStartExecutor {
+ public:
+  explicit InlineStartExecutor(Inner inner) noexcept : inner_(std::move(inner)) {}
+
+  template <class F>
+  void execute(F&& f) const {
+    if (InlineStart::active) {
+      bool const is_post =
+          boost::asio::query(inner_, boost::asio::execution::blocking) == boost::asio::execution::blocking.never;
+      if (!is_post || std::exchange(InlineStart::first_post_pending, false)) {
+        std::forward<F>(f)();
+        return;
+      }
+    }
+    boost::asio::execution::execute(inner_, std::forward<F>(f));
+  }
+
+  template <class Property>
+    requires(boost::asio::can_require<Inner const&, Property const&>::value)
+  auto require(Property const& p) const {
+    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(
+        boost::asio::require(inner_, p));
+  }
+
+  template <class Property>
+    requires(boost::asio::can_prefer<Inner const&, Property const&>::value)
+  auto prefer(Property const& p) const {
+    return InlineStartExecutor<std::decay_t<decltype(boost::asio::prefer(inner_, p))>>(boost::asio::prefer(inner_, p));
+  }
+
+  template <class Property>
+    requires(boost::asio::can_query<Inner const&, Property const&>::value)
+  decltype(auto) query(Property const& p) const { return boost::asio::query(inner_, p); }
+
+  friend bool operator==(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept {
+    return a.inner_ == b.inner_;
+  }
+  friend bool operator!=(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept { return !(a == b); }
+
+ private:
+  Inner inner_;
+};
+
+// Runs `Process` (In → awaitable<Out>) as coroutines on a small pool; while a handler awaits
+// (a timer, a socket) its thread serves other requests.
+template <class Process>
+class AsyncRunner {
+ public:
+  using process_type = Process;
+  AsyncRunner(Process process, Runtime& runtime)
+      : process_(std::move(process)),
+        pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
+
+  void start() { pool_.start(); }
+  void stop() { pool_.stop(); }
+
+  template <class In, class Done>
+  void submit(In&& in, Done&& done) {
+    struct Scope {  // restores the outer state: a handler running inline may itself start work here
+      bool const active = std::exchange(InlineStart::active, true);
+      bool const first_post_pending = std::exchange(InlineStart::first_post_pending, true);
+      ~Scope() {
+        InlineStart::active = active;
+        InlineStart::first_post_pending = first_post_pending;
+      }
+    } const scope;
+    boost::asio::co_spawn(
+        InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
+        [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable { done(error, std::move(out)); });
+  }
+
+  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
+  Process& process() { return process_; }
+
+ private:
+  Process process_;
+  OwnedThreadPool pool_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/async.hpp ----
+// #include "numaflow/detail/policies/multiproc.hpp"
+// ---- begin numaflow/detail/policies/multiproc.hpp ----
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+// #include "numaflow/detail/policies/sync.hpp"
+// #include "numaflow/detail/policies/sync.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/runtime/udf_error.hpp"
+// #include "numaflow/detail/runtime/udf_error.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// Frames between the server and its worker processes: [u32 size][u64 seq][u8 kind][size bytes].
+struct Frame {
+  std::uint64_t seq = 0;
+  std::uint8_t kind = 0;  // worker → server: 0 = response, 1 = handler error text
+  std::string payload;
+};
+
+inline bool write_all(int fd, char const* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+inline bool read_all(int fd, char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::read(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+inline bool write_frame(int fd, Frame const& f) {
+  char header[13];
+  auto const size = static_cast<std::uint32_t>(f.payload.size());
+  std::memcpy(header, &size, 4);
+  std::memcpy(header + 4, &f.seq, 8);
+  header[12] = static_cast<char>(f.kind);
+  return write_all(fd, header, sizeof header) && write_all(fd, f.payload.data(), f.payload.size());
+}
+
+inline bool read_frame(int fd, Frame& f) {
+  char header[13];
+  if (!read_all(fd, header, sizeof header)) return false;
+  std::uint32_t size = 0;
+  std::memcpy(&size, header, 4);
+  std::memcpy(&f.seq, header + 4, 8);
+  f.kind = static_cast<std::uint8_t>(header[12]);
+  f.payload.resize(size);
+  return read_all(fd, f.payload.data(), size);
+}
+
+inline std::string describe_wait_status(int status) {
+  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string{"was killed by signal "} + ::strsignal(WTERMSIG(status));
+  return "stopped";
+}
+
+// Runs `Process` (Request& → Response, protobuf messages) in worker processes forked before gRPC
+// starts. One gRPC endpoint stays in the server process; each request goes, serialised, to the
+// least-loaded worker over a socketpair, and its response comes back the same way.
+template <class Process, class Proto>
+class MultiProcRunner {
+  using Request = typename Proto::Request;
+  using Response = typename Proto::Response;
+  using Done = std::function<void(std::exception_ptr, Response)>;
+
+  struct Worker {
+    pid_t pid = -1;
+    int fd = -1;
+    std::thread reader, writer;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Frame> outbox;
+    std::map<std::uint64_t, Done> pending;
+    std::atomic<std::size_t> load{0};
+    bool closing = false;
+  };
+
+ public:
+  using process_type = Process;
+  MultiProcRunner(Process process, Runtime& runtime)
+      : process_(std::move(process)),
+        runtime_(runtime),
+        count_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
+
+  ~MultiProcRunner() { stop(); }
+
+  void start() {
+    if (!workers_.empty()) return;
+    for (std::size_t i = 0; i < count_; ++i) {
+      int fds[2];
+      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        throw std::runtime_error(std::string{"numaflow: socketpair for a MultiProc worker failed: "} +
+                                 std::strerror(errno));
+      pid_t pid = ::fork();
+      if (pid < 0)
+        throw std::runtime_error(std::string{"numaflow: fork of a MultiProc worker failed: "} + std::strerror(errno));
+      if (pid == 0) {
+        ::close(fds[0]);
+        for (auto& w : workers_) ::close(w->fd);
+        worker_main(fds[1]);
+      }
+      ::close(fds[1]);
+      auto w = std::make_unique<Worker>();
+      w->pid = pid;
+      w->fd = fds[0];
+      workers_.push_back(std::move(w));
+    }
+    for (auto& w : workers_) {
+      w->reader = std::thread([this, worker = w.get()] { read_loop(*worker); });
+      w->writer = std::thread([this, worker = w.get()] { write_loop(*worker); });
+    }
+  }
+
+  void stop() {
+    for (auto& w : workers_) {
+      {
+        std::lock_guard lock(w->mu);
+        w->closing = true;
+      }
+      w->cv.notify_all();
+    }
+    for (auto& w : workers_) {
+      if (w->writer.joinable()) w->writer.join();
+      ::shutdown(w->fd, SHUT_WR);  // the worker sees end of input and exits
+      if (w->reader.joinable()) w->reader.join();
+      ::close(w->fd);
+    }
+    workers_.clear();
+  }
+
+  template <class Done_>
+  void submit(Request&& request, Done_&& done) {
+    Worker* target = workers_.front().get();
+    for (auto& w : workers_)
+      if (w->load.load(std::memory_order_relaxed) < target->load.load(std::memory_order_relaxed)) target = w.get();
+    Frame frame{next_seq_.fetch_add(1), 0, request.SerializeAsString()};
+    {
+      std::lock_guard lock(target->mu);
+      if (target->closing || target->pid < 0) {
+        done(std::make_exception_ptr(std::runtime_error("numaflow: MultiProc worker is not running")), Response{});
+        return;
+      }
+      target->pending.emplace(frame.seq, Done(std::forward<Done_>(done)));
+      target->load.fetch_add(1, std::memory_order_relaxed);
+      target->outbox.push_back(std::move(frame));
+    }
+    target->cv.notify_one();
+  }
+
+  std::size_t worker_count() const { return count_; }
+
+ private:
+  [[noreturn]] void worker_main(int fd) {
+    // The server process handles SIGTERM and closes our socket when it is done with us.
+    ::signal(SIGTERM, SIG_IGN);
+    ::signal(SIGINT, SIG_IGN);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    Frame in, out;
+    Request request;
+    while (read_frame(fd, in)) {
+      out.seq = in.seq;
+      try {
+        if (!request.ParseFromString(in.payload))
+          throw std::runtime_error("numaflow: MultiProc worker got a malformed request");
+        out.payload = process_(request).SerializeAsString();
+        out.kind = 0;
+      } catch (...) {
+        out.payload = describe(std::current_exception());
+        out.kind = 1;
+      }
+      if (!write_frame(fd, out)) break;
+    }
+    ::_exit(0);
+  }
+
+  void write_loop(Worker& w) {
+    std::unique_lock lock(w.mu);
+    for (;;) {
+      w.cv.wait(lock, [&] { return w.closing || !w.outbox.empty(); });
+      if (w.outbox.empty()) return;  // closing and drained
+      Frame frame = std::move(w.outbox.front());
+      w.outbox.pop_front();
+      lock.unlock();
+      bool ok = write_frame(w.fd, frame);
+      lock.lock();
+      if (!ok) return;  // the reader reports the dead worker
+    }
+  }
+
+  void read_loop(Worker& w) {
+    Frame frame;
+    while (read_frame(w.fd, frame)) {
+      Done done;
+      {
+        std::lock_guard lock(w.mu);
+        auto it = w.pending.find(frame.seq);
+        if (it == w.pending.end()) continue;
+        done = std::move(it->second);
+        w.pending.erase(it);
+      }
+      w.load.fetch_sub(1, std::memory_order_relaxed);
+      if (frame.kind == 0) {
+        Response response;
+        if (response.ParseFromString(frame.payload))
+          done(nullptr, std::move(response));
+        else
+          done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")),
+               Response{});
+      } else {
+        done(std::make_exception_ptr(DescribedError(frame.payload)), Response{});
+      }
+    }
+    int status = 0;
+    ::waitpid(w.pid, &status, 0);
+    std::map<std::uint64_t, Done> orphans;
+    bool expected = false;
+    {
+      std::lock_guard lock(w.mu);
+      expected = w.closing && w.pending.empty();
+      orphans.swap(w.pending);
+      w.closing = true;
+      w.pid = -1;
+    }
+    w.cv.notify_all();
+    if (expected) return;
+    std::string const text = "MultiProc worker process " + describe_wait_status(status);
+    if (orphans.empty()) {
+      runtime_.udf_error(text, text);  // nobody waits on it, but it must not go unnoticed
+      return;
+    }
+    for (auto& [seq, done] : orphans) done(std::make_exception_ptr(DescribedError(text)), Response{});
+  }
+
+  Process process_;
+  Runtime& runtime_;
+  std::size_t count_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<std::uint64_t> next_seq_{1};
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/multiproc.hpp ----
+// #include "numaflow/detail/policies/sync.hpp"
+// #include "numaflow/detail/policies/sync.hpp" (already merged above)
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+// #include "numaflow/policies/multiproc.hpp"
+// ---- begin numaflow/policies/multiproc.hpp ----
+
+namespace numaflow {
+
+// Execution policy: one gRPC endpoint, the handler runs in `ServerOptions::workers` processes
+// forked before gRPC starts. For CPU-bound or non-thread-safe handler code; a crashing worker is
+// reported through the error contract.
+struct MultiProc {
+  static constexpr char const* name = "MultiProc";
+};
+
+}  // namespace numaflow
+// ---- end numaflow/policies/multiproc.hpp ----
+// #include "numaflow/policies/sync.hpp"
+// ---- begin numaflow/policies/sync.hpp ----
+
+namespace numaflow {
+
+// Execution policy: the handler is a plain (blocking) callable, run concurrently on a pool of
+// `ServerOptions::workers` threads.
+struct Sync {
+  static constexpr char const* name = "Sync";
+};
+
+}  // namespace numaflow
+// ---- end numaflow/policies/sync.hpp ----
+
+namespace numaflow::detail {
+
+// Which runner executes a functionality's `Process` under each policy. `Proto` is needed only by
+// MultiProc, which ships requests and responses between processes.
+template <class Policy, class Process, class Proto>
+struct runner_for;
+template <class Process, class Proto>
+struct runner_for<Sync, Process, Proto> {
+  using type = SyncRunner<Process>;
+};
+template <class Process, class Proto>
+struct runner_for<Async, Process, Proto> {
+  using type = AsyncRunner<Process>;
+};
+template <class Process, class Proto>
+struct runner_for<MultiProc, Process, Proto> {
+  using type = MultiProcRunner<Process, Proto>;
+};
+
+template <class Policy, class Process, class Proto = void>
+using runner_t = typename runner_for<Policy, Process, Proto>::type;
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/policy_runner.hpp ----
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream.hpp"
+// ---- begin numaflow/detail/shapes/stream.hpp ----
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+// #include "numaflow/detail/runtime/grpc_handoff.hpp"
+// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 
 namespace numaflow::detail {
 
@@ -1575,41 +2335,125 @@ S* open_stream(Args&&... args) {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/stream.hpp ----
+
+namespace numaflow::detail {
+
+// request → response around one handler call, for functionalities whose `Proto` has
+// `datum(Request&)` and `response(Datum const& input, HandlerResult&&)`.
+template <class Proto, class H>
+struct UnaryProcess {
+  H handler;
+  typename Proto::Response operator()(typename Proto::Request& request) {
+    Datum const datum = Proto::datum(request);
+    return Proto::response(datum, call_datum_handler(handler, datum));
+  }
+};
+
+// The same for Async: the request is taken by value so it lives in the coroutine frame.
+template <class Proto, class H>
+struct AsyncUnaryProcess {
+  H handler;
+  Task<typename Proto::Response> operator()(typename Proto::Request request) {
+    Datum const datum = Proto::datum(request);
+    co_return Proto::response(datum, co_await call_datum_handler(handler, datum));
+  }
+};
+
+template <class Proto, class Policy, class H>
+using unary_process_t =
+    std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
+
+// What every streaming service holds: the runtime and the runner (or windowed driver) executing
+// its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
+template <class Proto, class Runner_, template <class, class> class Shape>
+class StreamServiceCore : public ServiceBase {
+ public:
+  using Runner = Runner_;
+
+  StreamServiceCore(typename Runner::process_type process, Runtime& runtime)
+      : runtime_(runtime), runner_(std::move(process), runtime) {}
+
+  void start() override { runner_.start(); }
+  void after_shutdown() override { runner_.stop(); }
+
+ protected:
+  Shape<Proto, Runner>* open() { return open_stream<Shape<Proto, Runner>>(runtime_, runner_); }
+
+  Runtime& runtime_;
+  Runner runner_;
+};
+
+}  // namespace numaflow::detail
+
+namespace numaflow::detail {
+
+// batch of requests → responses (results + EOT) around one handler call, for functionalities whose
+// `Proto` has `datum(Request&)` and `batch_responses(Datums const&, HandlerResult&&)`; the latter
+// verifies that every id was answered exactly once.
+template <class Proto, class H>
+struct BatchProcess {
+  H handler;
+  std::vector<typename Proto::Response> operator()(std::vector<typename Proto::Request>& batch) {
+    Datums datums;
+    datums.reserve(batch.size());
+    for (auto& request : batch) datums.push_back(Proto::datum(request));
+    if (datums.empty()) return {Proto::eot_response()};
+    return Proto::batch_responses(datums, call_batch_handler(handler, datums));
+  }
+};
+
+template <class Proto, class H>
+struct AsyncBatchProcess {
+  H handler;
+  Task<std::vector<typename Proto::Response>> operator()(std::vector<typename Proto::Request> batch) {
+    Datums datums;
+    datums.reserve(batch.size());
+    for (auto& request : batch) datums.push_back(Proto::datum(request));
+    if (datums.empty()) co_return std::vector<typename Proto::Response>{Proto::eot_response()};
+    co_return Proto::batch_responses(datums, co_await call_batch_handler(handler, datums));
+  }
+};
+
+template <class Proto, class Policy, class H>
+using batch_process_t =
+    std::conditional_t<std::is_same_v<Policy, Async>, AsyncBatchProcess<Proto, H>, BatchProcess<Proto, H>>;
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/stream_service.hpp ----
+// #include "numaflow/detail/shapes/windowed.hpp"
+// ---- begin numaflow/detail/shapes/windowed.hpp ----
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream.hpp"
+// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/window.hpp"
-// ---- begin numaflow/window.hpp ----
-
-#include <compare>
-#include <string>
-
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/time.hpp"
-// #include "numaflow/time.hpp" (already merged above)
-
-namespace numaflow {
-
-// A reduce window: [start, end).
-struct IntervalWindow {
-  Timestamp start{};
-  Timestamp end{};
-  friend auto operator<=>(IntervalWindow const&, IntervalWindow const&) = default;
-};
-
-// A window together with the keys it belongs to (session reduce, accumulator).
-struct KeyedWindow {
-  Timestamp start{};
-  Timestamp end{};
-  std::string slot{};
-  Keys keys{};
-  friend bool operator==(KeyedWindow const&, KeyedWindow const&) = default;
-};
-
-}  // namespace numaflow
-// ---- end numaflow/window.hpp ----
+// #include "numaflow/window.hpp" (already merged above)
 
 namespace numaflow::detail {
 
@@ -1686,8 +2530,7 @@ struct WindowTask {
   KeyedWindow window;
   bool gated = false;
   std::vector<std::function<void()>> parked;
-  bool merged = false;                        // strand only: a merged task never emits again
-  std::optional<Timestamp> output_watermark;  // strand only (accumulator)
+  bool merged = false;  // strand only: a merged task never emits again
 };
 
 // What the windowed shape hands a driver when it creates a task. `Out` is the emitter of the tag's
@@ -1957,716 +2800,8 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/windowed.hpp ----
-// #include "numaflow/detail/stream_service.hpp"
-// ---- begin numaflow/detail/stream_service.hpp ----
-
-#include <type_traits>
-#include <utility>
-#include <vector>
-
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/handler_traits.hpp"
-// #include "numaflow/detail/handler_traits.hpp" (already merged above)
-// #include "numaflow/detail/policy_runner.hpp"
-// ---- begin numaflow/detail/policy_runner.hpp ----
-
-#include <type_traits>
-
-// #include "numaflow/detail/run_async.hpp"
-// ---- begin numaflow/detail/run_async.hpp ----
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/execution.hpp>
-#include <boost/asio/prefer.hpp>
-#include <boost/asio/query.hpp>
-#include <boost/asio/require.hpp>
-#include <boost/asio/thread_pool.hpp>
-
-#include <exception>
-#include <type_traits>
-#include <utility>
-
-// #include "numaflow/detail/run_sync.hpp"
-// ---- begin numaflow/detail/run_sync.hpp ----
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <exception>
-#include <optional>
-#include <thread>
-#include <type_traits>
-#include <utility>
-
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-// The thread pool a runner owns: created by start(), after the server blocked the shutdown signals
-// (so the threads inherit the mask), joined by stop().
-class OwnedThreadPool {
- public:
-  explicit OwnedThreadPool(std::size_t threads) : threads_(threads) {}
-  ~OwnedThreadPool() { stop(); }
-
-  void start() {
-    if (!pool_) pool_.emplace(threads_);
-  }
-
-  void stop() {
-    if (pool_) {
-      pool_->join();
-      pool_.reset();
-    }
-  }
-
-  boost::asio::thread_pool::executor_type executor() { return pool_->get_executor(); }
-  std::size_t threads() const { return threads_; }
-
- private:
-  std::size_t threads_;
-  std::optional<boost::asio::thread_pool> pool_;
-};
-
-// Decides whether a Sync handler call may run on the gRPC thread that read its request.
-//
-// Handing a request to a pool thread costs a thread wake-up and a context switch, ~10 µs on a
-// loaded core: far more than a fast handler. So calls run inline while the handler's recent
-// average run time is below the threshold, and on the pool otherwise. The first calls always go
-// to the pool (a handler that blocks is then never tried inline), and at most one call runs
-// inline at a time, so a handler that turns slow can hold up at most one gRPC thread, once.
-class InlineGate {
- public:
-  explicit InlineGate(std::chrono::microseconds threshold)
-      : threshold_ns_(static_cast<std::uint64_t>(std::max<std::int64_t>(0, threshold.count())) * 1000) {}
-
-  // True: the caller must run the call inline and then call leave().
-  bool try_enter() {
-    if (threshold_ns_ == 0 || samples_.load(std::memory_order_relaxed) < kWarmupSamples ||
-        average_ns_.load(std::memory_order_relaxed) >= threshold_ns_)
-      return false;
-    bool expected = false;
-    return inline_busy_.compare_exchange_strong(expected, true, std::memory_order_acquire);
-  }
-  void leave() { inline_busy_.store(false, std::memory_order_release); }
-
-  bool measuring() const { return threshold_ns_ != 0; }
-
-  // Inline calls are timed one in kInlineSampleEvery: reading the clock can cost as much as a
-  // fast handler (it is not always the vDSO's TSC read), and a handler that turns slow is still
-  // caught within a few calls. Only the inline thread (one at a time) counts.
-  bool sample_inline_call() { return (++inline_calls_ % kInlineSampleEvery) == 0; }
-
-  // An exponentially weighted average (1/8 per sample); concurrent updates may lose a sample,
-  // which only makes the average a little less smooth.
-  void record(std::chrono::steady_clock::duration took) {
-    auto const ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
-    auto const average = average_ns_.load(std::memory_order_relaxed);
-    average_ns_.store(average - average / 8 + ns / 8, std::memory_order_relaxed);
-    if (samples_.load(std::memory_order_relaxed) < kWarmupSamples) samples_.fetch_add(1, std::memory_order_relaxed);
-  }
-
- private:
-  static constexpr std::uint32_t kWarmupSamples = 16;
-  static constexpr std::uint32_t kInlineSampleEvery = 4;
-  std::uint32_t inline_calls_ = 0;  // guarded by inline_busy_
-  std::uint64_t const threshold_ns_;
-  std::atomic<std::uint64_t> average_ns_{0};
-  std::atomic<std::uint32_t> samples_{0};
-  std::atomic<bool> inline_busy_{false};
-};
-
-// Runs `Process` (In& → Out) on a pool of threads; `done(error, out)` is called on that thread.
-template <class Process>
-class SyncRunner {
- public:
-  using process_type = Process;
-  SyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        pool_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())),
-        gate_(runtime.options().inline_handler_threshold) {}
-
-  void start() { pool_.start(); }
-  void stop() { pool_.stop(); }
-
-  template <class In, class Done>
-  void submit(In&& in, Done&& done) {
-    post(std::forward<In>(in), std::forward<Done>(done), /*measure=*/false);
-  }
-
-  // For per-request work (one request in, one response out, a handler that only computes): runs
-  // the call right here when the InlineGate allows it, on the pool otherwise. Pool calls are all
-  // timed and inline calls sampled: that is what teaches the gate.
-  template <class In, class Done>
-  void submit_per_request(In&& in, Done&& done) {
-    if (gate_.try_enter()) {
-      run(in, done, gate_.sample_inline_call());
-      gate_.leave();
-      return;
-    }
-    post(std::forward<In>(in), std::forward<Done>(done), gate_.measuring());
-  }
-
-  Process& process() { return process_; }
-  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
-
- private:
-  template <class In, class Done>
-  void post(In&& in, Done&& done, bool measure) {
-    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
-                                         measure]() mutable { run(in, done, measure); });
-  }
-
-  template <class In, class Done>
-  void run(In& in, Done& done, bool measure) {
-    using Out = std::decay_t<decltype(process_(in))>;
-    Out out{};
-    std::exception_ptr error;
-    auto const started = measure ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    try {
-      out = process_(in);
-    } catch (...) {
-      error = std::current_exception();
-    }
-    if (measure) gate_.record(std::chrono::steady_clock::now() - started);
-    done(error, std::move(out));
-  }
-
-  Process process_;
-  OwnedThreadPool pool_;
-  InlineGate gate_;
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/run_sync.hpp ----
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// While AsyncRunner::submit starts a coroutine on the calling (gRPC) thread, the coroutine runs
-// right there until it first suspends; a handler that finishes without suspending then costs no
-// thread hand-off at all. co_spawn always begins with a post (Boost 1.74), so the executor the
-// coroutine is spawned on lets exactly that first post, and the dispatch of the result, run
-// inline during the start; anything else the coroutine posts, and every resumption after it
-// suspended, goes to the pool as usual.
-struct InlineStart {
-  static inline thread_local bool active = false;
-  static inline thread_local bool first_post_pending = false;
-};
-
-template <class Inner>
-class InlineStartExecutor {
- public:
-  explicit InlineStartExecutor(Inner inner) noexcept : inner_(std::move(inner)) {}
-
-  template <class F>
-  void execute(F&& f) const {
-    if (InlineStart::active) {
-      bool const is_post =
-          boost::asio::query(inner_, boost::asio::execution::blocking) == boost::asio::execution::blocking.never;
-      if (!is_post || std::exchange(InlineStart::first_post_pending, false)) {
-        std::forward<F>(f)();
-        return;
-      }
-    }
-    boost::asio::execution::execute(inner_, std::forward<F>(f));
-  }
-
-  template <class Property>
-    requires(boost::asio::can_require<Inner const&, Property const&>::value)
-  auto require(Property const& p) const {
-    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(
-        boost::asio::require(inner_, p));
-  }
-
-  template <class Property>
-    requires(boost::asio::can_prefer<Inner const&, Property const&>::value)
-  auto prefer(Property const& p) const {
-    return InlineStartExecutor<std::decay_t<decltype(boost::asio::prefer(inner_, p))>>(boost::asio::prefer(inner_, p));
-  }
-
-  template <class Property>
-    requires(boost::asio::can_query<Inner const&, Property const&>::value)
-  decltype(auto) query(Property const& p) const { return boost::asio::query(inner_, p); }
-
-  friend bool operator==(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept {
-    return a.inner_ == b.inner_;
-  }
-  friend bool operator!=(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept { return !(a == b); }
-
- private:
-  Inner inner_;
-};
-
-// Runs `Process` (In → awaitable<Out>) as coroutines on a small pool; while a handler awaits
-// (a timer, a socket) its thread serves other requests.
-template <class Process>
-class AsyncRunner {
- public:
-  using process_type = Process;
-  AsyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
-
-  void start() { pool_.start(); }
-  void stop() { pool_.stop(); }
-
-  template <class In, class Done>
-  void submit(In&& in, Done&& done) {
-    struct Scope {  // restores the outer state: a handler running inline may itself start work here
-      bool const active = std::exchange(InlineStart::active, true);
-      bool const first_post_pending = std::exchange(InlineStart::first_post_pending, true);
-      ~Scope() {
-        InlineStart::active = active;
-        InlineStart::first_post_pending = first_post_pending;
-      }
-    } const scope;
-    boost::asio::co_spawn(
-        InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
-        [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable { done(error, std::move(out)); });
-  }
-
-  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
-  Process& process() { return process_; }
-
- private:
-  Process process_;
-  OwnedThreadPool pool_;
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/run_async.hpp ----
-// #include "numaflow/detail/run_multiproc.hpp"
-// ---- begin numaflow/detail/run_multiproc.hpp ----
-
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <condition_variable>
-#include <cstdint>
-#include <cstring>
-#include <deque>
-#include <exception>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <stdexcept>
-#include <string>
-#include <thread>
-#include <vector>
-
-// #include "numaflow/detail/run_sync.hpp"
-// #include "numaflow/detail/run_sync.hpp" (already merged above)
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-// #include "numaflow/detail/udf_error.hpp"
-// #include "numaflow/detail/udf_error.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// Frames between the server and its worker processes: [u32 size][u64 seq][u8 kind][size bytes].
-struct Frame {
-  std::uint64_t seq = 0;
-  std::uint8_t kind = 0;  // worker → server: 0 = response, 1 = handler error text
-  std::string payload;
-};
-
-inline bool write_all(int fd, char const* data, std::size_t size) {
-  while (size > 0) {
-    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-inline bool read_all(int fd, char* data, std::size_t size) {
-  while (size > 0) {
-    ssize_t n = ::read(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-inline bool write_frame(int fd, Frame const& f) {
-  char header[13];
-  auto const size = static_cast<std::uint32_t>(f.payload.size());
-  std::memcpy(header, &size, 4);
-  std::memcpy(header + 4, &f.seq, 8);
-  header[12] = static_cast<char>(f.kind);
-  return write_all(fd, header, sizeof header) && write_all(fd, f.payload.data(), f.payload.size());
-}
-
-inline bool read_frame(int fd, Frame& f) {
-  char header[13];
-  if (!read_all(fd, header, sizeof header)) return false;
-  std::uint32_t size = 0;
-  std::memcpy(&size, header, 4);
-  std::memcpy(&f.seq, header + 4, 8);
-  f.kind = static_cast<std::uint8_t>(header[12]);
-  f.payload.resize(size);
-  return read_all(fd, f.payload.data(), size);
-}
-
-inline std::string describe_wait_status(int status) {
-  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return std::string{"was killed by signal "} + ::strsignal(WTERMSIG(status));
-  return "stopped";
-}
-
-// Runs `Process` (Request& → Response, protobuf messages) in worker processes forked before gRPC
-// starts. One gRPC endpoint stays in the server process; each request goes, serialised, to the
-// least-loaded worker over a socketpair, and its response comes back the same way.
-template <class Process, class Proto>
-class MultiProcRunner {
-  using Request = typename Proto::Request;
-  using Response = typename Proto::Response;
-  using Done = std::function<void(std::exception_ptr, Response)>;
-
-  struct Worker {
-    pid_t pid = -1;
-    int fd = -1;
-    std::thread reader, writer;
-    std::mutex mu;
-    std::condition_variable cv;
-    std::deque<Frame> outbox;
-    std::map<std::uint64_t, Done> pending;
-    std::atomic<std::size_t> load{0};
-    bool closing = false;
-  };
-
- public:
-  using process_type = Process;
-  MultiProcRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        runtime_(runtime),
-        count_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
-
-  ~MultiProcRunner() { stop(); }
-
-  void start() {
-    if (!workers_.empty()) return;
-    for (std::size_t i = 0; i < count_; ++i) {
-      int fds[2];
-      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw std::runtime_error(std::string{"numaflow: socketpair for a MultiProc worker failed: "} +
-                                 std::strerror(errno));
-      pid_t pid = ::fork();
-      if (pid < 0)
-        throw std::runtime_error(std::string{"numaflow: fork of a MultiProc worker failed: "} + std::strerror(errno));
-      if (pid == 0) {
-        ::close(fds[0]);
-        for (auto& w : workers_) ::close(w->fd);
-        worker_main(fds[1]);
-      }
-      ::close(fds[1]);
-      auto w = std::make_unique<Worker>();
-      w->pid = pid;
-      w->fd = fds[0];
-      workers_.push_back(std::move(w));
-    }
-    for (auto& w : workers_) {
-      w->reader = std::thread([this, worker = w.get()] { read_loop(*worker); });
-      w->writer = std::thread([this, worker = w.get()] { write_loop(*worker); });
-    }
-  }
-
-  void stop() {
-    for (auto& w : workers_) {
-      {
-        std::lock_guard lock(w->mu);
-        w->closing = true;
-      }
-      w->cv.notify_all();
-    }
-    for (auto& w : workers_) {
-      if (w->writer.joinable()) w->writer.join();
-      ::shutdown(w->fd, SHUT_WR);  // the worker sees end of input and exits
-      if (w->reader.joinable()) w->reader.join();
-      ::close(w->fd);
-    }
-    workers_.clear();
-  }
-
-  template <class Done_>
-  void submit(Request&& request, Done_&& done) {
-    Worker* target = workers_.front().get();
-    for (auto& w : workers_)
-      if (w->load.load(std::memory_order_relaxed) < target->load.load(std::memory_order_relaxed)) target = w.get();
-    Frame frame{next_seq_.fetch_add(1), 0, request.SerializeAsString()};
-    {
-      std::lock_guard lock(target->mu);
-      if (target->closing || target->pid < 0) {
-        done(std::make_exception_ptr(std::runtime_error("numaflow: MultiProc worker is not running")), Response{});
-        return;
-      }
-      target->pending.emplace(frame.seq, Done(std::forward<Done_>(done)));
-      target->load.fetch_add(1, std::memory_order_relaxed);
-      target->outbox.push_back(std::move(frame));
-    }
-    target->cv.notify_one();
-  }
-
-  std::size_t worker_count() const { return count_; }
-
- private:
-  [[noreturn]] void worker_main(int fd) {
-    // The server process handles SIGTERM and closes our socket when it is done with us.
-    ::signal(SIGTERM, SIG_IGN);
-    ::signal(SIGINT, SIG_IGN);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    Frame in, out;
-    Request request;
-    while (read_frame(fd, in)) {
-      out.seq = in.seq;
-      try {
-        if (!request.ParseFromString(in.payload))
-          throw std::runtime_error("numaflow: MultiProc worker got a malformed request");
-        out.payload = process_(request).SerializeAsString();
-        out.kind = 0;
-      } catch (...) {
-        out.payload = describe(std::current_exception());
-        out.kind = 1;
-      }
-      if (!write_frame(fd, out)) break;
-    }
-    ::_exit(0);
-  }
-
-  void write_loop(Worker& w) {
-    std::unique_lock lock(w.mu);
-    for (;;) {
-      w.cv.wait(lock, [&] { return w.closing || !w.outbox.empty(); });
-      if (w.outbox.empty()) return;  // closing and drained
-      Frame frame = std::move(w.outbox.front());
-      w.outbox.pop_front();
-      lock.unlock();
-      bool ok = write_frame(w.fd, frame);
-      lock.lock();
-      if (!ok) return;  // the reader reports the dead worker
-    }
-  }
-
-  void read_loop(Worker& w) {
-    Frame frame;
-    while (read_frame(w.fd, frame)) {
-      Done done;
-      {
-        std::lock_guard lock(w.mu);
-        auto it = w.pending.find(frame.seq);
-        if (it == w.pending.end()) continue;
-        done = std::move(it->second);
-        w.pending.erase(it);
-      }
-      w.load.fetch_sub(1, std::memory_order_relaxed);
-      if (frame.kind == 0) {
-        Response response;
-        if (response.ParseFromString(frame.payload))
-          done(nullptr, std::move(response));
-        else
-          done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")),
-               Response{});
-      } else {
-        done(std::make_exception_ptr(DescribedError(frame.payload)), Response{});
-      }
-    }
-    int status = 0;
-    ::waitpid(w.pid, &status, 0);
-    std::map<std::uint64_t, Done> orphans;
-    bool expected = false;
-    {
-      std::lock_guard lock(w.mu);
-      expected = w.closing && w.pending.empty();
-      orphans.swap(w.pending);
-      w.closing = true;
-      w.pid = -1;
-    }
-    w.cv.notify_all();
-    if (expected) return;
-    std::string const text = "MultiProc worker process " + describe_wait_status(status);
-    if (orphans.empty()) {
-      runtime_.udf_error(text, text);  // nobody waits on it, but it must not go unnoticed
-      return;
-    }
-    for (auto& [seq, done] : orphans) done(std::make_exception_ptr(DescribedError(text)), Response{});
-  }
-
-  Process process_;
-  Runtime& runtime_;
-  std::size_t count_;
-  std::vector<std::unique_ptr<Worker>> workers_;
-  std::atomic<std::uint64_t> next_seq_{1};
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/run_multiproc.hpp ----
-// #include "numaflow/detail/run_sync.hpp"
-// #include "numaflow/detail/run_sync.hpp" (already merged above)
-// #include "numaflow/policies/async.hpp"
-// #include "numaflow/policies/async.hpp" (already merged above)
-// #include "numaflow/policies/multiproc.hpp"
-// ---- begin numaflow/policies/multiproc.hpp ----
-
-namespace numaflow {
-
-// Execution policy: one gRPC endpoint, the handler runs in `ServerOptions::workers` processes
-// forked before gRPC starts. For CPU-bound or non-thread-safe handler code; a crashing worker is
-// reported through the error contract.
-struct MultiProc {
-  static constexpr char const* name = "MultiProc";
-};
-
-}  // namespace numaflow
-// ---- end numaflow/policies/multiproc.hpp ----
-// #include "numaflow/policies/sync.hpp"
-// ---- begin numaflow/policies/sync.hpp ----
-
-namespace numaflow {
-
-// Execution policy: the handler is a plain (blocking) callable, run concurrently on a pool of
-// `ServerOptions::workers` threads.
-struct Sync {
-  static constexpr char const* name = "Sync";
-};
-
-}  // namespace numaflow
-// ---- end numaflow/policies/sync.hpp ----
-
-namespace numaflow::detail {
-
-// Which runner executes a functionality's `Process` under each policy. `Proto` is needed only by
-// MultiProc, which ships requests and responses between processes.
-template <class Policy, class Process, class Proto>
-struct runner_for;
-template <class Process, class Proto>
-struct runner_for<Sync, Process, Proto> {
-  using type = SyncRunner<Process>;
-};
-template <class Process, class Proto>
-struct runner_for<Async, Process, Proto> {
-  using type = AsyncRunner<Process>;
-};
-template <class Process, class Proto>
-struct runner_for<MultiProc, Process, Proto> {
-  using type = MultiProcRunner<Process, Proto>;
-};
-
-template <class Policy, class Process, class Proto = void>
-using runner_t = typename runner_for<Policy, Process, Proto>::type;
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/policy_runner.hpp ----
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-// #include "numaflow/detail/shapes/stream.hpp"
-// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// request → response around one handler call, for functionalities whose `Proto` has
-// `datum(Request&)` and `response(Datum const& input, HandlerResult&&)`.
-template <class Proto, class H>
-struct UnaryProcess {
-  H handler;
-  typename Proto::Response operator()(typename Proto::Request& request) {
-    Datum const datum = Proto::datum(request);
-    return Proto::response(datum, call_datum_handler(handler, datum));
-  }
-};
-
-// The same for Async: the request is taken by value so it lives in the coroutine frame.
-template <class Proto, class H>
-struct AsyncUnaryProcess {
-  H handler;
-  Task<typename Proto::Response> operator()(typename Proto::Request request) {
-    Datum const datum = Proto::datum(request);
-    co_return Proto::response(datum, co_await call_datum_handler(handler, datum));
-  }
-};
-
-template <class Proto, class Policy, class H>
-using unary_process_t =
-    std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
-
-// What every streaming service holds: the runtime and the runner (or windowed driver) executing
-// its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
-template <class Proto, class Runner_, template <class, class> class Shape>
-class StreamServiceCore : public ServiceBase {
- public:
-  using Runner = Runner_;
-
-  StreamServiceCore(typename Runner::process_type process, Runtime& runtime)
-      : runtime_(runtime), runner_(std::move(process), runtime) {}
-
-  void start() override { runner_.start(); }
-  void after_shutdown() override { runner_.stop(); }
-
- protected:
-  Shape<Proto, Runner>* open() { return open_stream<Shape<Proto, Runner>>(runtime_, runner_); }
-
-  Runtime& runtime_;
-  Runner runner_;
-};
-
-}  // namespace numaflow::detail
-
-namespace numaflow::detail {
-
-// batch of requests → responses (results + EOT) around one handler call, for functionalities whose
-// `Proto` has `datum(Request&)` and `batch_responses(Datums const&, HandlerResult&&)`; the latter
-// verifies that every id was answered exactly once.
-template <class Proto, class H>
-struct BatchProcess {
-  H handler;
-  std::vector<typename Proto::Response> operator()(std::vector<typename Proto::Request>& batch) {
-    Datums datums;
-    datums.reserve(batch.size());
-    for (auto& request : batch) datums.push_back(Proto::datum(request));
-    if (datums.empty()) return {Proto::eot_response()};
-    return Proto::batch_responses(datums, call_batch_handler(handler, datums));
-  }
-};
-
-template <class Proto, class H>
-struct AsyncBatchProcess {
-  H handler;
-  Task<std::vector<typename Proto::Response>> operator()(std::vector<typename Proto::Request> batch) {
-    Datums datums;
-    datums.reserve(batch.size());
-    for (auto& request : batch) datums.push_back(Proto::datum(request));
-    if (datums.empty()) co_return std::vector<typename Proto::Response>{Proto::eot_response()};
-    co_return Proto::batch_responses(datums, co_await call_batch_handler(handler, datums));
-  }
-};
-
-template <class Proto, class Policy, class H>
-using batch_process_t =
-    std::conditional_t<std::is_same_v<Policy, Async>, AsyncBatchProcess<Proto, H>, BatchProcess<Proto, H>>;
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/stream_service.hpp ----
-// #include "numaflow/detail/windowed_drivers.hpp"
-// ---- begin numaflow/detail/windowed_drivers.hpp ----
+// #include "numaflow/detail/shapes/windowed_drivers.hpp"
+// ---- begin numaflow/detail/shapes/windowed_drivers.hpp ----
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/strand.hpp>
@@ -2678,10 +2813,10 @@ using batch_process_t =
 
 // #include "numaflow/datum_stream.hpp"
 // #include "numaflow/datum_stream.hpp" (already merged above)
-// #include "numaflow/detail/run_async.hpp"
-// #include "numaflow/detail/run_async.hpp" (already merged above)
-// #include "numaflow/detail/run_sync.hpp"
-// #include "numaflow/detail/run_sync.hpp" (already merged above)
+// #include "numaflow/detail/policies/async.hpp"
+// #include "numaflow/detail/policies/async.hpp" (already merged above)
+// #include "numaflow/detail/policies/sync.hpp"
+// #include "numaflow/detail/policies/sync.hpp" (already merged above)
 // #include "numaflow/detail/shapes/windowed.hpp"
 // #include "numaflow/detail/shapes/windowed.hpp" (already merged above)
 
@@ -2704,19 +2839,26 @@ void run_on_task(TaskPtr const& task, Job&& job, OnError&& on_error) {
 
 // Sync: a per-task copy of the user's handler whose incremental callbacks run on the task strand.
 // `Logic` supplies: on_datum(Instance&, KeyedWindow const&, Datum&&) and on_close(Instance&, KeyedWindow const&).
-template <class H, class Hooks = TaskHooks>
-struct SyncTaskState {
+// A tag's own per-task state, for a tag that has none.
+struct NoTaskState {};
+
+// `State` is the tag's own per-task state (the accumulator's output watermark); like the rest of the
+// instance it is touched only on the task's strand.
+template <class H, class Hooks = TaskHooks, class State = NoTaskState>
+struct SyncTaskState : State {
+  SyncTaskState(H h, Hooks k) : handler(std::move(h)), hooks(std::move(k)) {}
+
   H handler;
   Hooks hooks;
   Datums buffered{};  // used by the collect-style handlers only
 };
 
-template <class H, class HooksT = TaskHooks>
+template <class H, class HooksT = TaskHooks, class State = NoTaskState>
 class SyncWindowedExecution {
  public:
   using process_type = H;
   using Hooks = HooksT;
-  using Instance = SyncTaskState<H, Hooks>;
+  using Instance = SyncTaskState<H, Hooks, State>;
 
   SyncWindowedExecution(H handler, Runtime& runtime) : runner_(std::move(handler), runtime) {}
 
@@ -2726,7 +2868,7 @@ class SyncWindowedExecution {
 
   template <class TaskPtr>
   void create(TaskPtr const& task, Hooks hooks) {
-    task->instance.emplace(Instance{runner_.process(), std::move(hooks)});
+    task->instance.emplace(runner_.process(), std::move(hooks));
   }
 
   // `on_datum(instance, window, datum)` for each datum, in order.
@@ -2835,33 +2977,11 @@ class AsyncWindowedExecution {
 };
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/windowed_drivers.hpp ----
+// ---- end numaflow/detail/shapes/windowed_drivers.hpp ----
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/functions/reduce.hpp"
-// ---- begin numaflow/functions/reduce.hpp ----
-
-#include <type_traits>
-#include <utility>
-
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/datum_stream.hpp"
-// #include "numaflow/datum_stream.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// #include "numaflow/detail/convert.hpp" (already merged above)
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/handler_traits.hpp"
-// #include "numaflow/detail/handler_traits.hpp" (already merged above)
-// #include "numaflow/detail/shapes/windowed.hpp"
-// #include "numaflow/detail/shapes/windowed.hpp" (already merged above)
-// #include "numaflow/detail/stream_service.hpp"
-// #include "numaflow/detail/stream_service.hpp" (already merged above)
-// #include "numaflow/detail/windowed_drivers.hpp"
-// #include "numaflow/detail/windowed_drivers.hpp" (already merged above)
-// #include "numaflow/emitter.hpp"
-// #include "numaflow/emitter.hpp" (already merged above)
+// #include "numaflow/functions/reduce.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/reduce/v1/reduce.grpc.pb.h"
@@ -2869,52 +2989,8 @@ class AsyncWindowedExecution {
 // #include "numaflow/window.hpp"
 // #include "numaflow/window.hpp" (already merged above)
 
-namespace numaflow {
-
-// Functionality tag: aligned reduce (`reduce.v1.Reduce` on reduce.sock). The platform opens one
-// stream per window; each keys of the window gets its own copy of the handler; when the window
-// closes the handler's messages are sent, then one EOF.
-struct Reduce {
-  static constexpr char const* name = "Reduce";
-};
-
-// Functionality tag: reduce stream (same protocol on reducestream.sock): the handler writes
-// messages as it goes, each sent at once.
-struct ReduceStream {
-  static constexpr char const* name = "ReduceStream";
-};
-
-// Sync reduce: called once per keys and window, with every datum of it.
-class Reducer {
- public:
-  virtual ~Reducer() = default;
-  virtual Messages handle(Keys const& keys, Datums const& datums, IntervalWindow const& window) = 0;
-};
-
-// Async reduce: a coroutine reading the datums as they arrive.
-class AsyncReducer {
- public:
-  virtual ~AsyncReducer() = default;
-  virtual Task<Messages> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window) = 0;
-};
-
-// Sync reduce stream: one object per keys and window (copied from the one given to the server)
-// sees each datum and may emit at any time; on_close runs when the window closes.
-class ReduceStreamer {
- public:
-  virtual ~ReduceStreamer() = default;
-  virtual void on_datum(Keys const& keys, Datum const& datum, IntervalWindow const& window, MessageEmitter& out) = 0;
-  virtual void on_close(Keys const& keys, IntervalWindow const& window, MessageEmitter& out) = 0;
-};
-
-class AsyncReduceStreamer {
- public:
-  virtual ~AsyncReduceStreamer() = default;
-  virtual Task<void> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window,
-                            MessageEmitter& out) = 0;
-};
-
-namespace detail {
+// reduce: how the tag declared in numaflow/functions/reduce.hpp is served.
+namespace numaflow::detail {
 
 inline IntervalWindow interval(KeyedWindow const& w) { return {w.start, w.end}; }
 
@@ -3135,8 +3211,8 @@ struct Functionality<ReduceStream> {
       std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceStreamDriver<H>, SyncReduceStreamDriver<H>>>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/reduce.hpp ----
 // ---- end numaflow/functions/reduce.hpp ----
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
@@ -3225,7 +3301,7 @@ class AccumulatorEmitter : public Emitter<AccumulatorOutput> {
   using Emitter<AccumulatorOutput>::emit;
 
   template <class T>
-    requires(!std::same_as<std::remove_cvref_t<T>, AccumulatorOutput>)
+    requires(!std::same_as<std::remove_cvref_t<T>, AccumulatorOutput> && !detail::range_of<T, AccumulatorOutput>)
   void emit(T&&) {
     static_assert(detail::always_false<T>,
                   "numaflow::AccumulatorEmitter: emit an AccumulatorOutput made from the datum it answers, "
@@ -3254,7 +3330,49 @@ class AccumulatorHandler {
   virtual void on_stream_end() {}
 };
 
-namespace detail {
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/accumulator.hpp"
+// ---- begin numaflow/detail/functions/accumulator.hpp ----
+
+#include <algorithm>
+#include <concepts>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
+// #include "numaflow/detail/shapes/windowed.hpp"
+// #include "numaflow/detail/shapes/windowed.hpp" (already merged above)
+// #include "numaflow/detail/shapes/windowed_drivers.hpp"
+// #include "numaflow/detail/shapes/windowed_drivers.hpp" (already merged above)
+// #include "numaflow/emitter.hpp"
+// #include "numaflow/emitter.hpp" (already merged above)
+// #include "numaflow/functions/accumulator.hpp"
+// #include "numaflow/functions/accumulator.hpp" (already merged above)
+// #include "numaflow/functions/reduce.hpp"
+// #include "numaflow/functions/reduce.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/window.hpp"
+// #include "numaflow/window.hpp" (already merged above)
+
+// accumulator: how the tag declared in numaflow/functions/accumulator.hpp is served.
+namespace numaflow::detail {
 
 struct AccumulatorWire {
   struct Proto {
@@ -3288,19 +3406,21 @@ struct AccumulatorWire {
   }
 
   // The response window's end is the task's output watermark: the latest watermark among what it
-  // emitted, never going back, epoch before its first output (PROTOCOL.md §12.3).
+  // emitted, never going back, epoch before its first output. Results and the stream-end EOF are
+  // made on the task's strand, so the watermark needs no lock.
+  struct OutputWatermark {
+    std::optional<Timestamp> output_watermark;
+  };
+
   template <class Task>
   static KeyedWindow output_window(Task& task, Keys keys) {
-    std::lock_guard lock(task.mu);
-    return {Timestamp{}, task.output_watermark.value_or(Timestamp{}), "slot-0", std::move(keys)};
+    return {Timestamp{}, task.instance->output_watermark.value_or(Timestamp{}), "slot-0", std::move(keys)};
   }
 
   template <class Task>
   static Proto::Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
-    {
-      std::lock_guard lock(task.mu);
-      if (!task.output_watermark || *task.output_watermark < m.watermark()) task.output_watermark = m.watermark();
-    }
+    auto& watermark = task.instance->output_watermark;
+    if (!watermark || *watermark < m.watermark()) watermark = m.watermark();
     Proto::Response r;
     auto* p = r.mutable_payload();
     for (auto& k : m.keys) p->add_keys(std::move(k));
@@ -3331,8 +3451,11 @@ struct AccumulatorWire {
 };
 
 template <class H>
-struct SyncAccumulatorDriver : AccumulatorWire, SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>> {
-  using SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>>::SyncWindowedExecution;
+struct SyncAccumulatorDriver
+    : AccumulatorWire,
+      SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>, AccumulatorWire::OutputWatermark> {
+  using SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>,
+                              AccumulatorWire::OutputWatermark>::SyncWindowedExecution;
 
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -3394,8 +3517,8 @@ struct Functionality<Accumulator> {
   using service = AccumulatorService<SyncAccumulatorDriver<H>>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/accumulator.hpp ----
 // ---- end numaflow/functions/accumulator.hpp ----
 // #include "numaflow/functions/batchmap.hpp"
 // ---- begin numaflow/functions/batchmap.hpp ----
@@ -3407,8 +3530,264 @@ struct Functionality<Accumulator> {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
+// #include "numaflow/functions/map.hpp"
+// ---- begin numaflow/functions/map.hpp ----
+
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+
+namespace numaflow {
+
+// Functionality tag: unary map (`map.v1.Map` on map.sock, MAP_MODE=unary-map).
+struct Map {
+  static constexpr char const* name = "Map";
+};
+
+// Class-style map handler for Sync and MultiProc.
+class Mapper {
+ public:
+  virtual ~Mapper() = default;
+  virtual Messages handle(Datum const& datum) = 0;
+};
+
+// Class-style map handler for Async.
+class AsyncMapper {
+ public:
+  virtual ~AsyncMapper() = default;
+  virtual Task<Messages> handle(Datum const& datum) = 0;
+};
+
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/map.hpp"
+// ---- begin numaflow/detail/functions/map.hpp ----
+
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/shapes/per_request.hpp"
+// ---- begin numaflow/detail/shapes/per_request.hpp ----
+
+#include <exception>
+#include <utility>
+
+// #include "numaflow/detail/shapes/stream.hpp"
+// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// Shape 1: after the handshake, every request is answered by exactly one response carrying its
+// id (unary map, source transformer). Requests are processed concurrently by the runner; the
+// responses go out in completion order.
+template <class Proto, class Runner>
+class PerRequestStream final : public Stream<Proto> {
+ public:
+  PerRequestStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
+
+ private:
+  void on_request(typename Proto::Request&& request) override {
+    this->begin_work();
+    submit(std::move(request), [this](std::exception_ptr const& error, typename Proto::Response response) {
+      if (error) {
+        this->fail_with_udf_error(error);
+        this->end_work();
+      } else {
+        this->end_work_with(std::move(response));
+      }
+    });
+  }
+
+  template <class Done>
+  void submit(typename Proto::Request&& request, Done&& done) {
+    if constexpr (requires { runner_.submit_per_request(std::move(request), std::forward<Done>(done)); })
+      runner_.submit_per_request(std::move(request), std::forward<Done>(done));
+    else
+      runner_.submit(std::move(request), std::forward<Done>(done));
+  }
+
+  Runner& runner_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/per_request.hpp ----
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
+// #include "numaflow/functions/map.hpp"
+// #include "numaflow/functions/map.hpp" (already merged above)
+// #include "numaflow/map/v1/map.grpc.pb.h"
+#include "numaflow/map/v1/map.grpc.pb.h"
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+
+// map: how the tag declared in numaflow/functions/map.hpp is served.
+namespace numaflow::detail {
+
+// map.v1 framing shared by the three map modes.
+struct MapProto {
+  using Request = map::v1::MapRequest;
+  using Response = map::v1::MapResponse;
+  static constexpr bool handshake = true;
+  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
+  static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
+  static std::string const& id(Request const& r) { return r.id(); }
+  static Response handshake_response() {
+    Response r;
+    r.mutable_handshake()->set_sot(true);
+    return r;
+  }
+  static Response eot_response(std::string id = {}) {
+    Response r;
+    r.set_id(std::move(id));
+    r.mutable_status()->set_eot(true);
+    return r;
+  }
+  static Datum datum(Request& r) {
+    Datum d;
+    fill_datum(d, *r.mutable_request());
+    d.id = r.id();
+    return d;
+  }
+  template <class Result>
+  static Response response(Datum const& input, Result&& messages) {
+    Response out;
+    out.set_id(input.id);
+    for_each_message(std::forward<Result>(messages),
+                     [&](Message&& m) { fill_result(out.add_results(), std::move(m)); });
+    return out;
+  }
+};
+
+// The map.v1 service, whichever mode `Core` (a StreamServiceCore) implements: unary, batch, stream.
+template <class Core>
+class MapFamilyService final : public map::v1::Map::CallbackService, public Core {
+ public:
+  template <class H>
+  MapFamilyService(H&& handler, Runtime& runtime)
+      : Core(typename Core::Runner::process_type{std::forward<H>(handler)}, runtime) {}
+
+  grpc::Service& grpc_service() override { return *this; }
+  grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
+    return this->open();
+  }
+  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
+                                    map::v1::ReadyResponse* response) override {
+    return answer_ready(context, response);
+  }
+};
+
+template <class Policy, class H>
+using MapService = MapFamilyService<
+    StreamServiceCore<MapProto, runner_t<Policy, unary_process_t<MapProto, Policy, H>, MapProto>, PerRequestStream>>;
+
+template <>
+struct Functionality<Map> {
+  static Endpoint endpoint() {
+    return {
+        "/var/run/numaflow/map.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "unary-map"}}};
+  }
+
+  template <class Policy, class H>
+  static constexpr bool accepts =
+      std::is_same_v<Policy, Async> ? datum_handler<H, AsyncMapper, Task<Messages>>
+      : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc> ? datum_to_messages_handler<H, Mapper>
+                                                                          : false;
+
+  template <class Policy, class H>
+  static constexpr void check() {
+    if constexpr (std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>)
+      static_assert(datum_to_messages_handler<H, Mapper>,
+                    "numaflow::Server<Map, Sync|MultiProc>: the handler must be callable as Messages(Datum const&) or "
+                    "Messages(Keys const& keys, Datum const&), or be a class derived from numaflow::Mapper (a callable "
+                    "may also return any range of Message, e.g. a range-v3 view)");
+    else if constexpr (std::is_same_v<Policy, Async>)
+      static_assert(
+          datum_handler<H, AsyncMapper, Task<Messages>>,
+          "numaflow::Server<Map, Async>: the handler must be a coroutine callable as Task<Messages>(Datum "
+          "const&) or Task<Messages>(Keys const& keys, Datum const&) (Task = boost::asio::awaitable), or be a "
+          "class derived from numaflow::AsyncMapper");
+    else
+      static_assert(always_false<Policy>,
+                    "numaflow::Server<Map, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
+  }
+
+  template <class Policy, class H>
+  using service = MapService<Policy, H>;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/map.hpp ----
+// ---- end numaflow/functions/map.hpp ----
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+
+namespace numaflow {
+
+// Functionality tag: batch map (`map.v1.Map` on batchmap.sock, MAP_MODE=batch-map). The handler
+// gets every datum of a batch at once and answers each id exactly once; the server checks that
+// before it sends the batch's EOT.
+struct BatchMap {
+  static constexpr char const* name = "BatchMap";
+};
+
+// The messages produced for one request id of a batch.
+struct BatchResponse {
+  std::string id{};
+  Messages messages{};
+
+  BatchResponse() = default;
+  BatchResponse(std::string id_, Messages messages_ = {}) : id(std::move(id_)), messages(std::move(messages_)) {}
+  BatchResponse& append(Message m) {
+    messages.push_back(std::move(m));
+    return *this;
+  }
+  friend bool operator==(BatchResponse const&, BatchResponse const&) = default;
+};
+
+using BatchResponses = std::vector<BatchResponse>;
+
+class BatchMapper {
+ public:
+  virtual ~BatchMapper() = default;
+  virtual BatchResponses handle(Datums const& batch) = 0;
+};
+
+class AsyncBatchMapper {
+ public:
+  virtual ~AsyncBatchMapper() = default;
+  virtual Task<BatchResponses> handle(Datums const& batch) = 0;
+};
+
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/batchmap.hpp"
+// ---- begin numaflow/detail/functions/batchmap.hpp ----
+
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
 // #include "numaflow/detail/shapes/batch.hpp"
 // ---- begin numaflow/detail/shapes/batch.hpp ----
 
@@ -3499,228 +3878,17 @@ class BatchStream final : public Stream<Proto> {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/batch.hpp ----
-// #include "numaflow/detail/stream_service.hpp"
-// #include "numaflow/detail/stream_service.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
+// #include "numaflow/functions/batchmap.hpp"
+// #include "numaflow/functions/batchmap.hpp" (already merged above)
 // #include "numaflow/functions/map.hpp"
-// ---- begin numaflow/functions/map.hpp ----
+// #include "numaflow/functions/map.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
 
-#include <type_traits>
-#include <utility>
-
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// #include "numaflow/detail/convert.hpp" (already merged above)
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/shapes/per_request.hpp"
-// ---- begin numaflow/detail/shapes/per_request.hpp ----
-
-#include <exception>
-#include <utility>
-
-// #include "numaflow/detail/shapes/stream.hpp"
-// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
-
+// batchmap: how the tag declared in numaflow/functions/batchmap.hpp is served.
 namespace numaflow::detail {
-
-// Shape 1: after the handshake, every request is answered by exactly one response carrying its
-// id (unary map, source transformer). Requests are processed concurrently by the runner; the
-// responses go out in completion order.
-template <class Proto, class Runner>
-class PerRequestStream final : public Stream<Proto> {
- public:
-  PerRequestStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
-
- private:
-  void on_request(typename Proto::Request&& request) override {
-    this->begin_work();
-    submit(std::move(request), [this](std::exception_ptr const& error, typename Proto::Response response) {
-      if (error) {
-        this->fail_with_udf_error(error);
-        this->end_work();
-      } else {
-        this->end_work_with(std::move(response));
-      }
-    });
-  }
-
-  template <class Done>
-  void submit(typename Proto::Request&& request, Done&& done) {
-    if constexpr (requires { runner_.submit_per_request(std::move(request), std::forward<Done>(done)); })
-      runner_.submit_per_request(std::move(request), std::forward<Done>(done));
-    else
-      runner_.submit(std::move(request), std::forward<Done>(done));
-  }
-
-  Runner& runner_;
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/shapes/per_request.hpp ----
-// #include "numaflow/detail/stream_service.hpp"
-// #include "numaflow/detail/stream_service.hpp" (already merged above)
-// #include "numaflow/map/v1/map.grpc.pb.h"
-#include "numaflow/map/v1/map.grpc.pb.h"
-// #include "numaflow/message.hpp"
-// #include "numaflow/message.hpp" (already merged above)
-
-namespace numaflow {
-
-// Functionality tag: unary map (`map.v1.Map` on map.sock, MAP_MODE=unary-map).
-struct Map {
-  static constexpr char const* name = "Map";
-};
-
-// Class-style map handler for Sync and MultiProc.
-class Mapper {
- public:
-  virtual ~Mapper() = default;
-  virtual Messages handle(Datum const& datum) = 0;
-};
-
-// Class-style map handler for Async.
-class AsyncMapper {
- public:
-  virtual ~AsyncMapper() = default;
-  virtual Task<Messages> handle(Datum const& datum) = 0;
-};
-
-namespace detail {
-
-// map.v1 framing shared by the three map modes.
-struct MapProto {
-  using Request = map::v1::MapRequest;
-  using Response = map::v1::MapResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
-  static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
-  static std::string const& id(Request const& r) { return r.id(); }
-  static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
-    return r;
-  }
-  static Response eot_response(std::string id = {}) {
-    Response r;
-    r.set_id(std::move(id));
-    r.mutable_status()->set_eot(true);
-    return r;
-  }
-  static Datum datum(Request& r) {
-    Datum d;
-    fill_datum(d, *r.mutable_request());
-    d.id = r.id();
-    return d;
-  }
-  static Response response(Datum const& input, Messages&& messages) {
-    Response out;
-    out.set_id(input.id);
-    for (auto& m : messages) fill_result(out.add_results(), std::move(m));
-    return out;
-  }
-};
-
-// The map.v1 service, whichever mode `Core` (a StreamServiceCore) implements: unary, batch, stream.
-template <class Core>
-class MapFamilyService final : public map::v1::Map::CallbackService, public Core {
- public:
-  template <class H>
-  MapFamilyService(H&& handler, Runtime& runtime)
-      : Core(typename Core::Runner::process_type{std::forward<H>(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    map::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-};
-
-template <class Policy, class H>
-using MapService = MapFamilyService<
-    StreamServiceCore<MapProto, runner_t<Policy, unary_process_t<MapProto, Policy, H>, MapProto>, PerRequestStream>>;
-
-template <>
-struct Functionality<Map> {
-  static Endpoint endpoint() {
-    return {
-        "/var/run/numaflow/map.sock", "/var/run/numaflow/mapper-server-info", "1.4.0-z", {{"MAP_MODE", "unary-map"}}};
-  }
-
-  template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Async> ? datum_handler<H, AsyncMapper, Task<Messages>>
-      : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc> ? datum_handler<H, Mapper, Messages>
-                                                                          : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>)
-      static_assert(datum_handler<H, Mapper, Messages>,
-                    "numaflow::Server<Map, Sync|MultiProc>: the handler must be callable as Messages(Datum const&) or "
-                    "Messages(Keys const& keys, Datum const&), or be a class derived from numaflow::Mapper");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(
-          datum_handler<H, AsyncMapper, Task<Messages>>,
-          "numaflow::Server<Map, Async>: the handler must be a coroutine callable as Task<Messages>(Datum "
-          "const&) or Task<Messages>(Keys const& keys, Datum const&) (Task = boost::asio::awaitable), or be a "
-          "class derived from numaflow::AsyncMapper");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Map, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
-  }
-
-  template <class Policy, class H>
-  using service = MapService<Policy, H>;
-};
-
-}  // namespace detail
-}  // namespace numaflow
-// ---- end numaflow/functions/map.hpp ----
-// #include "numaflow/message.hpp"
-// #include "numaflow/message.hpp" (already merged above)
-
-namespace numaflow {
-
-// Functionality tag: batch map (`map.v1.Map` on batchmap.sock, MAP_MODE=batch-map). The handler
-// gets every datum of a batch at once and answers each id exactly once; the server checks that
-// before it sends the batch's EOT.
-struct BatchMap {
-  static constexpr char const* name = "BatchMap";
-};
-
-// The messages produced for one request id of a batch.
-struct BatchResponse {
-  std::string id{};
-  Messages messages{};
-
-  BatchResponse() = default;
-  BatchResponse(std::string id_, Messages messages_ = {}) : id(std::move(id_)), messages(std::move(messages_)) {}
-  BatchResponse& append(Message m) {
-    messages.push_back(std::move(m));
-    return *this;
-  }
-  friend bool operator==(BatchResponse const&, BatchResponse const&) = default;
-};
-
-using BatchResponses = std::vector<BatchResponse>;
-
-class BatchMapper {
- public:
-  virtual ~BatchMapper() = default;
-  virtual BatchResponses handle(Datums const& batch) = 0;
-};
-
-class AsyncBatchMapper {
- public:
-  virtual ~AsyncBatchMapper() = default;
-  virtual Task<BatchResponses> handle(Datums const& batch) = 0;
-};
-
-namespace detail {
 
 // map.v1 framing for batches: one response per id, then one EOT without id.
 struct BatchMapProto : MapProto {
@@ -3782,8 +3950,8 @@ struct Functionality<BatchMap> {
   using service = BatchMapService<Policy, H>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/batchmap.hpp ----
 // ---- end numaflow/functions/batchmap.hpp ----
 // #include "numaflow/functions/map.hpp"
 // #include "numaflow/functions/map.hpp" (already merged above)
@@ -3798,8 +3966,51 @@ struct Functionality<BatchMap> {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
+// #include "numaflow/emitter.hpp"
+// #include "numaflow/emitter.hpp" (already merged above)
+// #include "numaflow/functions/map.hpp"
+// #include "numaflow/functions/map.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+
+namespace numaflow {
+
+// Functionality tag: map stream (`map.v1.Map` on mapstream.sock, MAP_MODE=stream-map). The handler
+// emits messages one by one; each is sent as soon as it is emitted, then the request's EOT.
+struct MapStream {
+  static constexpr char const* name = "MapStream";
+};
+
+class MapStreamer {
+ public:
+  virtual ~MapStreamer() = default;
+  virtual void handle(Datum const& datum, MessageEmitter& out) = 0;
+};
+
+class AsyncMapStreamer {
+ public:
+  virtual ~AsyncMapStreamer() = default;
+  virtual Task<void> handle(Datum const& datum, MessageEmitter& out) = 0;
+};
+
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/mapstream.hpp"
+// ---- begin numaflow/detail/functions/mapstream.hpp ----
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
 // #include "numaflow/detail/shapes/request_stream.hpp"
 // ---- begin numaflow/detail/shapes/request_stream.hpp ----
 
@@ -3848,36 +4059,19 @@ class RequestStream final : public Stream<Proto> {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/request_stream.hpp ----
-// #include "numaflow/detail/stream_service.hpp"
-// #include "numaflow/detail/stream_service.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/functions/map.hpp"
 // #include "numaflow/functions/map.hpp" (already merged above)
+// #include "numaflow/functions/mapstream.hpp"
+// #include "numaflow/functions/mapstream.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 
-namespace numaflow {
-
-// Functionality tag: map stream (`map.v1.Map` on mapstream.sock, MAP_MODE=stream-map). The handler
-// emits messages one by one; each is sent as soon as it is emitted, then the request's EOT.
-struct MapStream {
-  static constexpr char const* name = "MapStream";
-};
-
-class MapStreamer {
- public:
-  virtual ~MapStreamer() = default;
-  virtual void handle(Datum const& datum, MessageEmitter& out) = 0;
-};
-
-class AsyncMapStreamer {
- public:
-  virtual ~AsyncMapStreamer() = default;
-  virtual Task<void> handle(Datum const& datum, MessageEmitter& out) = 0;
-};
-
-namespace detail {
+// mapstream: how the tag declared in numaflow/functions/mapstream.hpp is served.
+namespace numaflow::detail {
 
 template <class H, class Base, class Out>
 concept stream_handler = std::derived_from<H, Base> || std::is_invocable_r_v<Out, H&, Datum const&, MessageEmitter&>;
@@ -3990,8 +4184,8 @@ struct Functionality<MapStream> {
   using service = MapStreamService<Policy, H>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/mapstream.hpp ----
 // ---- end numaflow/functions/mapstream.hpp ----
 // #include "numaflow/functions/reduce.hpp"
 // #include "numaflow/functions/reduce.hpp" (already merged above)
@@ -4004,54 +4198,14 @@ struct Functionality<MapStream> {
 #include <utility>
 #include <vector>
 
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/handler_traits.hpp"
-// #include "numaflow/detail/handler_traits.hpp" (already merged above)
-// #include "numaflow/detail/policy_runner.hpp"
-// #include "numaflow/detail/policy_runner.hpp" (already merged above)
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-// #include "numaflow/detail/shapes/unary.hpp"
-// ---- begin numaflow/detail/shapes/unary.hpp ----
-
-#include <grpcpp/grpcpp.h>
-
-#include <exception>
-#include <utility>
-
-// #include "numaflow/detail/grpc_handoff.hpp"
-// #include "numaflow/detail/grpc_handoff.hpp" (already merged above)
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// Shape 5: a unary RPC answered by the handler. The handler runs on the runner (never on a gRPC
-// thread); `response` stays valid until Finish, as the callback API guarantees.
-template <class Runner, class In, class Response>
-grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime, Runner& runner, In&& in,
-                                       Response* response) {
-  auto* reactor = context->DefaultReactor();
-  runner.submit(std::forward<In>(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
-    if (error) return reactor->Finish(runtime.udf_error(error));
-    *response = std::move(out);
-    reactor->Finish(grpc::Status::OK);
-  });
-  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
-  return reactor;
-}
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/shapes/unary.hpp ----
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
 // #include "numaflow/policies/async.hpp" (already merged above)
 // #include "numaflow/policies/multiproc.hpp"
 // #include "numaflow/policies/multiproc.hpp" (already merged above)
 // #include "numaflow/policies/sync.hpp"
 // #include "numaflow/policies/sync.hpp" (already merged above)
-// #include "numaflow/serving/v1/store.grpc.pb.h"
-#include "numaflow/serving/v1/store.grpc.pb.h"
 
 namespace numaflow {
 
@@ -4089,7 +4243,71 @@ class AsyncServingStorer {
   virtual Task<std::vector<ServingPayload>> get(std::string const& id) = 0;
 };
 
-namespace detail {
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/servingstore.hpp"
+// ---- begin numaflow/detail/functions/servingstore.hpp ----
+
+#include <concepts>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/shapes/unary.hpp"
+// ---- begin numaflow/detail/shapes/unary.hpp ----
+
+#include <grpcpp/grpcpp.h>
+
+#include <exception>
+#include <utility>
+
+// #include "numaflow/detail/runtime/grpc_handoff.hpp"
+// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// Shape 5: a unary RPC answered by the handler. The handler runs on the runner (never on a gRPC
+// thread); `response` stays valid until Finish, as the callback API guarantees.
+template <class Runner, class In, class Response>
+grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime, Runner& runner, In&& in,
+                                       Response* response) {
+  auto* reactor = context->DefaultReactor();
+  runner.submit(std::forward<In>(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
+    if (error) return reactor->Finish(runtime.udf_error(error));
+    *response = std::move(out);
+    reactor->Finish(grpc::Status::OK);
+  });
+  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
+  return reactor;
+}
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/unary.hpp ----
+// #include "numaflow/functions/servingstore.hpp"
+// #include "numaflow/functions/servingstore.hpp" (already merged above)
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+// #include "numaflow/policies/multiproc.hpp"
+// #include "numaflow/policies/multiproc.hpp" (already merged above)
+// #include "numaflow/policies/sync.hpp"
+// #include "numaflow/policies/sync.hpp" (already merged above)
+// #include "numaflow/serving/v1/store.grpc.pb.h"
+#include "numaflow/serving/v1/store.grpc.pb.h"
+
+// servingstore: how the tag declared in numaflow/functions/servingstore.hpp is served.
+namespace numaflow::detail {
 
 // The requests as the handler sees them, converted on the gRPC thread.
 struct PutCall {
@@ -4218,8 +4436,8 @@ struct Functionality<ServingStore> {
   using service = ServingStoreService<Policy, H>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/servingstore.hpp ----
 // ---- end numaflow/functions/servingstore.hpp ----
 // #include "numaflow/functions/sessionreduce.hpp"
 // ---- begin numaflow/functions/sessionreduce.hpp ----
@@ -4230,24 +4448,12 @@ struct Functionality<ServingStore> {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// #include "numaflow/detail/convert.hpp" (already merged above)
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/shapes/windowed.hpp"
-// #include "numaflow/detail/shapes/windowed.hpp" (already merged above)
-// #include "numaflow/detail/stream_service.hpp"
-// #include "numaflow/detail/stream_service.hpp" (already merged above)
-// #include "numaflow/detail/windowed_drivers.hpp"
-// #include "numaflow/detail/windowed_drivers.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/functions/reduce.hpp"
 // #include "numaflow/functions/reduce.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
-#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
 // #include "numaflow/window.hpp"
 // #include "numaflow/window.hpp" (already merged above)
 
@@ -4272,7 +4478,43 @@ class SessionReducer {
   virtual void merge_accumulator(std::string const& accumulator) = 0;
 };
 
-namespace detail {
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/sessionreduce.hpp"
+// ---- begin numaflow/detail/functions/sessionreduce.hpp ----
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
+// #include "numaflow/detail/shapes/windowed.hpp"
+// #include "numaflow/detail/shapes/windowed.hpp" (already merged above)
+// #include "numaflow/detail/shapes/windowed_drivers.hpp"
+// #include "numaflow/detail/shapes/windowed_drivers.hpp" (already merged above)
+// #include "numaflow/emitter.hpp"
+// #include "numaflow/emitter.hpp" (already merged above)
+// #include "numaflow/functions/reduce.hpp"
+// #include "numaflow/functions/reduce.hpp" (already merged above)
+// #include "numaflow/functions/sessionreduce.hpp"
+// #include "numaflow/functions/sessionreduce.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+// #include "numaflow/window.hpp"
+// #include "numaflow/window.hpp" (already merged above)
+
+// sessionreduce: how the tag declared in numaflow/functions/sessionreduce.hpp is served.
+namespace numaflow::detail {
 
 struct SessionWire {
   struct Proto {
@@ -4401,8 +4643,8 @@ struct Functionality<SessionReduce> {
   using service = SessionReduceService<SyncSessionDriver<H>>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/sessionreduce.hpp ----
 // ---- end numaflow/functions/sessionreduce.hpp ----
 // #include "numaflow/functions/sideinput.hpp"
 // ---- begin numaflow/functions/sideinput.hpp ----
@@ -4412,24 +4654,14 @@ struct Functionality<SessionReduce> {
 #include <type_traits>
 #include <utility>
 
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/handler_traits.hpp"
-// #include "numaflow/detail/handler_traits.hpp" (already merged above)
-// #include "numaflow/detail/policy_runner.hpp"
-// #include "numaflow/detail/policy_runner.hpp" (already merged above)
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-// #include "numaflow/detail/shapes/unary.hpp"
-// #include "numaflow/detail/shapes/unary.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
 // #include "numaflow/policies/async.hpp" (already merged above)
 // #include "numaflow/policies/multiproc.hpp"
 // #include "numaflow/policies/multiproc.hpp" (already merged above)
 // #include "numaflow/policies/sync.hpp"
 // #include "numaflow/policies/sync.hpp" (already merged above)
-// #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
-#include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
 
 namespace numaflow {
 
@@ -4467,7 +4699,40 @@ class AsyncSideInputRetriever {
   virtual Task<SideInputResponse> retrieve() = 0;
 };
 
-namespace detail {
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/sideinput.hpp"
+// ---- begin numaflow/detail/functions/sideinput.hpp ----
+
+#include <concepts>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/shapes/unary.hpp"
+// #include "numaflow/detail/shapes/unary.hpp" (already merged above)
+// #include "numaflow/functions/sideinput.hpp"
+// #include "numaflow/functions/sideinput.hpp" (already merged above)
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+// #include "numaflow/policies/multiproc.hpp"
+// #include "numaflow/policies/multiproc.hpp" (already merged above)
+// #include "numaflow/policies/sync.hpp"
+// #include "numaflow/policies/sync.hpp" (already merged above)
+// #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
+#include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
+
+// sideinput: how the tag declared in numaflow/functions/sideinput.hpp is served.
+namespace numaflow::detail {
 
 // A retriever returning `Out`: a class derived from `Base`, or a callable taking no argument.
 template <class H, class Base, class Out>
@@ -4567,8 +4832,8 @@ struct Functionality<SideInput> {
   using service = SideInputService<Policy, H>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/sideinput.hpp ----
 // ---- end numaflow/functions/sideinput.hpp ----
 // #include "numaflow/functions/sink.hpp"
 // ---- begin numaflow/functions/sink.hpp ----
@@ -4581,25 +4846,17 @@ struct Functionality<SideInput> {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// #include "numaflow/detail/convert.hpp" (already merged above)
-// #include "numaflow/detail/env.hpp"
-// #include "numaflow/detail/env.hpp" (already merged above)
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/shapes/batch.hpp"
-// #include "numaflow/detail/shapes/batch.hpp" (already merged above)
-// #include "numaflow/detail/stream_service.hpp"
-// #include "numaflow/detail/stream_service.hpp" (already merged above)
+// #include "numaflow/detail/runtime/env.hpp"
+// #include "numaflow/detail/runtime/env.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/sink/v1/sink.grpc.pb.h"
-#include "numaflow/sink/v1/sink.grpc.pb.h"
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
 
 namespace numaflow {
 
 // Functionality tag: sink (`sink.v1.Sink`). One server type serves the primary, fallback and
-// on-success roles; NUMAFLOW_UD_CONTAINER_TYPE picks the socket (PROTOCOL.md §2.1 rule 3).
+// on-success roles; NUMAFLOW_UD_CONTAINER_TYPE picks the socket.
 struct Sink {
   static constexpr char const* name = "Sink";
 };
@@ -4612,7 +4869,7 @@ struct OnSuccessMessage {
   friend bool operator==(OnSuccessMessage const&, OnSuccessMessage const&) = default;
 };
 
-// The outcome for one datum of a sink batch (PROTOCOL.md §15.4).
+// The outcome for one datum of a sink batch.
 struct SinkResponse {
   enum class Status { success = 0, failure = 1, fallback = 2, serve = 3, on_success = 4, nack = 5 };
 
@@ -4672,7 +4929,39 @@ class AsyncSinker {
   virtual Task<SinkResponses> handle(Datums const& batch) = 0;
 };
 
-namespace detail {
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/sink.hpp"
+// ---- begin numaflow/detail/functions/sink.hpp ----
+
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/runtime/env.hpp"
+// #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/detail/shapes/batch.hpp"
+// #include "numaflow/detail/shapes/batch.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
+// #include "numaflow/functions/sink.hpp"
+// #include "numaflow/functions/sink.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sink/v1/sink.grpc.pb.h"
+#include "numaflow/sink/v1/sink.grpc.pb.h"
+
+// sink: how the tag declared in numaflow/functions/sink.hpp is served.
+namespace numaflow::detail {
 
 struct SinkProto {
   using Request = sink::v1::SinkRequest;
@@ -4697,7 +4986,7 @@ struct SinkProto {
     d.id = r.request().id();
     return d;
   }
-  // All results in one response, then the EOT (PROTOCOL.md §15.3).
+  // All results in one response, then the EOT.
   static std::vector<Response> batch_responses(Datums const& batch, SinkResponses&& answers) {
     std::vector<std::string> requested, answered;
     requested.reserve(batch.size());
@@ -4779,8 +5068,8 @@ struct Functionality<Sink> {
   using service = SinkService<Policy, H>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/sink.hpp ----
 // ---- end numaflow/functions/sink.hpp ----
 // #include "numaflow/functions/source.hpp"
 // ---- begin numaflow/functions/source.hpp ----
@@ -4798,28 +5087,16 @@ struct Functionality<Sink> {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// #include "numaflow/detail/convert.hpp" (already merged above)
-// #include "numaflow/detail/env.hpp"
-// #include "numaflow/detail/env.hpp" (already merged above)
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/handler_traits.hpp"
-// #include "numaflow/detail/handler_traits.hpp" (already merged above)
-// #include "numaflow/detail/policy_runner.hpp"
-// #include "numaflow/detail/policy_runner.hpp" (already merged above)
-// #include "numaflow/detail/shapes/per_request.hpp"
-// #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
-// #include "numaflow/detail/shapes/request_stream.hpp"
-// #include "numaflow/detail/shapes/request_stream.hpp" (already merged above)
-// #include "numaflow/detail/shapes/unary.hpp"
-// #include "numaflow/detail/shapes/unary.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/runtime/env.hpp"
+// #include "numaflow/detail/runtime/env.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/source/v1/source.grpc.pb.h"
-#include "numaflow/source/v1/source.grpc.pb.h"
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
 
 namespace numaflow {
 
@@ -4901,7 +5178,52 @@ class AsyncSourcer {
   virtual Task<std::optional<std::int32_t>> total_partitions() { co_return std::nullopt; }
 };
 
-namespace detail {
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/source.hpp"
+// ---- begin numaflow/detail/functions/source.hpp ----
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/runtime/env.hpp"
+// #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/detail/shapes/per_request.hpp"
+// #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
+// #include "numaflow/detail/shapes/request_stream.hpp"
+// #include "numaflow/detail/shapes/request_stream.hpp" (already merged above)
+// #include "numaflow/detail/shapes/unary.hpp"
+// #include "numaflow/detail/shapes/unary.hpp" (already merged above)
+// #include "numaflow/emitter.hpp"
+// #include "numaflow/emitter.hpp" (already merged above)
+// #include "numaflow/functions/source.hpp"
+// #include "numaflow/functions/source.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/source/v1/source.grpc.pb.h"
+#include "numaflow/source/v1/source.grpc.pb.h"
+
+// source: how the tag declared in numaflow/functions/source.hpp is served.
+namespace numaflow::detail {
 
 struct SourceReadProto {
   using Request = source::v1::ReadRequest;
@@ -4966,7 +5288,7 @@ std::vector<Offset> offsets_from_proto(Offsets const& offsets) {
   return out;
 }
 
-// Flattens the platform's one-entry-per-offset nack request (PROTOCOL.md §14.5).
+// Flattens the platform's one-entry-per-offset nack request.
 inline std::vector<NackedOffset> nacks_from_proto(source::v1::NackRequest const& request) {
   std::vector<NackedOffset> out;
   for (auto const& entry : request.request()) {
@@ -5144,8 +5466,8 @@ struct Functionality<Source> {
   using service = SourceService<Policy, H>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/source.hpp ----
 // ---- end numaflow/functions/source.hpp ----
 // #include "numaflow/functions/sourcetransform.hpp"
 // ---- begin numaflow/functions/sourcetransform.hpp ----
@@ -5155,18 +5477,10 @@ struct Functionality<Source> {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// #include "numaflow/detail/convert.hpp" (already merged above)
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/shapes/per_request.hpp"
-// #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
-// #include "numaflow/detail/stream_service.hpp"
-// #include "numaflow/detail/stream_service.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
-#include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
 
 namespace numaflow {
 
@@ -5189,7 +5503,34 @@ class AsyncSourceTransformer {
   virtual Task<Messages> handle(Datum const& datum) = 0;
 };
 
-namespace detail {
+}  // namespace numaflow
+
+// The framing, the step, the gRPC service and the registration: internals.
+// #include "numaflow/detail/functions/sourcetransform.hpp"
+// ---- begin numaflow/detail/functions/sourcetransform.hpp ----
+
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/shapes/per_request.hpp"
+// #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
+// #include "numaflow/functions/sourcetransform.hpp"
+// #include "numaflow/functions/sourcetransform.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
+#include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
+
+// sourcetransform: how the tag declared in numaflow/functions/sourcetransform.hpp is served.
+namespace numaflow::detail {
 
 struct TransformProto {
   using Request = sourcetransformer::v1::SourceTransformRequest;
@@ -5208,14 +5549,15 @@ struct TransformProto {
     return d;
   }
   // The platform requires an event time on every result.
-  static Response response(Datum const& input, Messages&& messages) {
+  template <class Result>
+  static Response response(Datum const& input, Result&& messages) {
     Response out;
     out.set_id(input.id);
-    for (auto& m : messages) {
+    for_each_message(std::forward<Result>(messages), [&](Message&& m) {
       auto* result = out.add_results();
       to_proto(m.event_time.value_or(input.event_time), result->mutable_event_time());
       fill_result(result, std::move(m));
-    }
+    });
     return out;
   }
 };
@@ -5250,16 +5592,16 @@ struct Functionality<SourceTransform> {
   static constexpr bool accepts =
       std::is_same_v<Policy, Async> ? datum_handler<H, AsyncSourceTransformer, Task<Messages>>
       : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>
-          ? datum_handler<H, SourceTransformer, Messages>
+          ? datum_to_messages_handler<H, SourceTransformer>
           : false;
 
   template <class Policy, class H>
   static constexpr void check() {
     if constexpr (std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>)
-      static_assert(datum_handler<H, SourceTransformer, Messages>,
+      static_assert(datum_to_messages_handler<H, SourceTransformer>,
                     "numaflow::Server<SourceTransform, Sync|MultiProc>: the handler must be callable as Messages(Datum "
                     "const&) or Messages(Keys const& keys, Datum const&), or be a class derived from "
-                    "numaflow::SourceTransformer");
+                    "numaflow::SourceTransformer (a callable may also return any range of Message)");
     else if constexpr (std::is_same_v<Policy, Async>)
       static_assert(datum_handler<H, AsyncSourceTransformer, Task<Messages>>,
                     "numaflow::Server<SourceTransform, Async>: the handler must be a coroutine callable as "
@@ -5274,8 +5616,8 @@ struct Functionality<SourceTransform> {
   using service = TransformService<Policy, H>;
 };
 
-}  // namespace detail
-}  // namespace numaflow
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/sourcetransform.hpp ----
 // ---- end numaflow/functions/sourcetransform.hpp ----
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
@@ -5298,14 +5640,14 @@ struct Functionality<SourceTransform> {
 #include <type_traits>
 #include <utility>
 
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/handler_traits.hpp"
-// #include "numaflow/detail/handler_traits.hpp" (already merged above)
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-// #include "numaflow/detail/serve.hpp"
-// ---- begin numaflow/detail/serve.hpp ----
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/runtime/serve.hpp"
+// ---- begin numaflow/detail/runtime/serve.hpp ----
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -5323,22 +5665,22 @@ struct Functionality<SourceTransform> {
 #include <stdexcept>
 #include <string>
 
-// #include "numaflow/detail/functionality.hpp"
-// #include "numaflow/detail/functionality.hpp" (already merged above)
-// #include "numaflow/detail/grpc_handoff.hpp"
-// #include "numaflow/detail/grpc_handoff.hpp" (already merged above)
-// #include "numaflow/detail/runtime.hpp"
-// #include "numaflow/detail/runtime.hpp" (already merged above)
-// #include "numaflow/detail/server_info.hpp"
-// ---- begin numaflow/detail/server_info.hpp ----
+// #include "numaflow/detail/functions/functionality.hpp"
+// #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/runtime/grpc_handoff.hpp"
+// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/runtime/server_info.hpp"
+// ---- begin numaflow/detail/runtime/server_info.hpp ----
 
 #include <map>
 #include <string>
 
-// #include "numaflow/detail/files.hpp"
-// #include "numaflow/detail/files.hpp" (already merged above)
-// #include "numaflow/detail/json.hpp"
-// #include "numaflow/detail/json.hpp" (already merged above)
+// #include "numaflow/detail/runtime/files.hpp"
+// #include "numaflow/detail/runtime/files.hpp" (already merged above)
+// #include "numaflow/detail/runtime/json.hpp"
+// #include "numaflow/detail/runtime/json.hpp" (already merged above)
 // #include "numaflow/version.hpp"
 // ---- begin numaflow/version.hpp ----
 
@@ -5357,7 +5699,7 @@ inline constexpr char const* sdk_version = "0.1.0";
 
 namespace numaflow::detail {
 
-// The marker the platform expects right after the JSON object (PROTOCOL.md §3.1).
+// The marker the platform expects right after the JSON object.
 inline constexpr char const* server_info_end_marker = "U+005C__END__";
 
 struct ServerInfo {
@@ -5399,9 +5741,9 @@ inline void write_server_info(std::string const& path, ServerInfo const& info) {
 }
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/server_info.hpp ----
-// #include "numaflow/detail/signals.hpp"
-// ---- begin numaflow/detail/signals.hpp ----
+// ---- end numaflow/detail/runtime/server_info.hpp ----
+// #include "numaflow/detail/runtime/signals.hpp"
+// ---- begin numaflow/detail/runtime/signals.hpp ----
 
 #include <pthread.h>
 #include <signal.h>
@@ -5474,7 +5816,7 @@ class SignalWatcher {
 };
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/signals.hpp ----
+// ---- end numaflow/detail/runtime/signals.hpp ----
 
 namespace numaflow::detail {
 
@@ -5591,7 +5933,7 @@ class Serving {
 };
 
 }  // namespace numaflow::detail
-// ---- end numaflow/detail/serve.hpp ----
+// ---- end numaflow/detail/runtime/serve.hpp ----
 // #include "numaflow/options.hpp"
 // #include "numaflow/options.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
@@ -5673,7 +6015,7 @@ class Server {
 // #include "numaflow/side_input_watcher.hpp"
 // ---- begin numaflow/side_input_watcher.hpp ----
 
-// Reading side inputs inside a UDF (PROTOCOL.md §16.3). In every pod of a vertex that declares a
+// Reading side inputs inside a UDF. In every pod of a vertex that declares a
 // side input, the platform keeps the latest value in `<side_input_dir>/<name>`: a symbolic link
 // re-pointed atomically (temp link + rename) to a new file `<name>_<unix-nanos>` whenever the value
 // changes. read_side_input() reads it once; SideInputWatcher follows its changes:
@@ -5990,8 +6332,8 @@ class SideInputWatcher {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/convert.hpp"
-// #include "numaflow/detail/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
 // #include "numaflow/functions/accumulator.hpp"
 // #include "numaflow/functions/accumulator.hpp" (already merged above)
 // #include "numaflow/functions/batchmap.hpp"
