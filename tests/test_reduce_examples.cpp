@@ -245,22 +245,32 @@ TEST(AccumulatorSorterExample, OutOfOrderInputIsEmittedUnchangedInEventTimeOrder
   EXPECT_TRUE(client->close().empty());
 }
 
+namespace {
+
+// Sends e20 (watermark 0) then e10 (watermark `watermark_ms` >= 10), which releases e10 only, and
+// checks that e10 came out: e20 stays buffered in the sorter.
+void hold_e20_after_releasing_e10(numaflow::testing::WindowedClient<numaflow::detail::AccumulatorWire>& client,
+                                  KeyedWindow const& open, std::int64_t watermark_ms) {
+  auto datum = [](std::int64_t event_ms, std::int64_t watermark) {
+    Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);
+    d.watermark = Timestamp::from_unix_millis(watermark);
+    d.id = std::to_string(event_ms);
+    return d;
+  };
+  client.send(accumulator_request(AccumulatorOp::OPEN, open, datum(20, 0)));
+  client.send(accumulator_request(AccumulatorOp::APPEND, open, datum(10, watermark_ms)));
+  auto first = client.stream().read(10s);
+  ASSERT_TRUE(first && first->has_payload());
+  EXPECT_EQ(first->payload().value(), "e10");
+}
+
+}  // namespace
+
 TEST(AccumulatorSorterExample, ReleasesOnlyWhatTheWatermarkHasPassed) {
   Example<accumulator::v1::Accumulator> example{"accumulator_sorter"};
   auto client = numaflow::testing::accumulator_client(example.socket());
   KeyedWindow const open{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"k"}};
-  auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms) {
-    Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);
-    d.watermark = Timestamp::from_unix_millis(watermark_ms);
-    d.id = std::to_string(event_ms);
-    return d;
-  };
-  client->send(accumulator_request(AccumulatorOp::OPEN, open, datum(20, 0)));
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(10, 10)));  // releases 10 only
-  auto first = client->stream().read(10s);
-  ASSERT_TRUE(first);
-  ASSERT_TRUE(first->has_payload());
-  EXPECT_EQ(first->payload().value(), "e10");
+  hold_e20_after_releasing_e10(*client, open, 10);
   client->send(accumulator_request(AccumulatorOp::CLOSE, open));
   auto rest = client->until_eofs(1);
   ASSERT_EQ(rest.size(), 2u) << "20 stays buffered until the close";
@@ -275,17 +285,7 @@ TEST(AccumulatorSorterExample, AHalfCloseDropsTheBufferAndEndsAtTheOutputWaterma
   Example<accumulator::v1::Accumulator> example{"accumulator_sorter"};
   auto client = numaflow::testing::accumulator_client(example.socket());
   KeyedWindow const open{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"k"}};
-  auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms) {
-    Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);
-    d.watermark = Timestamp::from_unix_millis(watermark_ms);
-    d.id = std::to_string(event_ms);
-    return d;
-  };
-  client->send(accumulator_request(AccumulatorOp::OPEN, open, datum(20, 0)));
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(10, 15)));  // releases 10 only
-  auto first = client->stream().read(10s);
-  ASSERT_TRUE(first && first->has_payload());
-  EXPECT_EQ(first->payload().value(), "e10");
+  hold_e20_after_releasing_e10(*client, open, 15);
   auto rest = client->close();
   ASSERT_EQ(rest.size(), 1U) << "20 stays unemitted";
   EXPECT_TRUE(rest[0].eof);
