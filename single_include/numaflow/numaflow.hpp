@@ -2837,11 +2837,11 @@ void run_on_task(TaskPtr const& task, Job&& job, OnError&& on_error) {
   });
 }
 
-// Sync: a per-task copy of the user's handler whose incremental callbacks run on the task strand.
-// `Logic` supplies: on_datum(Instance&, KeyedWindow const&, Datum&&) and on_close(Instance&, KeyedWindow const&).
 // A tag's own per-task state, for a tag that has none.
 struct NoTaskState {};
 
+// Sync: a per-task copy of the user's handler whose incremental callbacks run on the task strand.
+// `Logic` supplies: on_datum(Instance&, KeyedWindow const&, Datum&&) and on_close(Instance&, KeyedWindow const&).
 // `State` is the tag's own per-task state (the accumulator's output watermark); like the rest of the
 // instance it is touched only on the task's strand.
 template <class H, class Hooks = TaskHooks, class State = NoTaskState>
