@@ -2842,8 +2842,7 @@ struct NoTaskState {};
 
 // Sync: a per-task copy of the user's handler whose incremental callbacks run on the task strand.
 // `Logic` supplies: on_datum(Instance&, KeyedWindow const&, Datum&&) and on_close(Instance&, KeyedWindow const&).
-// `State` is the tag's own per-task state (the accumulator's output watermark); like the rest of the
-// instance it is touched only on the task's strand.
+// `State` is the tag's own per-task state (the accumulator's output watermark).
 template <class H, class Hooks = TaskHooks, class State = NoTaskState>
 struct SyncTaskState : State {
   SyncTaskState(H h, Hooks k) : handler(std::move(h)), hooks(std::move(k)) {}
@@ -3338,6 +3337,7 @@ class AccumulatorHandler {
 
 #include <algorithm>
 #include <concepts>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -3406,21 +3406,25 @@ struct AccumulatorWire {
   }
 
   // The response window's end is the task's output watermark: the latest watermark among what it
-  // emitted, never going back, epoch before its first output. Results and the stream-end EOF are
-  // made on the task's strand, so the watermark needs no lock.
+  // emitted, never going back, epoch before its first output. Under the task's lock: a handler may
+  // emit from a thread of its own while it runs.
   struct OutputWatermark {
     std::optional<Timestamp> output_watermark;
   };
 
   template <class Task>
   static KeyedWindow output_window(Task& task, Keys keys) {
+    std::lock_guard lock(task.mu);
     return {Timestamp{}, task.instance->output_watermark.value_or(Timestamp{}), "slot-0", std::move(keys)};
   }
 
   template <class Task>
   static Proto::Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
-    auto& watermark = task.instance->output_watermark;
-    if (!watermark || *watermark < m.watermark()) watermark = m.watermark();
+    {
+      std::lock_guard lock(task.mu);
+      auto& watermark = task.instance->output_watermark;
+      if (!watermark || *watermark < m.watermark()) watermark = m.watermark();
+    }
     Proto::Response r;
     auto* p = r.mutable_payload();
     for (auto& k : m.keys) p->add_keys(std::move(k));

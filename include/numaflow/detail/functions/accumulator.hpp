@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <concepts>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -57,21 +58,25 @@ struct AccumulatorWire {
   }
 
   // The response window's end is the task's output watermark: the latest watermark among what it
-  // emitted, never going back, epoch before its first output. Results and the stream-end EOF are
-  // made on the task's strand, so the watermark needs no lock.
+  // emitted, never going back, epoch before its first output. Under the task's lock: a handler may
+  // emit from a thread of its own while it runs.
   struct OutputWatermark {
     std::optional<Timestamp> output_watermark;
   };
 
   template <class Task>
   static KeyedWindow output_window(Task& task, Keys keys) {
+    std::lock_guard lock(task.mu);
     return {Timestamp{}, task.instance->output_watermark.value_or(Timestamp{}), "slot-0", std::move(keys)};
   }
 
   template <class Task>
   static Proto::Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
-    auto& watermark = task.instance->output_watermark;
-    if (!watermark || *watermark < m.watermark()) watermark = m.watermark();
+    {
+      std::lock_guard lock(task.mu);
+      auto& watermark = task.instance->output_watermark;
+      if (!watermark || *watermark < m.watermark()) watermark = m.watermark();
+    }
     Proto::Response r;
     auto* p = r.mutable_payload();
     for (auto& k : m.keys) p->add_keys(std::move(k));

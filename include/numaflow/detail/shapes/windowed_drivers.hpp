@@ -35,8 +35,7 @@ struct NoTaskState {};
 
 // Sync: a per-task copy of the user's handler whose incremental callbacks run on the task strand.
 // `Logic` supplies: on_datum(Instance&, KeyedWindow const&, Datum&&) and on_close(Instance&, KeyedWindow const&).
-// `State` is the tag's own per-task state (the accumulator's output watermark); like the rest of the
-// instance it is touched only on the task's strand.
+// `State` is the tag's own per-task state (the accumulator's output watermark).
 template <class H, class Hooks = TaskHooks, class State = NoTaskState>
 struct SyncTaskState : State {
   SyncTaskState(H h, Hooks k) : handler(std::move(h)), hooks(std::move(k)) {}
