@@ -5,9 +5,9 @@
 // Message. It is called in five ways:
 //   direct    the lambda called by name, no SDK code involved (the reference);
 //   lambda    the same lambda, through the exact path Server<Map, Sync> uses: it is stored in the
-//             Process object (UnaryProcess<MapProto, H>) of the server's runner — the runner type is
+//             Process object (CalledSteps<H, DatumStep<MapFraming>>) of the server's runner — the runner type is
 //             read off MapService<Sync, H>'s own base class and built here with its Runtime — and
-//             called by detail::call_datum_handler, as UnaryProcess::operator() calls it;
+//             called by detail::call_datum_handler, as DatumStep::call calls it;
 //   class     a class derived from numaflow::Mapper, through that same path;
 //   function  through a std::function (contrast);
 //   virtual   through a numaflow::Mapper* whose dynamic type the compiler cannot see (contrast).
@@ -19,7 +19,7 @@
 //   empty     the same five ways of calling, with a handler that returns no message at all: with
 //             nothing else in the loop, this is the dispatch alone (an extra instruction shows);
 //   call      Datum → Messages: the map_cat handler call alone;
-//   process   MapRequest → MapResponse: the whole per-message step of the server (UnaryProcess:
+//   process   MapRequest → MapResponse: the whole per-message step of the server (CalledSteps with DatumStep:
 //             protobuf → Datum, handler call, Messages → protobuf), i.e. runner.process()(request),
 //             which is what the Sync runner's worker thread runs for each request. "direct" here is
 //             the same conversions written out by hand around a direct call.
@@ -50,7 +50,7 @@ namespace {
 using numaflow::Datum;
 using numaflow::Message;
 using numaflow::Messages;
-using numaflow::detail::MapProto;
+using numaflow::detail::MapFraming;
 
 // The trivial handler, as a lambda (its closure type is what the server stores).
 auto const cat = [](Datum const& d) { return Messages{Message{d.value, d.keys}}; };
@@ -83,13 +83,13 @@ class UpperMapper final : public numaflow::Mapper {
 };
 
 // The exact objects Server<Map, Sync>{h} builds and calls: its service type, that service's runner
-// type, and the Process held by the runner (UnaryProcess<MapProto, H>).
+// type, and the lifted step held by the runner (CalledSteps<H, DatumStep<MapFraming>>).
 template <class H>
 using ServiceOf = numaflow::detail::Functionality<numaflow::Map>::service<numaflow::Sync, H>;
 // The runner type is read off the service's own base class, so it is the one the server holds by
 // construction (if the service is reshaped, this fails to compile instead of measuring something else).
-template <class Proto, class Runner, template <class, class> class Shape>
-Runner runner_of(numaflow::detail::StreamServiceCore<Proto, Runner, Shape> const*);
+template <class Generated, class Ready, class Runner>
+Runner runner_of(numaflow::detail::ServiceCore<Generated, Ready, Runner> const*);
 template <class H>
 using RunnerOf = decltype(runner_of(static_cast<ServiceOf<H> const*>(nullptr)));
 
@@ -99,7 +99,7 @@ struct ServerPath {
   RunnerOf<H> runner;
   explicit ServerPath(H h) : runner({std::move(h)}, runtime) {}
   auto& process() { return runner.process(); }
-  // What UnaryProcess::operator() does with the datum: the handler call.
+  // What DatumStep::call does with the datum: the handler call.
   decltype(auto) call(Datum const& d) { return numaflow::detail::call_datum_handler(process().handler, d); }
 };
 
@@ -135,7 +135,7 @@ Datum make_datum() {
 
 // A request as the platform sends it; refilled before every process-level call because the server
 // moves the value out of it (the refill is the same for every mode and is part of every figure).
-void fill_request(MapProto::Request& r, std::string const& value) {
+void fill_request(MapFraming::Request& r, std::string const& value) {
   auto* p = r.mutable_request();
   p->clear_keys();
   p->add_keys("key");
@@ -144,9 +144,9 @@ void fill_request(MapProto::Request& r, std::string const& value) {
 }
 
 // The hand-written reference of the process level: the same conversions around a direct call.
-MapProto::Response direct_process(MapProto::Request& request) {
-  Datum const datum = MapProto::datum(request);
-  return MapProto::response(datum, cat(datum));
+MapFraming::Response direct_process(MapFraming::Request& request) {
+  Datum const datum = MapFraming::datum(request);
+  return MapFraming::response(datum, cat(datum));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ template <class H>
 
 // The five process-level loops.
 template <class Process>
-[[gnu::noinline]] void loop_process(Process& process, MapProto::Request& request, std::string const& value, long n) {
+[[gnu::noinline]] void loop_process(Process& process, MapFraming::Request& request, std::string const& value, long n) {
   for (long i = 0; i < n; ++i) {
     fill_request(request, value);
     auto out = process(request);
@@ -199,7 +199,7 @@ template <class Process>
   }
 }
 
-// std::function and Mapper* as handlers of the same UnaryProcess (what a user would get from an
+// std::function and Mapper* as handlers of the same CalledSteps (what a user would get from an
 // SDK that stores handlers type-erased).
 using FunctionHandler = std::function<Messages(Datum const&)>;
 struct VirtualHandler {
@@ -220,7 +220,7 @@ struct Fixture {
   numaflow::Mapper* mapper_ptr = mapper.get();
   ServerPath<FunctionHandler> function_path{make_function(runtime_choice)};
   ServerPath<VirtualHandler> virtual_path{VirtualHandler{mapper.get()}};
-  MapProto::Request request;
+  MapFraming::Request request;
   ServerPath<None> none_lambda_path{none};
   ServerPath<NoneMapper> none_class_path{NoneMapper{}};
   std::function<Messages(Datum const&)> none_function = make_none_function(runtime_choice);
@@ -264,7 +264,7 @@ void run(Mode mode, Level level, long n) {
   } else {
     switch (mode) {
       case Mode::direct: {
-        auto p = [](MapProto::Request& r) { return direct_process(r); };
+        auto p = [](MapFraming::Request& r) { return direct_process(r); };
         return loop_process(p, f.request, f.value, n);
       }
       case Mode::lambda: return loop_process(f.lambda_path.process(), f.request, f.value, n);
@@ -320,7 +320,7 @@ void bench_flatmap(benchmark::State& state, Flatmap flatmap) {
   numaflow::Datum d;
   d.value = "alpha,bravo,charlie,delta,echo,foxtrot,golf,hotel";
   for (auto _ : state) {
-    auto response = MapProto::response(d, flatmap(d));
+    auto response = MapFraming::response(d, flatmap(d));
     benchmark::DoNotOptimize(response);
   }
 }

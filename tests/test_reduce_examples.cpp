@@ -249,7 +249,7 @@ namespace {
 
 // Sends e20 (watermark 0) then e10 (watermark `watermark_ms` >= 10), which releases e10 only, and
 // checks that e10 came out: e20 stays buffered in the sorter.
-void hold_e20_after_releasing_e10(numaflow::testing::WindowedClient<numaflow::detail::AccumulatorWire>& client,
+void hold_e20_after_releasing_e10(numaflow::testing::WindowedClient<numaflow::detail::AccumulatorFraming>& client,
                                   KeyedWindow const& open, std::int64_t watermark_ms) {
   auto datum = [](std::int64_t event_ms, std::int64_t watermark) {
     Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);

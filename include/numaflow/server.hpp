@@ -8,6 +8,7 @@
 
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
+#include "numaflow/detail/registry.hpp"
 #include "numaflow/detail/runtime/runtime.hpp"
 #include "numaflow/detail/runtime/serve.hpp"
 #include "numaflow/options.hpp"
@@ -28,7 +29,21 @@ namespace numaflow {
 //   }
 template <class Tag, class Policy>
 class Server {
-  using functionality = detail::Functionality<Tag>;
+  static_assert(detail::registered<Tag>,
+                "numaflow::Server<Tag, Policy>: Tag must be one of numaflow::Map, BatchMap, MapStream, "
+                "SourceTransform, Sink, Source, SideInput, ServingStore, Reduce, ReduceStream, SessionReduce, "
+                "Accumulator");
+  static_assert(!detail::registered<Tag> || detail::is_policy<Policy>,
+                "numaflow::Server<Tag, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
+  static_assert(!detail::registered<Tag> || !detail::is_policy<Policy> || detail::offers<Tag, Policy>,
+                "numaflow::Server<Tag, Policy>: this functionality does not offer this policy. Map and "
+                "SourceTransform offer Sync, Async and MultiProc; SessionReduce and Accumulator offer Sync; every "
+                "other functionality offers Sync and Async");
+  static constexpr bool declared = requires { sizeof(detail::Functionality<Tag>); };
+  static_assert(!detail::offers<Tag, Policy> || declared,
+                "numaflow::Server<Tag, Policy>: include the functionality's header, <numaflow/numaflow.hpp> or "
+                "<numaflow/functions/<tag>.hpp>");
+  static constexpr bool servable = detail::offers<Tag, Policy> && declared;
 
  public:
   template <class Handler>
@@ -36,13 +51,17 @@ class Server {
   explicit Server(Handler&& handler, ServerOptions options = {})
       : runtime_(std::make_unique<detail::Runtime>(std::move(options))) {
     using H = detail::stored_t<Handler>;
-    functionality::template check<Policy, H>();
-    static_assert(!functionality::template accepts<Policy, H> || std::is_constructible_v<H, Handler&&>,
-                  "numaflow::Server: the handler is stored by value, so it must be movable (or copyable) from what is "
-                  "passed; keep members that cannot move (std::mutex, std::atomic, ...) behind a std::unique_ptr");
-    if constexpr (functionality::template accepts<Policy, H> && std::is_constructible_v<H, Handler&&>) {
-      service_ = std::make_unique<typename functionality::template service<Policy, H>>(std::forward<Handler>(handler),
-                                                                                       *runtime_);
+    if constexpr (servable) {
+      using contract = detail::HandlerContract<Tag, Policy>;
+      contract::template check<H>();
+      static_assert(!contract::template accepts<H> || std::is_constructible_v<H, Handler&&>,
+                    "numaflow::Server: the handler is stored by value, so it must be movable (or copyable) from what "
+                    "is passed; keep members that cannot move (std::mutex, std::atomic, ...) behind a "
+                    "std::unique_ptr");
+      if constexpr (contract::template accepts<H> && std::is_constructible_v<H, Handler&&>) {
+        service_ = std::make_unique<typename detail::Functionality<Tag>::template service<Policy, H>>(
+            std::forward<Handler>(handler), *runtime_);
+      }
     }
   }
 
@@ -52,8 +71,10 @@ class Server {
   // Starts serving and returns once the socket listens and the server-info file is written.
   // Throws std::runtime_error (naming the path) when the socket or server-info path is unusable.
   void start() {
-    serving_ = std::make_unique<detail::Serving>(*service_, *runtime_, functionality::endpoint());
-    serving_->start();
+    if constexpr (servable) {
+      serving_ = std::make_unique<detail::Serving>(*service_, *runtime_, detail::Functionality<Tag>::endpoint());
+      serving_->start();
+    }
   }
 
   // Blocks until SIGTERM/SIGINT, stop() or a handler error, drains in-flight work within the grace

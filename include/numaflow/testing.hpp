@@ -724,14 +724,14 @@ struct WindowedResponse {
   bool eof = false;
 };
 
-// Drives the long-lived stream of a session-reduce (`Proto` = SessionWire) or accumulator
-// (`Proto` = AccumulatorWire) server: send operations, collect responses, check that every
+// Drives the long-lived stream of a session-reduce (`Proto` = SessionFraming) or accumulator
+// (`Proto` = AccumulatorFraming) server: send operations, collect responses, check that every
 // response carries its window.
 template <class Wire>
 class WindowedClient {
  public:
-  using Request = typename Wire::Proto::Request;
-  using Response = typename Wire::Proto::Response;
+  using Request = typename Wire::Request;
+  using Response = typename Wire::Response;
   using Result = std::conditional_t < requires(Response const& r) { r.result(); }
   , Message, AccumulatorOutput > ;
 
@@ -805,14 +805,14 @@ class WindowedClient {
 inline auto session_reduce_client(std::string const& socket_path) {
   auto stub = sessionreduce::v1::SessionReduce::NewStub(connect(socket_path));
   auto* raw = stub.get();
-  return std::make_unique<WindowedClient<numaflow::detail::SessionWire>>(
+  return std::make_unique<WindowedClient<numaflow::detail::SessionFraming>>(
       std::move(stub), [raw](grpc::ClientContext* c) { return raw->SessionReduceFn(c); });
 }
 
 inline auto accumulator_client(std::string const& socket_path) {
   auto stub = accumulator::v1::Accumulator::NewStub(connect(socket_path));
   auto* raw = stub.get();
-  return std::make_unique<WindowedClient<numaflow::detail::AccumulatorWire>>(
+  return std::make_unique<WindowedClient<numaflow::detail::AccumulatorFraming>>(
       std::move(stub), [raw](grpc::ClientContext* c) { return raw->AccumulateFn(c); });
 }
 

@@ -1120,6 +1120,36 @@ Message message_from_result(Result const& r) {
 #include <map>
 #include <string>
 
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+// #include "numaflow/policies/multiproc.hpp"
+// ---- begin numaflow/policies/multiproc.hpp ----
+
+namespace numaflow {
+
+// Execution policy: one gRPC endpoint, the handler runs in `ServerOptions::workers` processes
+// forked before gRPC starts. For CPU-bound or non-thread-safe handler code; a crashing worker is
+// reported through the error contract.
+struct MultiProc {
+  static constexpr char const* name = "MultiProc";
+};
+
+}  // namespace numaflow
+// ---- end numaflow/policies/multiproc.hpp ----
+// #include "numaflow/policies/sync.hpp"
+// ---- begin numaflow/policies/sync.hpp ----
+
+namespace numaflow {
+
+// Execution policy: the handler is a plain (blocking) callable, run concurrently on a pool of
+// `ServerOptions::workers` threads.
+struct Sync {
+  static constexpr char const* name = "Sync";
+};
+
+}  // namespace numaflow
+// ---- end numaflow/policies/sync.hpp ----
+
 namespace numaflow::detail {
 
 // Where a functionality listens and what it announces.
@@ -1130,69 +1160,43 @@ struct Endpoint {
   std::map<std::string, std::string> metadata;
 };
 
-// Specialised once per functionality tag, in its detail twin detail/functions/<tag>.hpp:
+// Specialised once per functionality tag listed in detail/registry.hpp, in its detail twin
+// detail/functions/<tag>.hpp:
 //   static Endpoint endpoint();
-//   template <class Policy, class H> static constexpr bool accepts;   // H is a valid handler
-//   template <class Policy, class H> static constexpr void check();   // the static_assert texts
-//   template <class Policy, class H> using service = …;               // a ServiceBase
+//   template <class Policy, class H> using service = …;   // a ServiceBase serving handler H
 template <class Tag>
-struct Functionality {
-  static_assert(
-      sizeof(Tag) == 0,
-      "numaflow::Server<Tag, Policy>: Tag must be one of numaflow::Map, BatchMap, MapStream, SourceTransform, "
-      "Sink, Source, SideInput, ServingStore, Reduce, ReduceStream, SessionReduce, Accumulator (and its header "
-      "included)");
-};
+struct Functionality;
+
+// Specialised once per tag and policy the registry pairs, with NUMAFLOW_DETAIL_HANDLER_CONTRACT:
+//   template <class H> static constexpr bool accepts;     // H is a handler Server<Tag, Policy> takes
+//   template <class H> static constexpr void check();     // otherwise, the one static_assert it fails
+template <class Tag, class Policy>
+struct HandlerContract;
 
 }  // namespace numaflow::detail
+
+// One handler contract: the handlers `Server<Tag, Policy>` accepts (`...`, an expression in `H`)
+// and the sentence it fails with otherwise. A macro because static_assert takes only a string
+// literal, and that literal has to name the user's tag and policy.
+#define NUMAFLOW_DETAIL_HANDLER_CONTRACT(Tag, Policy, expected_forms, ...)                                    \
+  template <>                                                                                                 \
+  struct HandlerContract<Tag, Policy> {                                                                       \
+    template <class H>                                                                                        \
+    static constexpr bool accepts = __VA_ARGS__;                                                              \
+    template <class H>                                                                                        \
+    static constexpr void check() {                                                                           \
+      static_assert(accepts<H>, "numaflow::Server<" #Tag ", " #Policy ">: the handler must " expected_forms); \
+    }                                                                                                         \
+  }
 // ---- end numaflow/detail/functions/functionality.hpp ----
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // ---- begin numaflow/detail/shapes/stream_service.hpp ----
 
-#include <type_traits>
-#include <utility>
-#include <vector>
+#include <google/protobuf/empty.pb.h>
+#include <grpcpp/grpcpp.h>
 
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/functions/handler_traits.hpp"
-// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
-// #include "numaflow/detail/policies/policy_runner.hpp"
-// ---- begin numaflow/detail/policies/policy_runner.hpp ----
-
-#include <type_traits>
-
-// #include "numaflow/detail/policies/async.hpp"
-// ---- begin numaflow/detail/policies/async.hpp ----
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/execution.hpp>
-#include <boost/asio/prefer.hpp>
-#include <boost/asio/query.hpp>
-#include <boost/asio/require.hpp>
-#include <boost/asio/thread_pool.hpp>
-
-#include <exception>
-#include <type_traits>
-#include <utility>
-
-// #include "numaflow/detail/policies/sync.hpp"
-// ---- begin numaflow/detail/policies/sync.hpp ----
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <exception>
-#include <optional>
-#include <thread>
-#include <type_traits>
 #include <utility>
 
 // #include "numaflow/detail/runtime/runtime.hpp"
@@ -1471,578 +1475,6 @@ grpc::ServerUnaryReactor* answer_ready(grpc::CallbackServerContext* context, Rea
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/runtime/runtime.hpp ----
-
-namespace numaflow::detail {
-
-inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-// The thread pool a runner owns: created by start(), after the server blocked the shutdown signals
-// (so the threads inherit the mask), joined by stop().
-class OwnedThreadPool {
- public:
-  explicit OwnedThreadPool(std::size_t threads) : threads_(threads) {}
-  ~OwnedThreadPool() { stop(); }
-
-  void start() {
-    if (!pool_) pool_.emplace(threads_);
-  }
-
-  void stop() {
-    if (pool_) {
-      pool_->join();
-      pool_.reset();
-    }
-  }
-
-  boost::asio::thread_pool::executor_type executor() { return pool_->get_executor(); }
-  std::size_t threads() const { return threads_; }
-
- private:
-  std::size_t threads_;
-  std::optional<boost::asio::thread_pool> pool_;
-};
-
-// Decides whether a Sync handler call may run on the gRPC thread that read its request.
-//
-// Handing a request to a pool thread costs a thread wake-up and a context switch, ~10 µs on a
-// loaded core: far more than a fast handler. So calls run inline while the handler's recent
-// average run time is below the threshold, and on the pool otherwise. The first calls always go
-// to the pool (a handler that blocks is then never tried inline), and at most one call runs
-// inline at a time, so a handler that turns slow can hold up at most one gRPC thread, once.
-class InlineGate {
- public:
-  explicit InlineGate(std::chrono::microseconds threshold)
-      : threshold_ns_(static_cast<std::uint64_t>(std::max<std::int64_t>(0, threshold.count())) * 1000) {}
-
-  // True: the caller must run the call inline and then call leave().
-  bool try_enter() {
-    if (threshold_ns_ == 0 || samples_.load(std::memory_order_relaxed) < kWarmupSamples ||
-        average_ns_.load(std::memory_order_relaxed) >= threshold_ns_)
-      return false;
-    bool expected = false;
-    return inline_busy_.compare_exchange_strong(expected, true, std::memory_order_acquire);
-  }
-  void leave() { inline_busy_.store(false, std::memory_order_release); }
-
-  bool measuring() const { return threshold_ns_ != 0; }
-
-  // Inline calls are timed one in kInlineSampleEvery: reading the clock can cost as much as a
-  // fast handler (it is not always the vDSO's TSC read), and a handler that turns slow is still
-  // caught within a few calls. Only the inline thread (one at a time) counts.
-  bool sample_inline_call() { return (++inline_calls_ % kInlineSampleEvery) == 0; }
-
-  // An exponentially weighted average (1/8 per sample); concurrent updates may lose a sample,
-  // which only makes the average a little less smooth.
-  void record(std::chrono::steady_clock::duration took) {
-    auto const ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
-    auto const average = average_ns_.load(std::memory_order_relaxed);
-    average_ns_.store(average - average / 8 + ns / 8, std::memory_order_relaxed);
-    if (samples_.load(std::memory_order_relaxed) < kWarmupSamples) samples_.fetch_add(1, std::memory_order_relaxed);
-  }
-
- private:
-  static constexpr std::uint32_t kWarmupSamples = 16;
-  static constexpr std::uint32_t kInlineSampleEvery = 4;
-  std::uint32_t inline_calls_ = 0;  // guarded by inline_busy_
-  std::uint64_t const threshold_ns_;
-  std::atomic<std::uint64_t> average_ns_{0};
-  std::atomic<std::uint32_t> samples_{0};
-  std::atomic<bool> inline_busy_{false};
-};
-
-// Runs `Process` (In& → Out) on a pool of threads; `done(error, out)` is called on that thread.
-template <class Process>
-class SyncRunner {
- public:
-  using process_type = Process;
-  SyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        pool_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())),
-        gate_(runtime.options().inline_handler_threshold) {}
-
-  void start() { pool_.start(); }
-  void stop() { pool_.stop(); }
-
-  template <class In, class Done>
-  void submit(In&& in, Done&& done) {
-    post(std::forward<In>(in), std::forward<Done>(done), /*measure=*/false);
-  }
-
-  // For per-request work (one request in, one response out, a handler that only computes): runs
-  // the call right here when the InlineGate allows it, on the pool otherwise. Pool calls are all
-  // timed and inline calls sampled: that is what teaches the gate.
-  template <class In, class Done>
-  void submit_per_request(In&& in, Done&& done) {
-    if (gate_.try_enter()) {
-      run(in, done, gate_.sample_inline_call());
-      gate_.leave();
-      return;
-    }
-    post(std::forward<In>(in), std::forward<Done>(done), gate_.measuring());
-  }
-
-  Process& process() { return process_; }
-  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
-
- private:
-  template <class In, class Done>
-  void post(In&& in, Done&& done, bool measure) {
-    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
-                                         measure]() mutable { run(in, done, measure); });
-  }
-
-  template <class In, class Done>
-  void run(In& in, Done& done, bool measure) {
-    using Out = std::decay_t<decltype(process_(in))>;
-    Out out{};
-    std::exception_ptr error;
-    auto const started = measure ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    try {
-      out = process_(in);
-    } catch (...) {
-      error = std::current_exception();
-    }
-    if (measure) gate_.record(std::chrono::steady_clock::now() - started);
-    done(error, std::move(out));
-  }
-
-  Process process_;
-  OwnedThreadPool pool_;
-  InlineGate gate_;
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/policies/sync.hpp ----
-// #include "numaflow/detail/runtime/runtime.hpp"
-// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// While AsyncRunner::submit starts a coroutine on the calling (gRPC) thread, the coroutine runs
-// right there until it first suspends; a handler that finishes without suspending then costs no
-// thread hand-off at all. co_spawn always begins with a post (Boost 1.74), so the executor the
-// coroutine is spawned on lets exactly that first post, and the dispatch of the result, run
-// inline during the start; anything else the coroutine posts, and every resumption after it
-// suspended, goes to the pool as usual.
-struct InlineStart {
-  static inline thread_local bool active = false;
-  static inline thread_local bool first_post_pending = false;
-};
-
-template <class Inner>
-class InlineStartExecutor {
- public:
-  explicit InlineStartExecutor(Inner inner) noexcept : inner_(std::move(inner)) {}
-
-  template <class F>
-  void execute(F&& f) const {
-    if (InlineStart::active) {
-      bool const is_post =
-          boost::asio::query(inner_, boost::asio::execution::blocking) == boost::asio::execution::blocking.never;
-      if (!is_post || std::exchange(InlineStart::first_post_pending, false)) {
-        std::forward<F>(f)();
-        return;
-      }
-    }
-    boost::asio::execution::execute(inner_, std::forward<F>(f));
-  }
-
-  template <class Property>
-    requires(boost::asio::can_require<Inner const&, Property const&>::value)
-  auto require(Property const& p) const {
-    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(
-        boost::asio::require(inner_, p));
-  }
-
-  template <class Property>
-    requires(boost::asio::can_prefer<Inner const&, Property const&>::value)
-  auto prefer(Property const& p) const {
-    return InlineStartExecutor<std::decay_t<decltype(boost::asio::prefer(inner_, p))>>(boost::asio::prefer(inner_, p));
-  }
-
-  template <class Property>
-    requires(boost::asio::can_query<Inner const&, Property const&>::value)
-  decltype(auto) query(Property const& p) const { return boost::asio::query(inner_, p); }
-
-  friend bool operator==(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept {
-    return a.inner_ == b.inner_;
-  }
-  friend bool operator!=(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept { return !(a == b); }
-
- private:
-  Inner inner_;
-};
-
-// Runs `Process` (In → awaitable<Out>) as coroutines on a small pool; while a handler awaits
-// (a timer, a socket) its thread serves other requests.
-template <class Process>
-class AsyncRunner {
- public:
-  using process_type = Process;
-  AsyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
-
-  void start() { pool_.start(); }
-  void stop() { pool_.stop(); }
-
-  template <class In, class Done>
-  void submit(In&& in, Done&& done) {
-    struct Scope {  // restores the outer state: a handler running inline may itself start work here
-      bool const active = std::exchange(InlineStart::active, true);
-      bool const first_post_pending = std::exchange(InlineStart::first_post_pending, true);
-      ~Scope() {
-        InlineStart::active = active;
-        InlineStart::first_post_pending = first_post_pending;
-      }
-    } const scope;
-    boost::asio::co_spawn(
-        InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
-        [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable { done(error, std::move(out)); });
-  }
-
-  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
-  Process& process() { return process_; }
-
- private:
-  Process process_;
-  OwnedThreadPool pool_;
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/policies/async.hpp ----
-// #include "numaflow/detail/policies/multiproc.hpp"
-// ---- begin numaflow/detail/policies/multiproc.hpp ----
-
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <condition_variable>
-#include <cstdint>
-#include <cstring>
-#include <deque>
-#include <exception>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <stdexcept>
-#include <string>
-#include <thread>
-#include <vector>
-
-// #include "numaflow/detail/policies/sync.hpp"
-// #include "numaflow/detail/policies/sync.hpp" (already merged above)
-// #include "numaflow/detail/runtime/runtime.hpp"
-// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
-// #include "numaflow/detail/runtime/udf_error.hpp"
-// #include "numaflow/detail/runtime/udf_error.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// Frames between the server and its worker processes: [u32 size][u64 seq][u8 kind][size bytes].
-struct Frame {
-  std::uint64_t seq = 0;
-  std::uint8_t kind = 0;  // worker → server: 0 = response, 1 = handler error text
-  std::string payload;
-};
-
-inline bool write_all(int fd, char const* data, std::size_t size) {
-  while (size > 0) {
-    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-inline bool read_all(int fd, char* data, std::size_t size) {
-  while (size > 0) {
-    ssize_t n = ::read(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-inline bool write_frame(int fd, Frame const& f) {
-  char header[13];
-  auto const size = static_cast<std::uint32_t>(f.payload.size());
-  std::memcpy(header, &size, 4);
-  std::memcpy(header + 4, &f.seq, 8);
-  header[12] = static_cast<char>(f.kind);
-  return write_all(fd, header, sizeof header) && write_all(fd, f.payload.data(), f.payload.size());
-}
-
-inline bool read_frame(int fd, Frame& f) {
-  char header[13];
-  if (!read_all(fd, header, sizeof header)) return false;
-  std::uint32_t size = 0;
-  std::memcpy(&size, header, 4);
-  std::memcpy(&f.seq, header + 4, 8);
-  f.kind = static_cast<std::uint8_t>(header[12]);
-  f.payload.resize(size);
-  return read_all(fd, f.payload.data(), size);
-}
-
-inline std::string describe_wait_status(int status) {
-  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return std::string{"was killed by signal "} + ::strsignal(WTERMSIG(status));
-  return "stopped";
-}
-
-// Runs `Process` (Request& → Response, protobuf messages) in worker processes forked before gRPC
-// starts. One gRPC endpoint stays in the server process; each request goes, serialised, to the
-// least-loaded worker over a socketpair, and its response comes back the same way.
-template <class Process, class Proto>
-class MultiProcRunner {
-  using Request = typename Proto::Request;
-  using Response = typename Proto::Response;
-  using Done = std::function<void(std::exception_ptr, Response)>;
-
-  struct Worker {
-    pid_t pid = -1;
-    int fd = -1;
-    std::thread reader, writer;
-    std::mutex mu;
-    std::condition_variable cv;
-    std::deque<Frame> outbox;
-    std::map<std::uint64_t, Done> pending;
-    std::atomic<std::size_t> load{0};
-    bool closing = false;
-  };
-
- public:
-  using process_type = Process;
-  MultiProcRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        runtime_(runtime),
-        count_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
-
-  ~MultiProcRunner() { stop(); }
-
-  void start() {
-    if (!workers_.empty()) return;
-    for (std::size_t i = 0; i < count_; ++i) {
-      int fds[2];
-      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw std::runtime_error(std::string{"numaflow: socketpair for a MultiProc worker failed: "} +
-                                 std::strerror(errno));
-      pid_t pid = ::fork();
-      if (pid < 0)
-        throw std::runtime_error(std::string{"numaflow: fork of a MultiProc worker failed: "} + std::strerror(errno));
-      if (pid == 0) {
-        ::close(fds[0]);
-        for (auto& w : workers_) ::close(w->fd);
-        worker_main(fds[1]);
-      }
-      ::close(fds[1]);
-      auto w = std::make_unique<Worker>();
-      w->pid = pid;
-      w->fd = fds[0];
-      workers_.push_back(std::move(w));
-    }
-    for (auto& w : workers_) {
-      w->reader = std::thread([this, worker = w.get()] { read_loop(*worker); });
-      w->writer = std::thread([this, worker = w.get()] { write_loop(*worker); });
-    }
-  }
-
-  void stop() {
-    for (auto& w : workers_) {
-      {
-        std::lock_guard lock(w->mu);
-        w->closing = true;
-      }
-      w->cv.notify_all();
-    }
-    for (auto& w : workers_) {
-      if (w->writer.joinable()) w->writer.join();
-      ::shutdown(w->fd, SHUT_WR);  // the worker sees end of input and exits
-      if (w->reader.joinable()) w->reader.join();
-      ::close(w->fd);
-    }
-    workers_.clear();
-  }
-
-  template <class Done_>
-  void submit(Request&& request, Done_&& done) {
-    Worker* target = workers_.front().get();
-    for (auto& w : workers_)
-      if (w->load.load(std::memory_order_relaxed) < target->load.load(std::memory_order_relaxed)) target = w.get();
-    Frame frame{next_seq_.fetch_add(1), 0, request.SerializeAsString()};
-    {
-      std::lock_guard lock(target->mu);
-      if (target->closing || target->pid < 0) {
-        done(std::make_exception_ptr(std::runtime_error("numaflow: MultiProc worker is not running")), Response{});
-        return;
-      }
-      target->pending.emplace(frame.seq, Done(std::forward<Done_>(done)));
-      target->load.fetch_add(1, std::memory_order_relaxed);
-      target->outbox.push_back(std::move(frame));
-    }
-    target->cv.notify_one();
-  }
-
-  std::size_t worker_count() const { return count_; }
-
- private:
-  [[noreturn]] void worker_main(int fd) {
-    // The server process handles SIGTERM and closes our socket when it is done with us.
-    ::signal(SIGTERM, SIG_IGN);
-    ::signal(SIGINT, SIG_IGN);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    Frame in, out;
-    Request request;
-    while (read_frame(fd, in)) {
-      out.seq = in.seq;
-      try {
-        if (!request.ParseFromString(in.payload))
-          throw std::runtime_error("numaflow: MultiProc worker got a malformed request");
-        out.payload = process_(request).SerializeAsString();
-        out.kind = 0;
-      } catch (...) {
-        out.payload = describe(std::current_exception());
-        out.kind = 1;
-      }
-      if (!write_frame(fd, out)) break;
-    }
-    ::_exit(0);
-  }
-
-  void write_loop(Worker& w) {
-    std::unique_lock lock(w.mu);
-    for (;;) {
-      w.cv.wait(lock, [&] { return w.closing || !w.outbox.empty(); });
-      if (w.outbox.empty()) return;  // closing and drained
-      Frame frame = std::move(w.outbox.front());
-      w.outbox.pop_front();
-      lock.unlock();
-      bool ok = write_frame(w.fd, frame);
-      lock.lock();
-      if (!ok) return;  // the reader reports the dead worker
-    }
-  }
-
-  void read_loop(Worker& w) {
-    Frame frame;
-    while (read_frame(w.fd, frame)) {
-      Done done;
-      {
-        std::lock_guard lock(w.mu);
-        auto it = w.pending.find(frame.seq);
-        if (it == w.pending.end()) continue;
-        done = std::move(it->second);
-        w.pending.erase(it);
-      }
-      w.load.fetch_sub(1, std::memory_order_relaxed);
-      if (frame.kind == 0) {
-        Response response;
-        if (response.ParseFromString(frame.payload))
-          done(nullptr, std::move(response));
-        else
-          done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")),
-               Response{});
-      } else {
-        done(std::make_exception_ptr(DescribedError(frame.payload)), Response{});
-      }
-    }
-    int status = 0;
-    ::waitpid(w.pid, &status, 0);
-    std::map<std::uint64_t, Done> orphans;
-    bool expected = false;
-    {
-      std::lock_guard lock(w.mu);
-      expected = w.closing && w.pending.empty();
-      orphans.swap(w.pending);
-      w.closing = true;
-      w.pid = -1;
-    }
-    w.cv.notify_all();
-    if (expected) return;
-    std::string const text = "MultiProc worker process " + describe_wait_status(status);
-    if (orphans.empty()) {
-      runtime_.udf_error(text, text);  // nobody waits on it, but it must not go unnoticed
-      return;
-    }
-    for (auto& [seq, done] : orphans) done(std::make_exception_ptr(DescribedError(text)), Response{});
-  }
-
-  Process process_;
-  Runtime& runtime_;
-  std::size_t count_;
-  std::vector<std::unique_ptr<Worker>> workers_;
-  std::atomic<std::uint64_t> next_seq_{1};
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/policies/multiproc.hpp ----
-// #include "numaflow/detail/policies/sync.hpp"
-// #include "numaflow/detail/policies/sync.hpp" (already merged above)
-// #include "numaflow/policies/async.hpp"
-// #include "numaflow/policies/async.hpp" (already merged above)
-// #include "numaflow/policies/multiproc.hpp"
-// ---- begin numaflow/policies/multiproc.hpp ----
-
-namespace numaflow {
-
-// Execution policy: one gRPC endpoint, the handler runs in `ServerOptions::workers` processes
-// forked before gRPC starts. For CPU-bound or non-thread-safe handler code; a crashing worker is
-// reported through the error contract.
-struct MultiProc {
-  static constexpr char const* name = "MultiProc";
-};
-
-}  // namespace numaflow
-// ---- end numaflow/policies/multiproc.hpp ----
-// #include "numaflow/policies/sync.hpp"
-// ---- begin numaflow/policies/sync.hpp ----
-
-namespace numaflow {
-
-// Execution policy: the handler is a plain (blocking) callable, run concurrently on a pool of
-// `ServerOptions::workers` threads.
-struct Sync {
-  static constexpr char const* name = "Sync";
-};
-
-}  // namespace numaflow
-// ---- end numaflow/policies/sync.hpp ----
-
-namespace numaflow::detail {
-
-// Which runner executes a functionality's `Process` under each policy. `Proto` is needed only by
-// MultiProc, which ships requests and responses between processes.
-template <class Policy, class Process, class Proto>
-struct runner_for;
-template <class Process, class Proto>
-struct runner_for<Sync, Process, Proto> {
-  using type = SyncRunner<Process>;
-};
-template <class Process, class Proto>
-struct runner_for<Async, Process, Proto> {
-  using type = AsyncRunner<Process>;
-};
-template <class Process, class Proto>
-struct runner_for<MultiProc, Process, Proto> {
-  using type = MultiProcRunner<Process, Proto>;
-};
-
-template <class Policy, class Process, class Proto = void>
-using runner_t = typename runner_for<Policy, Process, Proto>::type;
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/policies/policy_runner.hpp ----
-// #include "numaflow/detail/runtime/runtime.hpp"
-// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream.hpp"
 // ---- begin numaflow/detail/shapes/stream.hpp ----
 
@@ -2335,88 +1767,78 @@ S* open_stream(Args&&... args) {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/stream.hpp ----
+// #include "numaflow/detail/shapes/unary.hpp"
+// ---- begin numaflow/detail/shapes/unary.hpp ----
+
+#include <grpcpp/grpcpp.h>
+
+#include <exception>
+#include <utility>
+
+// #include "numaflow/detail/runtime/grpc_handoff.hpp"
+// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 
 namespace numaflow::detail {
 
-// request → response around one handler call, for functionalities whose `Proto` has
-// `datum(Request&)` and `response(Datum const& input, HandlerResult&&)`.
-template <class Proto, class H>
-struct UnaryProcess {
-  H handler;
-  typename Proto::Response operator()(typename Proto::Request& request) {
-    Datum const datum = Proto::datum(request);
-    return Proto::response(datum, call_datum_handler(handler, datum));
-  }
-};
+// Shape 5: a unary RPC answered by the handler. The handler runs on the runner (never on a gRPC
+// thread); `response` stays valid until Finish, as the callback API guarantees.
+template <class Runner, class In, class Response>
+grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime, Runner& runner, In&& in,
+                                       Response* response) {
+  auto* reactor = context->DefaultReactor();
+  runner.submit(std::forward<In>(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
+    if (error) return reactor->Finish(runtime.udf_error(error));
+    *response = std::move(out);
+    reactor->Finish(grpc::Status::OK);
+  });
+  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
+  return reactor;
+}
 
-// The same for Async: the request is taken by value so it lives in the coroutine frame.
-template <class Proto, class H>
-struct AsyncUnaryProcess {
-  H handler;
-  Task<typename Proto::Response> operator()(typename Proto::Request request) {
-    Datum const datum = Proto::datum(request);
-    co_return Proto::response(datum, co_await call_datum_handler(handler, datum));
-  }
-};
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/unary.hpp ----
 
-template <class Proto, class Policy, class H>
-using unary_process_t =
-    std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
+namespace numaflow::detail {
 
-// What every streaming service holds: the runtime and the runner (or windowed driver) executing
-// its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
-template <class Proto, class Runner_, template <class, class> class Shape>
-class StreamServiceCore : public ServiceBase {
+// What every functionality's gRPC service shares: the generated `Generated::CallbackService` with
+// IsReady answered, the runtime, and the runner (or windowed driver) executing the handler. A
+// functionality's service adds only its own RPC overrides, each one line: open<Shape, Framing>()
+// for a streaming RPC, answer(…) for a unary one.
+template <class Generated, class ReadyResponse, class Runner>
+class ServiceCore : public Generated::CallbackService, public ServiceBase {
  public:
-  using Runner = Runner_;
+  template <class Handler>
+  ServiceCore(Handler&& handler, Runtime& runtime)
+      : runtime_(runtime), runner_(typename Runner::process_type{std::forward<Handler>(handler)}, runtime) {}
 
-  StreamServiceCore(typename Runner::process_type process, Runtime& runtime)
-      : runtime_(runtime), runner_(std::move(process), runtime) {}
+  grpc::Service& grpc_service() final { return *this; }
+  void start() final { runner_.start(); }
+  void after_shutdown() final { runner_.stop(); }
 
-  void start() override { runner_.start(); }
-  void after_shutdown() override { runner_.stop(); }
+  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
+                                    ReadyResponse* response) final {
+    return answer_ready(context, response);
+  }
 
  protected:
-  Shape<Proto, Runner>* open() { return open_stream<Shape<Proto, Runner>>(runtime_, runner_); }
+  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed) with `Framing`.
+  template <template <class, class> class Shape, class Framing>
+  Shape<Framing, Runner>* open() {
+    return open_stream<Shape<Framing, Runner>>(runtime_, runner_);
+  }
 
+  // A unary RPC: `in` goes to the runner, its response answers the call.
+  template <class In, class Response>
+  grpc::ServerUnaryReactor* answer(grpc::CallbackServerContext* context, In&& in, Response* response) {
+    return answer_unary(context, runtime_, runner_, std::forward<In>(in), response);
+  }
+
+ private:
   Runtime& runtime_;
   Runner runner_;
 };
-
-}  // namespace numaflow::detail
-
-namespace numaflow::detail {
-
-// batch of requests → responses (results + EOT) around one handler call, for functionalities whose
-// `Proto` has `datum(Request&)` and `batch_responses(Datums const&, HandlerResult&&)`; the latter
-// verifies that every id was answered exactly once.
-template <class Proto, class H>
-struct BatchProcess {
-  H handler;
-  std::vector<typename Proto::Response> operator()(std::vector<typename Proto::Request>& batch) {
-    Datums datums;
-    datums.reserve(batch.size());
-    for (auto& request : batch) datums.push_back(Proto::datum(request));
-    if (datums.empty()) return {Proto::eot_response()};
-    return Proto::batch_responses(datums, call_batch_handler(handler, datums));
-  }
-};
-
-template <class Proto, class H>
-struct AsyncBatchProcess {
-  H handler;
-  Task<std::vector<typename Proto::Response>> operator()(std::vector<typename Proto::Request> batch) {
-    Datums datums;
-    datums.reserve(batch.size());
-    for (auto& request : batch) datums.push_back(Proto::datum(request));
-    if (datums.empty()) co_return std::vector<typename Proto::Response>{Proto::eot_response()};
-    co_return Proto::batch_responses(datums, co_await call_batch_handler(handler, datums));
-  }
-};
-
-template <class Proto, class Policy, class H>
-using batch_process_t =
-    std::conditional_t<std::is_same_v<Policy, Async>, AsyncBatchProcess<Proto, H>, BatchProcess<Proto, H>>;
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/stream_service.hpp ----
@@ -2549,7 +1971,7 @@ using Finished = std::function<void(std::exception_ptr)>;
 // Shape 4: requests are routed by window and keys to per-task handler instances created on first
 // sight; CLOSE and the client's half-close flush them; EOF responses follow each task's results.
 // `Driver` is the small per-tag, per-policy part:
-//   using Proto; using Instance; using Hooks; static constexpr bool by_keys_only, eof_per_task;
+//   using Framing; using Instance; using Hooks; static constexpr bool by_keys_only, eof_per_task;
 //   WindowOp parse(Request&);   Strand make_strand();
 //   void create(TaskPtr const&, Hooks) (emplaces task->instance);   void feed(TaskPtr const&, Datum&&);
 //   void close(TaskPtr const&, Finished);
@@ -2561,8 +1983,8 @@ using Finished = std::function<void(std::exception_ptr)>;
 //             default it is closed as by a CLOSE of its current window.
 // Drivers keep the TaskPtr in the jobs they post, so a task lives until its last job ran.
 template <class Driver>
-class WindowedStream final : public Stream<typename Driver::Proto> {
-  using Proto = typename Driver::Proto;
+class WindowedStream final : public Stream<typename Driver::Framing> {
+  using Proto = typename Driver::Framing;
   using Request = typename Proto::Request;
   using Response = typename Proto::Response;
   using Task = WindowTask<typename Driver::Instance>;
@@ -2798,6 +2220,50 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
   bool final_eof_sent_ = false;
 };
 
+// What the windowed framings (reduce, session reduce, accumulator) share: no handshake, a datum
+// under `payload` on every operation but CLOSE and MERGE, an EOF that only carries its window.
+template <class Request_, class Response_>
+struct WindowedFraming {
+  using Request = Request_;
+  using Response = Response_;
+  static constexpr bool handshake = false;
+
+  static std::optional<Datum> payload_datum(Request& r, WindowOp::Kind kind) {
+    if (!r.has_payload() || kind == WindowOp::Kind::close || kind == WindowOp::Kind::merge) return std::nullopt;
+    Datum d;
+    fill_datum(d, *r.mutable_payload());
+    if constexpr (requires { r.payload().id(); }) d.id = r.payload().id();
+    return d;
+  }
+
+  // The response's window field: `keyedWindow` in session reduce, `window` elsewhere.
+  static auto* window_of(Response& r) {
+    if constexpr (requires { r.mutable_keyedwindow(); })
+      return r.mutable_keyedwindow();
+    else
+      return r.mutable_window();
+  }
+
+  static Response eof(KeyedWindow const& w) {
+    Response r;
+    fill_window(window_of(r), w);
+    r.set_eof(true);
+    return r;
+  }
+
+  // A reduce-family result: the message in `result`, the window it belongs to beside it.
+  static Response message_result(KeyedWindow const& w, Message&& m) {
+    Response r;
+    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
+    fill_window(window_of(r), w);
+    return r;
+  }
+};
+
+// ServiceCore::open<Shape, Framing>'s view of the windowed shape: its driver is its framing too.
+template <class Framing, class Driver>
+using windowed_shape_t = WindowedStream<Driver>;
+
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/windowed.hpp ----
 // #include "numaflow/detail/shapes/windowed_drivers.hpp"
@@ -2814,7 +2280,278 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
 // #include "numaflow/datum_stream.hpp"
 // #include "numaflow/datum_stream.hpp" (already merged above)
 // #include "numaflow/detail/policies/async.hpp"
-// #include "numaflow/detail/policies/async.hpp" (already merged above)
+// ---- begin numaflow/detail/policies/async.hpp ----
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/query.hpp>
+#include <boost/asio/require.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/detail/policies/sync.hpp"
+// ---- begin numaflow/detail/policies/sync.hpp ----
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// The thread pool a runner owns: created by start(), after the server blocked the shutdown signals
+// (so the threads inherit the mask), joined by stop().
+class OwnedThreadPool {
+ public:
+  explicit OwnedThreadPool(std::size_t threads) : threads_(threads) {}
+  ~OwnedThreadPool() { stop(); }
+
+  void start() {
+    if (!pool_) pool_.emplace(threads_);
+  }
+
+  void stop() {
+    if (pool_) {
+      pool_->join();
+      pool_.reset();
+    }
+  }
+
+  boost::asio::thread_pool::executor_type executor() { return pool_->get_executor(); }
+  std::size_t threads() const { return threads_; }
+
+ private:
+  std::size_t threads_;
+  std::optional<boost::asio::thread_pool> pool_;
+};
+
+// Decides whether a Sync handler call may run on the gRPC thread that read its request.
+//
+// Handing a request to a pool thread costs a thread wake-up and a context switch, ~10 µs on a
+// loaded core: far more than a fast handler. So calls run inline while the handler's recent
+// average run time is below the threshold, and on the pool otherwise. The first calls always go
+// to the pool (a handler that blocks is then never tried inline), and at most one call runs
+// inline at a time, so a handler that turns slow can hold up at most one gRPC thread, once.
+class InlineGate {
+ public:
+  explicit InlineGate(std::chrono::microseconds threshold)
+      : threshold_ns_(static_cast<std::uint64_t>(std::max<std::int64_t>(0, threshold.count())) * 1000) {}
+
+  // True: the caller must run the call inline and then call leave().
+  bool try_enter() {
+    if (threshold_ns_ == 0 || samples_.load(std::memory_order_relaxed) < kWarmupSamples ||
+        average_ns_.load(std::memory_order_relaxed) >= threshold_ns_)
+      return false;
+    bool expected = false;
+    return inline_busy_.compare_exchange_strong(expected, true, std::memory_order_acquire);
+  }
+  void leave() { inline_busy_.store(false, std::memory_order_release); }
+
+  bool measuring() const { return threshold_ns_ != 0; }
+
+  // Inline calls are timed one in kInlineSampleEvery: reading the clock can cost as much as a
+  // fast handler (it is not always the vDSO's TSC read), and a handler that turns slow is still
+  // caught within a few calls. Only the inline thread (one at a time) counts.
+  bool sample_inline_call() { return (++inline_calls_ % kInlineSampleEvery) == 0; }
+
+  // An exponentially weighted average (1/8 per sample); concurrent updates may lose a sample,
+  // which only makes the average a little less smooth.
+  void record(std::chrono::steady_clock::duration took) {
+    auto const ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+    auto const average = average_ns_.load(std::memory_order_relaxed);
+    average_ns_.store(average - average / 8 + ns / 8, std::memory_order_relaxed);
+    if (samples_.load(std::memory_order_relaxed) < kWarmupSamples) samples_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+ private:
+  static constexpr std::uint32_t kWarmupSamples = 16;
+  static constexpr std::uint32_t kInlineSampleEvery = 4;
+  std::uint32_t inline_calls_ = 0;  // guarded by inline_busy_
+  std::uint64_t const threshold_ns_;
+  std::atomic<std::uint64_t> average_ns_{0};
+  std::atomic<std::uint32_t> samples_{0};
+  std::atomic<bool> inline_busy_{false};
+};
+
+// Runs `Process` (In& → Out) on a pool of threads; `done(error, out)` is called on that thread.
+template <class Process>
+class SyncRunner {
+ public:
+  using process_type = Process;
+  SyncRunner(Process process, Runtime& runtime)
+      : process_(std::move(process)),
+        pool_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())),
+        gate_(runtime.options().inline_handler_threshold) {}
+
+  void start() { pool_.start(); }
+  void stop() { pool_.stop(); }
+
+  template <class In, class Done>
+  void submit(In&& in, Done&& done) {
+    post(std::forward<In>(in), std::forward<Done>(done), /*measure=*/false);
+  }
+
+  // For per-request work (one request in, one response out, a handler that only computes): runs
+  // the call right here when the InlineGate allows it, on the pool otherwise. Pool calls are all
+  // timed and inline calls sampled: that is what teaches the gate.
+  template <class In, class Done>
+  void submit_per_request(In&& in, Done&& done) {
+    if (gate_.try_enter()) {
+      run(in, done, gate_.sample_inline_call());
+      gate_.leave();
+      return;
+    }
+    post(std::forward<In>(in), std::forward<Done>(done), gate_.measuring());
+  }
+
+  Process& process() { return process_; }
+  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
+
+ private:
+  template <class In, class Done>
+  void post(In&& in, Done&& done, bool measure) {
+    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
+                                         measure]() mutable { run(in, done, measure); });
+  }
+
+  template <class In, class Done>
+  void run(In& in, Done& done, bool measure) {
+    using Out = std::decay_t<decltype(process_(in))>;
+    Out out{};
+    std::exception_ptr error;
+    auto const started = measure ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    try {
+      out = process_(in);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (measure) gate_.record(std::chrono::steady_clock::now() - started);
+    done(error, std::move(out));
+  }
+
+  Process process_;
+  OwnedThreadPool pool_;
+  InlineGate gate_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/sync.hpp ----
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// While AsyncRunner::submit starts a coroutine on the calling (gRPC) thread, the coroutine runs
+// right there until it first suspends; a handler that finishes without suspending then costs no
+// thread hand-off at all. co_spawn always begins with a post (Boost 1.74), so the executor the
+// coroutine is spawned on lets exactly that first post, and the dispatch of the result, run
+// inline during the start; anything else the coroutine posts, and every resumption after it
+// suspended, goes to the pool as usual.
+struct InlineStart {
+  static inline thread_local bool active = false;
+  static inline thread_local bool first_post_pending = false;
+};
+
+template <class Inner>
+class InlineStartExecutor {
+ public:
+  explicit InlineStartExecutor(Inner inner) noexcept : inner_(std::move(inner)) {}
+
+  template <class F>
+  void execute(F&& f) const {
+    if (InlineStart::active) {
+      bool const is_post =
+          boost::asio::query(inner_, boost::asio::execution::blocking) == boost::asio::execution::blocking.never;
+      if (!is_post || std::exchange(InlineStart::first_post_pending, false)) {
+        std::forward<F>(f)();
+        return;
+      }
+    }
+    boost::asio::execution::execute(inner_, std::forward<F>(f));
+  }
+
+  template <class Property>
+    requires(boost::asio::can_require<Inner const&, Property const&>::value)
+  auto require(Property const& p) const {
+    return InlineStartExecutor<std::decay_t<decltype(boost::asio::require(inner_, p))>>(
+        boost::asio::require(inner_, p));
+  }
+
+  template <class Property>
+    requires(boost::asio::can_prefer<Inner const&, Property const&>::value)
+  auto prefer(Property const& p) const {
+    return InlineStartExecutor<std::decay_t<decltype(boost::asio::prefer(inner_, p))>>(boost::asio::prefer(inner_, p));
+  }
+
+  template <class Property>
+    requires(boost::asio::can_query<Inner const&, Property const&>::value)
+  decltype(auto) query(Property const& p) const { return boost::asio::query(inner_, p); }
+
+  friend bool operator==(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept {
+    return a.inner_ == b.inner_;
+  }
+  friend bool operator!=(InlineStartExecutor const& a, InlineStartExecutor const& b) noexcept { return !(a == b); }
+
+ private:
+  Inner inner_;
+};
+
+// Runs `Process` (In → awaitable<Out>) as coroutines on a small pool; while a handler awaits
+// (a timer, a socket) its thread serves other requests.
+template <class Process>
+class AsyncRunner {
+ public:
+  using process_type = Process;
+  AsyncRunner(Process process, Runtime& runtime)
+      : process_(std::move(process)),
+        pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
+
+  void start() { pool_.start(); }
+  void stop() { pool_.stop(); }
+
+  template <class In, class Done>
+  void submit(In&& in, Done&& done) {
+    struct Scope {  // restores the outer state: a handler running inline may itself start work here
+      bool const active = std::exchange(InlineStart::active, true);
+      bool const first_post_pending = std::exchange(InlineStart::first_post_pending, true);
+      ~Scope() {
+        InlineStart::active = active;
+        InlineStart::first_post_pending = first_post_pending;
+      }
+    } const scope;
+    boost::asio::co_spawn(
+        InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
+        [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable { done(error, std::move(out)); });
+  }
+
+  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
+  Process& process() { return process_; }
+
+ private:
+  Process process_;
+  OwnedThreadPool pool_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/async.hpp ----
 // #include "numaflow/detail/policies/sync.hpp"
 // #include "numaflow/detail/policies/sync.hpp" (already merged above)
 // #include "numaflow/detail/shapes/windowed.hpp"
@@ -2994,16 +2731,12 @@ namespace numaflow::detail {
 inline IntervalWindow interval(KeyedWindow const& w) { return {w.start, w.end}; }
 
 // reduce.v1 wire format, shared by Reduce and ReduceStream.
-struct ReduceWire {
-  struct Proto {
-    using Request = reduce::v1::ReduceRequest;
-    using Response = reduce::v1::ReduceResponse;
-    static constexpr bool handshake = false;
-  };
+struct ReduceFraming : WindowedFraming<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse> {
+  using Framing = ReduceFraming;
   static constexpr bool by_keys_only = false;
   static constexpr bool eof_per_task = false;  // one EOF after every task of the window
 
-  static WindowOp parse(Proto::Request& r) {
+  static WindowOp parse(Request& r) {
     WindowOp op;
     using Event = reduce::v1::ReduceRequest::WindowOperation;
     switch (r.operation().event()) {
@@ -3015,27 +2748,13 @@ struct ReduceWire {
     Keys keys(r.payload().keys().begin(), r.payload().keys().end());
     for (auto const& w : r.operation().windows())
       op.windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), keys});
-    if (r.has_payload() && op.kind != WindowOp::Kind::close) {
-      Datum d;
-      fill_datum(d, *r.mutable_payload());
-      op.datum = std::move(d);
-    }
+    op.datum = payload_datum(r, op.kind);
     return op;
   }
 
   template <class Task>
-  static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
-    Proto::Response r;
-    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
-    fill_window(r.mutable_window(), w);
-    return r;
-  }
-
-  static Proto::Response eof(KeyedWindow const& w) {
-    Proto::Response r;
-    fill_window(r.mutable_window(), w);
-    r.set_eof(true);
-    return r;
+  static Response result(KeyedWindow const& w, Message&& m, Task&) {
+    return message_result(w, std::move(m));
   }
 };
 
@@ -3047,9 +2766,10 @@ decltype(auto) call_reducer(H& h, Keys const& keys, auto& datums, IntervalWindow
     return h(keys, datums, window);
 }
 
-// Reduce, Sync: buffer the window's datums per keys; call the handler when the window closes.
+// Reduce with a handler of the whole window (Sync): buffer the window's datums per keys; call the
+// handler when the window closes.
 template <class H>
-struct SyncReduceDriver : ReduceWire, SyncWindowedExecution<H> {
+struct BufferedReduceDriver : ReduceFraming, SyncWindowedExecution<H> {
   using SyncWindowedExecution<H>::SyncWindowedExecution;
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -3066,9 +2786,10 @@ struct SyncReduceDriver : ReduceWire, SyncWindowedExecution<H> {
   }
 };
 
-// Reduce, Async: a coroutine per keys reads the datums as they arrive; its messages go out at close.
+// Reduce with a coroutine reading a DatumStream (Async): one per keys reads the datums as they
+// arrive; its messages go out at close.
 template <class H>
-struct AsyncReduceDriver : ReduceWire, AsyncWindowedExecution<H> {
+struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
   using AsyncWindowedExecution<H>::AsyncWindowedExecution;
   template <class TaskPtr>
   void create(TaskPtr const& task, TaskHooks hooks) {
@@ -3079,9 +2800,9 @@ struct AsyncReduceDriver : ReduceWire, AsyncWindowedExecution<H> {
   }
 };
 
-// ReduceStream, Sync: the object's callbacks run serially per keys on the worker pool.
+// ReduceStream with a callback object (Sync): its callbacks run serially per keys on the worker pool.
 template <class H>
-struct SyncReduceStreamDriver : ReduceWire, SyncWindowedExecution<H> {
+struct CallbackReduceStreamDriver : ReduceFraming, SyncWindowedExecution<H> {
   using SyncWindowedExecution<H>::SyncWindowedExecution;
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -3096,8 +2817,9 @@ struct SyncReduceStreamDriver : ReduceWire, SyncWindowedExecution<H> {
   }
 };
 
+// ReduceStream with a coroutine reading a DatumStream and emitting as it goes (Async).
 template <class H>
-struct AsyncReduceStreamDriver : ReduceWire, AsyncWindowedExecution<H> {
+struct StreamedReduceStreamDriver : ReduceFraming, AsyncWindowedExecution<H> {
   using AsyncWindowedExecution<H>::AsyncWindowedExecution;
   template <class TaskPtr>
   void create(TaskPtr const& task, TaskHooks hooks) {
@@ -3110,25 +2832,13 @@ struct AsyncReduceStreamDriver : ReduceWire, AsyncWindowedExecution<H> {
   }
 };
 
-// StreamServiceCore's Shape<Proto, Runner> for a windowed driver.
-template <class Proto, class Driver>
-using windowed_shape_t = WindowedStream<Driver>;
-
 template <class Driver>
-class ReduceService final : public reduce::v1::Reduce::CallbackService,
-                            public StreamServiceCore<ReduceWire::Proto, Driver, windowed_shape_t> {
+class ReduceService final : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
  public:
-  ReduceService(typename Driver::process_type handler, Runtime& runtime)
-      : ReduceService::StreamServiceCore(std::move(handler), runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
+  using ReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    reduce::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+    return this->template open<windowed_shape_t, ReduceFraming>();
   }
 };
 
@@ -3142,6 +2852,7 @@ template <class H>
 concept async_reduce_stream_handler = std::derived_from<H, AsyncReduceStreamer> ||
     std::is_invocable_r_v<Task<void>, H&, Keys const&, DatumStream&, IntervalWindow const&, MessageEmitter&>;
 
+// The driver follows the handler's form, which the policy's contract has already checked.
 template <>
 struct Functionality<Reduce> {
   static Endpoint endpoint() {
@@ -3149,30 +2860,8 @@ struct Functionality<Reduce> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? async_reduce_handler<H>
-                                  : std::is_same_v<Policy, Sync> ? (reduce_handler<H>&& std::is_copy_constructible_v<H>)
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(reduce_handler<H> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<Reduce, Sync>: the handler must be copyable (one copy per keys and window) and "
-                    "callable as Messages(Keys const&, Datums const&, IntervalWindow const&), or be a class derived "
-                    "from numaflow::Reducer");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(async_reduce_handler<H>,
-                    "numaflow::Server<Reduce, Async>: the handler must be a coroutine callable as "
-                    "Task<Messages>(Keys const&, DatumStream&, IntervalWindow const&), or be a class derived from "
-                    "numaflow::AsyncReducer");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Reduce, Policy>: Reduce supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
   using service =
-      ReduceService<std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceDriver<H>, SyncReduceDriver<H>>>;
+      ReduceService<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>>;
 };
 
 template <>
@@ -3182,33 +2871,26 @@ struct Functionality<ReduceStream> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async> ? async_reduce_stream_handler<H>
-                                  : std::is_same_v<Policy, Sync>
-                                      ? (std::derived_from<H, ReduceStreamer>&& std::is_copy_constructible_v<H>)
-                                      : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(
-          std::derived_from<H, ReduceStreamer> && std::is_copy_constructible_v<H>,
-          "numaflow::Server<ReduceStream, Sync>: the handler must be a copyable object of a class derived from "
-          "numaflow::ReduceStreamer (on_datum and on_close; one copy per keys and window)");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(async_reduce_stream_handler<H>,
-                    "numaflow::Server<ReduceStream, Async>: the handler must be a coroutine callable as "
-                    "Task<void>(Keys const&, DatumStream&, IntervalWindow const&, MessageEmitter&), or be a class "
-                    "derived from numaflow::AsyncReduceStreamer");
-    else
-      static_assert(
-          always_false<Policy>,
-          "numaflow::Server<ReduceStream, Policy>: ReduceStream supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = ReduceService<
-      std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceStreamDriver<H>, SyncReduceStreamDriver<H>>>;
+  using service = ReduceService<std::conditional_t<std::derived_from<H, ReduceStreamer>, CallbackReduceStreamDriver<H>,
+                                                   StreamedReduceStreamDriver<H>>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,
+                                 "be copyable (one copy per keys and window) and callable as Messages(Keys const&, "
+                                 "Datums const&, IntervalWindow const&), or be a class derived from numaflow::Reducer",
+                                 reduce_handler<H>&& std::is_copy_constructible_v<H>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Async,
+                                 "be a coroutine callable as Task<Messages>(Keys const&, DatumStream&, IntervalWindow "
+                                 "const&), or be a class derived from numaflow::AsyncReducer",
+                                 async_reduce_handler<H>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(ReduceStream, Sync,
+                                 "be a copyable object of a class derived from numaflow::ReduceStreamer (on_datum and "
+                                 "on_close; one copy per keys and window)",
+                                 std::derived_from<H, ReduceStreamer>&& std::is_copy_constructible_v<H>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(ReduceStream, Async,
+                                 "be a coroutine callable as Task<void>(Keys const&, DatumStream&, IntervalWindow "
+                                 "const&, MessageEmitter&), or be a class derived from numaflow::AsyncReduceStreamer",
+                                 async_reduce_stream_handler<H>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/reduce.hpp ----
@@ -3374,16 +3056,12 @@ class AccumulatorHandler {
 // accumulator: how the tag declared in numaflow/functions/accumulator.hpp is served.
 namespace numaflow::detail {
 
-struct AccumulatorWire {
-  struct Proto {
-    using Request = accumulator::v1::AccumulatorRequest;
-    using Response = accumulator::v1::AccumulatorResponse;
-    static constexpr bool handshake = false;
-  };
+struct AccumulatorFraming : WindowedFraming<accumulator::v1::AccumulatorRequest, accumulator::v1::AccumulatorResponse> {
+  using Framing = AccumulatorFraming;
   static constexpr bool by_keys_only = true;
   static constexpr bool eof_per_task = true;
 
-  static WindowOp parse(Proto::Request& r) {
+  static WindowOp parse(Request& r) {
     WindowOp op;
     using Event = accumulator::v1::AccumulatorRequest::WindowOperation;
     switch (r.operation().event()) {
@@ -3396,12 +3074,7 @@ struct AccumulatorWire {
     // Window ends far beyond year 9999 (the platform's maximum instant) are kept as they are.
     op.windows.push_back(
         {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    if (r.has_payload() && op.kind != WindowOp::Kind::close) {
-      Datum d;
-      fill_datum(d, *r.mutable_payload());
-      d.id = r.payload().id();
-      op.datum = std::move(d);
-    }
+    op.datum = payload_datum(r, op.kind);
     return op;
   }
 
@@ -3419,13 +3092,13 @@ struct AccumulatorWire {
   }
 
   template <class Task>
-  static Proto::Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
+  static Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
     {
       std::lock_guard lock(task.mu);
       auto& watermark = task.instance->output_watermark;
       if (!watermark || *watermark < m.watermark()) watermark = m.watermark();
     }
-    Proto::Response r;
+    Response r;
     auto* p = r.mutable_payload();
     for (auto& k : m.keys) p->add_keys(std::move(k));
     p->set_value(std::move(m.value));
@@ -3445,21 +3118,14 @@ struct AccumulatorWire {
   static KeyedWindow stream_end_eof(Task& task) {
     return output_window(task, task.current_window().keys);
   }
-
-  static Proto::Response eof(KeyedWindow const& w) {
-    Proto::Response r;
-    fill_window(r.mutable_window(), w);
-    r.set_eof(true);
-    return r;
-  }
 };
 
 template <class H>
-struct SyncAccumulatorDriver
-    : AccumulatorWire,
-      SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>, AccumulatorWire::OutputWatermark> {
+struct AccumulatorDriver
+    : AccumulatorFraming,
+      SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>, AccumulatorFraming::OutputWatermark> {
   using SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>,
-                              AccumulatorWire::OutputWatermark>::SyncWindowedExecution;
+                              AccumulatorFraming::OutputWatermark>::SyncWindowedExecution;
 
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -3478,20 +3144,13 @@ struct SyncAccumulatorDriver
 };
 
 template <class Driver>
-class AccumulatorService final : public accumulator::v1::Accumulator::CallbackService,
-                                 public StreamServiceCore<AccumulatorWire::Proto, Driver, windowed_shape_t> {
+class AccumulatorService final
+    : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
  public:
-  AccumulatorService(typename Driver::process_type handler, Runtime& runtime)
-      : AccumulatorService::StreamServiceCore(std::move(handler), runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<AccumulatorWire::Proto::Request, AccumulatorWire::Proto::Response>* AccumulateFn(
+  using AccumulatorService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
       grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    accumulator::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+    return this->template open<windowed_shape_t, AccumulatorFraming>();
   }
 };
 
@@ -3502,24 +3161,14 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, AccumulatorHandler> &&
-                                   std::is_copy_constructible_v<H>);
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, AccumulatorHandler> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<Accumulator, Sync>: the handler must be a copyable object of a class derived "
-                    "from numaflow::AccumulatorHandler (on_datum, on_close and optionally on_stream_end; one copy "
-                    "per keys)");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Accumulator, Policy>: Accumulator supports the policy numaflow::Sync");
-  }
-
-  template <class Policy, class H>
-  using service = AccumulatorService<SyncAccumulatorDriver<H>>;
+  using service = AccumulatorService<AccumulatorDriver<H>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(
+    Accumulator, Sync,
+    "be a copyable object of a class derived from numaflow::AccumulatorHandler (on_datum, on_close and "
+    "optionally on_stream_end; one copy per keys)",
+    std::derived_from<H, AccumulatorHandler>&& std::is_copy_constructible_v<H>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/accumulator.hpp ----
@@ -3574,15 +3223,669 @@ class AsyncMapper {
 // #include "numaflow/detail/functions/map.hpp"
 // ---- begin numaflow/detail/functions/map.hpp ----
 
-#include <type_traits>
+#include <string>
 #include <utility>
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/convert.hpp"
 // #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/framing.hpp"
+// ---- begin numaflow/detail/functions/framing.hpp ----
+
+#include <string>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// What the framings of the handshake protocols (map, batch map, map stream, source transformer,
+// sink, source read and ack) share: the first request is a handshake {sot: true}, answered in kind;
+// a request carries one datum under `request`, with its id there or beside it; an EOT is a status.
+template <class Request_, class Response_>
+struct HandshakeFraming {
+  using Request = Request_;
+  using Response = Response_;
+  static constexpr bool handshake = true;
+  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
+  static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
+  static std::string const& id(Request const& r) {
+    if constexpr (requires { r.id(); })
+      return r.id();
+    else
+      return r.request().id();
+  }
+  static Response handshake_response() {
+    Response r;
+    r.mutable_handshake()->set_sot(true);
+    return r;
+  }
+  static Datum datum(Request& r) {
+    Datum d;
+    fill_datum(d, *r.mutable_request());
+    d.id = id(r);
+    return d;
+  }
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/framing.hpp ----
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/functions/step.hpp"
+// ---- begin numaflow/detail/functions/step.hpp ----
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <ranges>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/shapes/batch.hpp"
+// ---- begin numaflow/detail/shapes/batch.hpp ----
+
+#include <exception>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/detail/shapes/stream.hpp"
+// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// A batch handler's answer did not cover the batch exactly once per id.
+class IncompleteBatch : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Checks that `answered` holds every id of `requested` exactly once and nothing else; both are
+// ranges of ids (views over the batch and over the handler's answers).
+template <class Requested, class Answered>
+void verify_batch_ids(Requested&& requested, Answered&& answered) {
+  std::multiset<std::string_view> remaining;
+  for (std::string_view id : requested) remaining.insert(id);
+  std::vector<std::string_view> unknown, duplicate;
+  std::set<std::string_view> seen;
+  for (std::string_view id : answered) {
+    if (!seen.insert(id).second) {
+      duplicate.push_back(id);
+      continue;
+    }
+    if (auto it = remaining.find(id); it == remaining.end())
+      unknown.push_back(id);
+    else
+      remaining.erase(it);
+  }
+  if (remaining.empty() && unknown.empty() && duplicate.empty()) return;
+  auto list = [](auto const& ids) {
+    std::string out = "[";
+    for (auto const& id : ids) {
+      out += out.size() > 1 ? ", \"" : "\"";
+      out += id;
+      out += '"';
+    }
+    return out + "]";
+  };
+  std::string text = "the batch handler's responses do not match the batch:";
+  if (!remaining.empty()) text += " missing ids " + list(remaining) + ";";
+  if (!duplicate.empty()) text += " duplicate ids " + list(duplicate) + ";";
+  if (!unknown.empty()) text += " unknown ids " + list(unknown) + ";";
+  text.pop_back();
+  throw IncompleteBatch(text);
+}
+
+// Shape 3: requests are collected until the client's EOT, the whole batch goes to one handler
+// call, and its responses (checked complete by the runner's process) are sent followed by the
+// EOT response (sink, batch map). Batches on one stream are strictly sequential.
+template <class Proto, class Runner>
+class BatchStream final : public Stream<Proto> {
+ public:
+  BatchStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
+
+ private:
+  using Request = typename Proto::Request;
+  using Response = typename Proto::Response;
+
+  void on_request(Request&& request) override {
+    if (!Proto::is_eot(request)) {
+      // Ids are unique within a batch (the platform guarantees it): a repeated one is the
+      // client's mistake, not the handler's, so it must not reach the handler's id check.
+      if (!batch_ids_.insert(Proto::id(request)).second)
+        return this->fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                       "numaflow: id \"" + Proto::id(request) + "\" appears twice in one batch"));
+      batch_.push_back(std::move(request));
+      return;
+    }
+    batch_ids_.clear();
+    this->begin_work();
+    runner_.submit(std::exchange(batch_, {}), [this](std::exception_ptr const& error, std::vector<Response> responses) {
+      if (error)
+        this->fail_with_udf_error(error);
+      else
+        this->send_all(responses);
+      this->end_work();
+    });
+  }
+
+  Runner& runner_;
+  std::vector<Request> batch_;       // touched only by the reading side
+  std::set<std::string> batch_ids_;  // the ids in batch_
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/batch.hpp ----
+
+namespace numaflow::detail {
+
+// A step: how a functionality turns one unit of work (a request, a batch, a call) into its
+// response around one handler call. A tag writes it once; the execution policy lifts it into the
+// callable its runner executes (detail/policies/lift.hpp): Sync and MultiProc call it, Async awaits
+// the handler in a coroutine that owns the unit of work.
+//
+//   struct SomeStep {
+//     using In = …;                                  // what the runner is handed
+//     using Response = …;                            // what goes back to the stream
+//     static Input decode(In&);                      // optional (default: In& itself); may refer into In
+//     static decltype(auto) call(auto& handler, Input&);  // the handler's result, or an awaitable of it
+//     static Response encode(Input&, Result&&);      // encode(Input&) when the handler returns nothing
+//     static std::optional<Response> answer_without_handler(Input&);  // optional: no call needed
+//   };
+template <class Step, class In>
+decltype(auto) decode_step(In& in) {
+  if constexpr (requires { Step::decode(in); })
+    return Step::decode(in);
+  else
+    return (in);
+}
+
+// The step among `Steps` that takes `In`.
+template <class In, class... Steps>
+struct step_taking;
+template <class In, class Step, class... Steps>
+struct step_taking<In, Step, Steps...>
+    : std::conditional_t<std::is_same_v<typename Step::In, In>, std::type_identity<Step>, step_taking<In, Steps...>> {};
+
+template <class In, class... Steps>
+using step_taking_t = typename step_taking<std::remove_cvref_t<In>, Steps...>::type;
+
+// What co_await on a handler's awaitable yields.
+template <class Awaitable>
+struct awaited;
+template <class T, class Executor>
+struct awaited<boost::asio::awaitable<T, Executor>> {
+  using type = T;
+};
+template <class Awaitable>
+using awaited_t = typename awaited<std::remove_cvref_t<Awaitable>>::type;
+
+template <class T>
+inline constexpr bool is_awaitable = requires {
+  typename awaited<std::remove_cvref_t<T>>::type;
+};
+
+// Two handler results needed by one response (a source's partitions and their total): a pair of
+// values, or, when the handler's calls are awaitables, an awaitable of that pair.
+template <class A, class B>
+auto both(A&& a, B&& b) {
+  if constexpr (is_awaitable<A>) {
+    return [](A a, B b) -> boost::asio::awaitable<std::pair<awaited_t<A>, awaited_t<B>>> {
+      auto first = co_await std::move(a);
+      co_return std::pair{std::move(first), co_await std::move(b)};
+    }(std::forward<A>(a), std::forward<B>(b));
+  } else {
+    return std::pair<std::decay_t<A>, std::decay_t<B>>{std::forward<A>(a), std::forward<B>(b)};
+  }
+}
+
+}  // namespace numaflow::detail
+
+namespace numaflow::detail {
+
+// The step of the per-datum functionalities (map, source transformer): `Framing` decodes a request
+// into a Datum and encodes the handler's messages for it.
+template <class Framing>
+struct DatumStep {
+  using In = typename Framing::Request;
+  using Response = typename Framing::Response;
+  static Datum decode(In& request) { return Framing::datum(request); }
+  static decltype(auto) call(auto& handler, Datum const& datum) { return call_datum_handler(handler, datum); }
+  template <class Result>
+  static Response encode(Datum const& datum, Result&& messages) {
+    return Framing::response(datum, std::forward<Result>(messages));
+  }
+};
+
+// The step of the batch functionalities (batch map, sink): the batch's requests become Datums, the
+// handler answers every one of them exactly once, and `Framing` encodes the answers and the EOT.
+template <class Framing>
+struct BatchStep {
+  using In = std::vector<typename Framing::Request>;
+  using Response = std::vector<typename Framing::Response>;
+  static Datums decode(In& batch) {
+    Datums datums;
+    datums.reserve(batch.size());
+    for (auto& request : batch) datums.push_back(Framing::datum(request));
+    return datums;
+  }
+  static std::optional<Response> answer_without_handler(Datums const& datums) {
+    if (!datums.empty()) return std::nullopt;
+    return Response{Framing::eot_response()};
+  }
+  static decltype(auto) call(auto& handler, Datums const& datums) { return call_batch_handler(handler, datums); }
+  template <class Answers>
+  static Response encode(Datums const& datums, Answers&& answers) {
+    verify_batch_ids(datums | std::views::transform(&Datum::id),
+                     answers | std::views::transform([](auto const& answer) -> auto const& { return answer.id; }));
+    return Framing::batch_responses(std::forward<Answers>(answers));
+  }
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/step.hpp ----
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// ---- begin numaflow/detail/policies/policy_runner.hpp ----
+
+// #include "numaflow/detail/policies/async.hpp"
+// #include "numaflow/detail/policies/async.hpp" (already merged above)
+// #include "numaflow/detail/policies/lift.hpp"
+// ---- begin numaflow/detail/policies/lift.hpp ----
+
+#include <boost/asio/awaitable.hpp>
+
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/detail/functions/step.hpp"
+// #include "numaflow/detail/functions/step.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// A tag's steps, lifted for a policy whose handler returns its result (Sync, MultiProc): the runner
+// calls it with the unit of work by reference, on whichever thread or process it chose.
+template <class H, class... Steps>
+struct CalledSteps {
+  using steps = std::tuple<Steps...>;
+  H handler;
+
+  template <class In, class Step = step_taking_t<In, Steps...>>
+  typename Step::Response operator()(In& in) {
+    decltype(auto) input = decode_step<Step>(in);
+    if constexpr (requires { Step::answer_without_handler(input); }) {
+      if (auto answer = Step::answer_without_handler(input)) return std::move(*answer);
+    }
+    if constexpr (std::is_void_v<decltype(Step::call(handler, input))>) {
+      Step::call(handler, input);
+      return Step::encode(input);
+    } else {
+      return Step::encode(input, Step::call(handler, input));
+    }
+  }
+};
+
+// The same steps, lifted for Async: a coroutine that takes the unit of work by value, so that it
+// lives in the coroutine frame for as long as the handler may refer to it.
+template <class H, class... Steps>
+struct AwaitedSteps {
+  using steps = std::tuple<Steps...>;
+  H handler;
+
+  template <class In, class Step = step_taking_t<In, Steps...>>
+  boost::asio::awaitable<typename Step::Response> operator()(In in) {
+    decltype(auto) input = decode_step<Step>(in);
+    if constexpr (requires { Step::answer_without_handler(input); }) {
+      if (auto answer = Step::answer_without_handler(input)) co_return std::move(*answer);
+    }
+    if constexpr (std::is_void_v<awaited_t<decltype(Step::call(handler, input))>>) {
+      co_await Step::call(handler, input);
+      co_return Step::encode(input);
+    } else {
+      co_return Step::encode(input, co_await Step::call(handler, input));
+    }
+  }
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/lift.hpp ----
+// #include "numaflow/detail/policies/multiproc.hpp"
+// ---- begin numaflow/detail/policies/multiproc.hpp ----
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+// #include "numaflow/detail/policies/sync.hpp"
+// #include "numaflow/detail/policies/sync.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/runtime/udf_error.hpp"
+// #include "numaflow/detail/runtime/udf_error.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// Frames between the server and its worker processes: [u32 size][u64 seq][u8 kind][size bytes].
+struct Frame {
+  std::uint64_t seq = 0;
+  std::uint8_t kind = 0;  // worker → server: 0 = response, 1 = handler error text
+  std::string payload;
+};
+
+inline bool write_all(int fd, char const* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+inline bool read_all(int fd, char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::read(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+inline bool write_frame(int fd, Frame const& f) {
+  char header[13];
+  auto const size = static_cast<std::uint32_t>(f.payload.size());
+  std::memcpy(header, &size, 4);
+  std::memcpy(header + 4, &f.seq, 8);
+  header[12] = static_cast<char>(f.kind);
+  return write_all(fd, header, sizeof header) && write_all(fd, f.payload.data(), f.payload.size());
+}
+
+inline bool read_frame(int fd, Frame& f) {
+  char header[13];
+  if (!read_all(fd, header, sizeof header)) return false;
+  std::uint32_t size = 0;
+  std::memcpy(&size, header, 4);
+  std::memcpy(&f.seq, header + 4, 8);
+  f.kind = static_cast<std::uint8_t>(header[12]);
+  f.payload.resize(size);
+  return read_all(fd, f.payload.data(), size);
+}
+
+inline std::string describe_wait_status(int status) {
+  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string{"was killed by signal "} + ::strsignal(WTERMSIG(status));
+  return "stopped";
+}
+
+// Runs `Process` (a tag's one step, Request& → Response, both protobuf messages) in worker processes
+// forked before gRPC starts. One gRPC endpoint stays in the server process; each request goes,
+// serialised, to the least-loaded worker over a socketpair, and its response comes back the same way.
+template <class Process>
+class MultiProcRunner {
+  static_assert(std::tuple_size_v<typename Process::steps> == 1,
+                "numaflow: MultiProc ships one kind of request to its workers; a functionality with several "
+                "steps does not offer it");
+  using Step = std::tuple_element_t<0, typename Process::steps>;
+  using Request = typename Step::In;
+  using Response = typename Step::Response;
+  using Done = std::function<void(std::exception_ptr, Response)>;
+
+  struct Worker {
+    pid_t pid = -1;
+    int fd = -1;
+    std::thread reader, writer;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Frame> outbox;
+    std::map<std::uint64_t, Done> pending;
+    std::atomic<std::size_t> load{0};
+    bool closing = false;
+  };
+
+ public:
+  using process_type = Process;
+  MultiProcRunner(Process process, Runtime& runtime)
+      : process_(std::move(process)),
+        runtime_(runtime),
+        count_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
+
+  ~MultiProcRunner() { stop(); }
+
+  void start() {
+    if (!workers_.empty()) return;
+    for (std::size_t i = 0; i < count_; ++i) {
+      int fds[2];
+      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        throw std::runtime_error(std::string{"numaflow: socketpair for a MultiProc worker failed: "} +
+                                 std::strerror(errno));
+      pid_t pid = ::fork();
+      if (pid < 0)
+        throw std::runtime_error(std::string{"numaflow: fork of a MultiProc worker failed: "} + std::strerror(errno));
+      if (pid == 0) {
+        ::close(fds[0]);
+        for (auto& w : workers_) ::close(w->fd);
+        worker_main(fds[1]);
+      }
+      ::close(fds[1]);
+      auto w = std::make_unique<Worker>();
+      w->pid = pid;
+      w->fd = fds[0];
+      workers_.push_back(std::move(w));
+    }
+    for (auto& w : workers_) {
+      w->reader = std::thread([this, worker = w.get()] { read_loop(*worker); });
+      w->writer = std::thread([this, worker = w.get()] { write_loop(*worker); });
+    }
+  }
+
+  void stop() {
+    for (auto& w : workers_) {
+      {
+        std::lock_guard lock(w->mu);
+        w->closing = true;
+      }
+      w->cv.notify_all();
+    }
+    for (auto& w : workers_) {
+      if (w->writer.joinable()) w->writer.join();
+      ::shutdown(w->fd, SHUT_WR);  // the worker sees end of input and exits
+      if (w->reader.joinable()) w->reader.join();
+      ::close(w->fd);
+    }
+    workers_.clear();
+  }
+
+  template <class Done_>
+  void submit(Request&& request, Done_&& done) {
+    Worker* target = workers_.front().get();
+    for (auto& w : workers_)
+      if (w->load.load(std::memory_order_relaxed) < target->load.load(std::memory_order_relaxed)) target = w.get();
+    Frame frame{next_seq_.fetch_add(1), 0, request.SerializeAsString()};
+    {
+      std::lock_guard lock(target->mu);
+      if (target->closing || target->pid < 0) {
+        done(std::make_exception_ptr(std::runtime_error("numaflow: MultiProc worker is not running")), Response{});
+        return;
+      }
+      target->pending.emplace(frame.seq, Done(std::forward<Done_>(done)));
+      target->load.fetch_add(1, std::memory_order_relaxed);
+      target->outbox.push_back(std::move(frame));
+    }
+    target->cv.notify_one();
+  }
+
+  std::size_t worker_count() const { return count_; }
+
+ private:
+  [[noreturn]] void worker_main(int fd) {
+    // The server process handles SIGTERM and closes our socket when it is done with us.
+    ::signal(SIGTERM, SIG_IGN);
+    ::signal(SIGINT, SIG_IGN);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    Frame in, out;
+    Request request;
+    while (read_frame(fd, in)) {
+      out.seq = in.seq;
+      try {
+        if (!request.ParseFromString(in.payload))
+          throw std::runtime_error("numaflow: MultiProc worker got a malformed request");
+        out.payload = process_(request).SerializeAsString();
+        out.kind = 0;
+      } catch (...) {
+        out.payload = describe(std::current_exception());
+        out.kind = 1;
+      }
+      if (!write_frame(fd, out)) break;
+    }
+    ::_exit(0);
+  }
+
+  void write_loop(Worker& w) {
+    std::unique_lock lock(w.mu);
+    for (;;) {
+      w.cv.wait(lock, [&] { return w.closing || !w.outbox.empty(); });
+      if (w.outbox.empty()) return;  // closing and drained
+      Frame frame = std::move(w.outbox.front());
+      w.outbox.pop_front();
+      lock.unlock();
+      bool ok = write_frame(w.fd, frame);
+      lock.lock();
+      if (!ok) return;  // the reader reports the dead worker
+    }
+  }
+
+  void read_loop(Worker& w) {
+    Frame frame;
+    while (read_frame(w.fd, frame)) {
+      Done done;
+      {
+        std::lock_guard lock(w.mu);
+        auto it = w.pending.find(frame.seq);
+        if (it == w.pending.end()) continue;
+        done = std::move(it->second);
+        w.pending.erase(it);
+      }
+      w.load.fetch_sub(1, std::memory_order_relaxed);
+      if (frame.kind == 0) {
+        Response response;
+        if (response.ParseFromString(frame.payload))
+          done(nullptr, std::move(response));
+        else
+          done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")),
+               Response{});
+      } else {
+        done(std::make_exception_ptr(DescribedError(frame.payload)), Response{});
+      }
+    }
+    int status = 0;
+    ::waitpid(w.pid, &status, 0);
+    std::map<std::uint64_t, Done> orphans;
+    bool expected = false;
+    {
+      std::lock_guard lock(w.mu);
+      expected = w.closing && w.pending.empty();
+      orphans.swap(w.pending);
+      w.closing = true;
+      w.pid = -1;
+    }
+    w.cv.notify_all();
+    if (expected) return;
+    std::string const text = "MultiProc worker process " + describe_wait_status(status);
+    if (orphans.empty()) {
+      runtime_.udf_error(text, text);  // nobody waits on it, but it must not go unnoticed
+      return;
+    }
+    for (auto& [seq, done] : orphans) done(std::make_exception_ptr(DescribedError(text)), Response{});
+  }
+
+  Process process_;
+  Runtime& runtime_;
+  std::size_t count_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<std::uint64_t> next_seq_{1};
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/multiproc.hpp ----
+// #include "numaflow/detail/policies/sync.hpp"
+// #include "numaflow/detail/policies/sync.hpp" (already merged above)
+// #include "numaflow/policies/async.hpp"
+// #include "numaflow/policies/async.hpp" (already merged above)
+// #include "numaflow/policies/multiproc.hpp"
+// #include "numaflow/policies/multiproc.hpp" (already merged above)
+// #include "numaflow/policies/sync.hpp"
+// #include "numaflow/policies/sync.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// What each execution policy makes of a tag's steps (`lift`) and what runs the result (`runner`).
+template <class Policy>
+struct Execution;
+
+template <>
+struct Execution<Sync> {
+  template <class H, class... Steps>
+  using lift = CalledSteps<H, Steps...>;
+  template <class Process>
+  using runner = SyncRunner<Process>;
+};
+
+template <>
+struct Execution<Async> {
+  template <class H, class... Steps>
+  using lift = AwaitedSteps<H, Steps...>;
+  template <class Process>
+  using runner = AsyncRunner<Process>;
+};
+
+template <>
+struct Execution<MultiProc> {
+  template <class H, class... Steps>
+  using lift = CalledSteps<H, Steps...>;
+  template <class Process>
+  using runner = MultiProcRunner<Process>;
+};
+
+// The runner executing handler `H` through `Steps` under `Policy`.
+template <class Policy, class H, class... Steps>
+using step_runner_t =
+    typename Execution<Policy>::template runner<typename Execution<Policy>::template lift<H, Steps...>>;
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/policies/policy_runner.hpp ----
 // #include "numaflow/detail/shapes/per_request.hpp"
 // ---- begin numaflow/detail/shapes/per_request.hpp ----
 
@@ -3640,30 +3943,13 @@ class PerRequestStream final : public Stream<Proto> {
 // map: how the tag declared in numaflow/functions/map.hpp is served.
 namespace numaflow::detail {
 
-// map.v1 framing shared by the three map modes.
-struct MapProto {
-  using Request = map::v1::MapRequest;
-  using Response = map::v1::MapResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
-  static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
-  static std::string const& id(Request const& r) { return r.id(); }
-  static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
-    return r;
-  }
+// map.v1 framing, shared by the three map modes (map, batch map, map stream).
+struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> {
   static Response eot_response(std::string id = {}) {
     Response r;
     r.set_id(std::move(id));
     r.mutable_status()->set_eot(true);
     return r;
-  }
-  static Datum datum(Request& r) {
-    Datum d;
-    fill_datum(d, *r.mutable_request());
-    d.id = r.id();
-    return d;
   }
   template <class Result>
   static Response response(Datum const& input, Result&& messages) {
@@ -3675,27 +3961,15 @@ struct MapProto {
   }
 };
 
-// The map.v1 service, whichever mode `Core` (a StreamServiceCore) implements: unary, batch, stream.
-template <class Core>
-class MapFamilyService final : public map::v1::Map::CallbackService, public Core {
+// The map.v1 service of the three map modes: `Shape` and `Framing` are the mode's.
+template <class Runner, template <class, class> class Shape, class Framing>
+class MapService final : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Runner> {
  public:
-  template <class H>
-  MapFamilyService(H&& handler, Runtime& runtime)
-      : Core(typename Core::Runner::process_type{std::forward<H>(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<MapProto::Request, MapProto::Response>* MapFn(grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    map::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+  using MapService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapFn(grpc::CallbackServerContext*) override {
+    return this->template open<Shape, Framing>();
   }
 };
-
-template <class Policy, class H>
-using MapService = MapFamilyService<
-    StreamServiceCore<MapProto, runner_t<Policy, unary_process_t<MapProto, Policy, H>, MapProto>, PerRequestStream>>;
 
 template <>
 struct Functionality<Map> {
@@ -3705,32 +3979,20 @@ struct Functionality<Map> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Async> ? datum_handler<H, AsyncMapper, Task<Messages>>
-      : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc> ? datum_to_messages_handler<H, Mapper>
-                                                                          : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>)
-      static_assert(datum_to_messages_handler<H, Mapper>,
-                    "numaflow::Server<Map, Sync|MultiProc>: the handler must be callable as Messages(Datum const&) or "
-                    "Messages(Keys const& keys, Datum const&), or be a class derived from numaflow::Mapper (a callable "
-                    "may also return any range of Message, e.g. a range-v3 view)");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(
-          datum_handler<H, AsyncMapper, Task<Messages>>,
-          "numaflow::Server<Map, Async>: the handler must be a coroutine callable as Task<Messages>(Datum "
-          "const&) or Task<Messages>(Keys const& keys, Datum const&) (Task = boost::asio::awaitable), or be a "
-          "class derived from numaflow::AsyncMapper");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Map, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
-  }
-
-  template <class Policy, class H>
-  using service = MapService<Policy, H>;
+  using service = MapService<step_runner_t<Policy, H, DatumStep<MapFraming>>, PerRequestStream, MapFraming>;
 };
+
+#define NUMAFLOW_DETAIL_MAP_FORMS                                                                                  \
+  "be callable as Messages(Datum const&) or Messages(Keys const& keys, Datum const&), or be a class derived from " \
+  "numaflow::Mapper (a callable may also return any range of Message, e.g. a range-v3 view)"
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Sync, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
+#undef NUMAFLOW_DETAIL_MAP_FORMS
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
+                                 "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "
+                                 "const& keys, Datum const&) (Task = boost::asio::awaitable), or be a class derived "
+                                 "from numaflow::AsyncMapper",
+                                 datum_handler<H, AsyncMapper, Task<Messages>>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/map.hpp ----
@@ -3783,111 +4045,23 @@ class AsyncBatchMapper {
 // #include "numaflow/detail/functions/batchmap.hpp"
 // ---- begin numaflow/detail/functions/batchmap.hpp ----
 
-#include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/functions/map.hpp"
+// #include "numaflow/detail/functions/map.hpp" (already merged above)
+// #include "numaflow/detail/functions/step.hpp"
+// #include "numaflow/detail/functions/step.hpp" (already merged above)
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/shapes/batch.hpp"
-// ---- begin numaflow/detail/shapes/batch.hpp ----
-
-#include <exception>
-#include <set>
-#include <stdexcept>
-#include <string>
-#include <utility>
-#include <vector>
-
-// #include "numaflow/detail/shapes/stream.hpp"
-// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// A batch handler's answer did not cover the batch exactly once per id.
-class IncompleteBatch : public std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// Checks that `answered` holds every id of `requested` exactly once and nothing else.
-inline void verify_batch_ids(std::vector<std::string> const& requested, std::vector<std::string> const& answered) {
-  std::multiset<std::string> remaining(requested.begin(), requested.end());
-  std::vector<std::string> unknown, duplicate;
-  std::set<std::string> seen;
-  for (auto const& id : answered) {
-    if (!seen.insert(id).second) {
-      duplicate.push_back(id);
-      continue;
-    }
-    auto it = remaining.find(id);
-    if (it == remaining.end())
-      unknown.push_back(id);
-    else
-      remaining.erase(it);
-  }
-  if (remaining.empty() && unknown.empty() && duplicate.empty()) return;
-  auto list = [](auto const& ids) {
-    std::string out = "[";
-    for (auto const& id : ids) out += (out.size() > 1 ? ", \"" : "\"") + id + "\"";
-    return out + "]";
-  };
-  std::string text = "the batch handler's responses do not match the batch:";
-  if (!remaining.empty()) text += " missing ids " + list(remaining) + ";";
-  if (!duplicate.empty()) text += " duplicate ids " + list(duplicate) + ";";
-  if (!unknown.empty()) text += " unknown ids " + list(unknown) + ";";
-  text.pop_back();
-  throw IncompleteBatch(text);
-}
-
-// Shape 3: requests are collected until the client's EOT, the whole batch goes to one handler
-// call, and its responses (checked complete by the runner's process) are sent followed by the
-// EOT response (sink, batch map). Batches on one stream are strictly sequential.
-template <class Proto, class Runner>
-class BatchStream final : public Stream<Proto> {
- public:
-  BatchStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
-
- private:
-  using Request = typename Proto::Request;
-  using Response = typename Proto::Response;
-
-  void on_request(Request&& request) override {
-    if (!Proto::is_eot(request)) {
-      // Ids are unique within a batch (the platform guarantees it): a repeated one is the
-      // client's mistake, not the handler's, so it must not reach the handler's id check.
-      if (!batch_ids_.insert(Proto::id(request)).second)
-        return this->fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                       "numaflow: id \"" + Proto::id(request) + "\" appears twice in one batch"));
-      batch_.push_back(std::move(request));
-      return;
-    }
-    batch_ids_.clear();
-    this->begin_work();
-    runner_.submit(std::exchange(batch_, {}), [this](std::exception_ptr const& error, std::vector<Response> responses) {
-      if (error)
-        this->fail_with_udf_error(error);
-      else
-        this->send_all(responses);
-      this->end_work();
-    });
-  }
-
-  Runner& runner_;
-  std::vector<Request> batch_;       // touched only by the reading side
-  std::set<std::string> batch_ids_;  // the ids in batch_
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/shapes/batch.hpp ----
-// #include "numaflow/detail/shapes/stream_service.hpp"
-// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
+// #include "numaflow/detail/shapes/batch.hpp" (already merged above)
 // #include "numaflow/functions/batchmap.hpp"
 // #include "numaflow/functions/batchmap.hpp" (already merged above)
-// #include "numaflow/functions/map.hpp"
-// #include "numaflow/functions/map.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 
@@ -3895,30 +4069,20 @@ class BatchStream final : public Stream<Proto> {
 namespace numaflow::detail {
 
 // map.v1 framing for batches: one response per id, then one EOT without id.
-struct BatchMapProto : MapProto {
-  static std::vector<Response> batch_responses(Datums const& batch, BatchResponses&& answers) {
-    std::vector<std::string> requested, answered;
-    requested.reserve(batch.size());
-    answered.reserve(answers.size());
-    for (auto const& d : batch) requested.push_back(d.id);
-    for (auto const& a : answers) answered.push_back(a.id);
-    verify_batch_ids(requested, answered);
+struct BatchMapFraming : MapFraming {
+  static std::vector<Response> batch_responses(BatchResponses&& answers) {
     std::vector<Response> out;
     out.reserve(answers.size() + 1);
-    for (auto& a : answers) {
+    for (auto& answer : answers) {
       Response r;
-      r.set_id(std::move(a.id));
-      for (auto& m : a.messages) fill_result(r.add_results(), std::move(m));
+      r.set_id(std::move(answer.id));
+      for (auto& m : answer.messages) fill_result(r.add_results(), std::move(m));
       out.push_back(std::move(r));
     }
     out.push_back(eot_response());
     return out;
   }
 };
-
-template <class Policy, class H>
-using BatchMapService = MapFamilyService<StreamServiceCore<
-    BatchMapProto, runner_t<Policy, batch_process_t<BatchMapProto, Policy, H>, BatchMapProto>, BatchStream>>;
 
 template <>
 struct Functionality<BatchMap> {
@@ -3930,29 +4094,17 @@ struct Functionality<BatchMap> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Async>  ? batch_handler<H, AsyncBatchMapper, Task<BatchResponses>>
-      : std::is_same_v<Policy, Sync> ? batch_handler<H, BatchMapper, BatchResponses>
-                                     : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(batch_handler<H, BatchMapper, BatchResponses>,
-                    "numaflow::Server<BatchMap, Sync>: the handler must be callable as BatchResponses(Datums const& "
-                    "batch), or be a class derived from numaflow::BatchMapper");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(batch_handler<H, AsyncBatchMapper, Task<BatchResponses>>,
-                    "numaflow::Server<BatchMap, Async>: the handler must be a coroutine callable as "
-                    "Task<BatchResponses>(Datums const& batch), or be a class derived from numaflow::AsyncBatchMapper");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<BatchMap, Policy>: BatchMap supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = BatchMapService<Policy, H>;
+  using service = MapService<step_runner_t<Policy, H, BatchStep<BatchMapFraming>>, BatchStream, BatchMapFraming>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Sync,
+                                 "be callable as BatchResponses(Datums const& batch), or be a class derived from "
+                                 "numaflow::BatchMapper",
+                                 batch_handler<H, BatchMapper, BatchResponses>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Async,
+                                 "be a coroutine callable as Task<BatchResponses>(Datums const& batch), or be a class "
+                                 "derived from numaflow::AsyncBatchMapper",
+                                 batch_handler<H, AsyncBatchMapper, Task<BatchResponses>>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/batchmap.hpp ----
@@ -4015,6 +4167,10 @@ class AsyncMapStreamer {
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/map.hpp"
+// #include "numaflow/detail/functions/map.hpp" (already merged above)
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/shapes/request_stream.hpp"
 // ---- begin numaflow/detail/shapes/request_stream.hpp ----
 
@@ -4063,8 +4219,6 @@ class RequestStream final : public Stream<Proto> {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/request_stream.hpp ----
-// #include "numaflow/detail/shapes/stream_service.hpp"
-// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/functions/map.hpp"
@@ -4102,9 +4256,9 @@ inline void warn_emit_after_fail() {
 // are not sent: they would be taken as results of the new attempt.
 class MapStreamOutput {
  public:
-  MapStreamOutput(StreamJob<MapProto>& job, std::string const& id)
+  MapStreamOutput(StreamJob<MapFraming>& job, std::string const& id)
       : emitter_([this, &job, &id](Message&& m) {
-          MapProto::Response r;
+          MapFraming::Response r;
           r.set_id(id);
           bool const fail = m.is_fail();
           fill_result(r.add_results(), std::move(m));
@@ -4124,35 +4278,22 @@ class MapStreamOutput {
   MessageEmitter emitter_;
 };
 
-template <class H>
-struct MapStreamProcess {
-  H handler;
-  MapProto::Response operator()(StreamJob<MapProto>& job) {
-    Datum const datum = MapProto::datum(job.request);
-    MapStreamOutput out{job, datum.id};
-    call_stream_handler(handler, datum, out.emitter());
-    return MapProto::eot_response(datum.id);
-  }
+// One request being streamed: its datum and where the handler's messages go.
+struct MapStreamCall {
+  explicit MapStreamCall(StreamJob<MapFraming>& job) : datum(MapFraming::datum(job.request)), output(job, datum.id) {}
+  Datum const datum;
+  MapStreamOutput output;
 };
 
-template <class H>
-struct AsyncMapStreamProcess {
-  H handler;
-  Task<MapProto::Response> operator()(StreamJob<MapProto> job) {
-    Datum const datum = MapProto::datum(job.request);
-    MapStreamOutput out{job, datum.id};
-    co_await call_stream_handler(handler, datum, out.emitter());
-    co_return MapProto::eot_response(datum.id);
+struct MapStreamStep {
+  using In = StreamJob<MapFraming>;
+  using Response = MapFraming::Response;
+  static MapStreamCall decode(In& job) { return MapStreamCall{job}; }
+  static decltype(auto) call(auto& handler, MapStreamCall& call) {
+    return call_stream_handler(handler, call.datum, call.output.emitter());
   }
+  static Response encode(MapStreamCall& call) { return MapFraming::eot_response(call.datum.id); }
 };
-
-template <class Policy, class H>
-using map_stream_process_t =
-    std::conditional_t<std::is_same_v<Policy, Async>, AsyncMapStreamProcess<H>, MapStreamProcess<H>>;
-
-template <class Policy, class H>
-using MapStreamService = MapFamilyService<
-    StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream>>;
 
 template <>
 struct Functionality<MapStream> {
@@ -4164,29 +4305,17 @@ struct Functionality<MapStream> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? stream_handler<H, AsyncMapStreamer, Task<void>>
-                                  : std::is_same_v<Policy, Sync> ? stream_handler<H, MapStreamer, void>
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(stream_handler<H, MapStreamer, void>,
-                    "numaflow::Server<MapStream, Sync>: the handler must be callable as void(Datum const&, "
-                    "MessageEmitter& out), or be a class derived from numaflow::MapStreamer");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(
-          stream_handler<H, AsyncMapStreamer, Task<void>>,
-          "numaflow::Server<MapStream, Async>: the handler must be a coroutine callable as "
-          "Task<void>(Datum const&, MessageEmitter& out), or be a class derived from numaflow::AsyncMapStreamer");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<MapStream, Policy>: MapStream supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = MapStreamService<Policy, H>;
+  using service = MapService<step_runner_t<Policy, H, MapStreamStep>, RequestStream, MapFraming>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
+                                 "be callable as void(Datum const&, MessageEmitter& out), or be a class derived from "
+                                 "numaflow::MapStreamer",
+                                 stream_handler<H, MapStreamer, void>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Async,
+                                 "be a coroutine callable as Task<void>(Datum const&, MessageEmitter& out), or be a "
+                                 "class derived from numaflow::AsyncMapStreamer",
+                                 stream_handler<H, AsyncMapStreamer, Task<void>>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/mapstream.hpp ----
@@ -4255,7 +4384,6 @@ class AsyncServingStorer {
 
 #include <concepts>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -4265,48 +4393,10 @@ class AsyncServingStorer {
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
-// #include "numaflow/detail/runtime/runtime.hpp"
-// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
-// #include "numaflow/detail/shapes/unary.hpp"
-// ---- begin numaflow/detail/shapes/unary.hpp ----
-
-#include <grpcpp/grpcpp.h>
-
-#include <exception>
-#include <utility>
-
-// #include "numaflow/detail/runtime/grpc_handoff.hpp"
-// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
-// #include "numaflow/detail/runtime/runtime.hpp"
-// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// Shape 5: a unary RPC answered by the handler. The handler runs on the runner (never on a gRPC
-// thread); `response` stays valid until Finish, as the callback API guarantees.
-template <class Runner, class In, class Response>
-grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime, Runner& runner, In&& in,
-                                       Response* response) {
-  auto* reactor = context->DefaultReactor();
-  runner.submit(std::forward<In>(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
-    if (error) return reactor->Finish(runtime.udf_error(error));
-    *response = std::move(out);
-    reactor->Finish(grpc::Status::OK);
-  });
-  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
-  return reactor;
-}
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/shapes/unary.hpp ----
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/functions/servingstore.hpp"
 // #include "numaflow/functions/servingstore.hpp" (already merged above)
-// #include "numaflow/policies/async.hpp"
-// #include "numaflow/policies/async.hpp" (already merged above)
-// #include "numaflow/policies/multiproc.hpp"
-// #include "numaflow/policies/multiproc.hpp" (already merged above)
-// #include "numaflow/policies/sync.hpp"
-// #include "numaflow/policies/sync.hpp" (already merged above)
 // #include "numaflow/serving/v1/store.grpc.pb.h"
 #include "numaflow/serving/v1/store.grpc.pb.h"
 
@@ -4348,57 +4438,40 @@ inline serving::v1::GetResponse serving_get_response(std::string const& id, std:
   return r;
 }
 
-template <class H>
-struct ServingStoreProcess {
-  H handler;
-  serving::v1::PutResponse operator()(PutCall& call) {
-    handler.H::put(call.id, call.payloads);
-    return serving_put_success();
+struct PutStep {
+  using In = PutCall;
+  using Response = serving::v1::PutResponse;
+  template <class H>
+  static decltype(auto) call(H& handler, PutCall& call) {
+    return handler.H::put(call.id, std::as_const(call.payloads));
   }
-  serving::v1::GetResponse operator()(GetCall& call) { return serving_get_response(call.id, handler.H::get(call.id)); }
+  static Response encode(PutCall&) { return serving_put_success(); }
 };
 
-template <class H>
-struct AsyncServingStoreProcess {
-  H handler;
-  Task<serving::v1::PutResponse> operator()(PutCall call) {
-    co_await handler.H::put(call.id, call.payloads);
-    co_return serving_put_success();
+struct GetStep {
+  using In = GetCall;
+  using Response = serving::v1::GetResponse;
+  template <class H>
+  static decltype(auto) call(H& handler, GetCall& call) {
+    return handler.H::get(std::as_const(call.id));
   }
-  Task<serving::v1::GetResponse> operator()(GetCall call) {
-    co_return serving_get_response(call.id, co_await handler.H::get(call.id));
+  static Response encode(GetCall& call, std::vector<ServingPayload>&& payloads) {
+    return serving_get_response(call.id, std::move(payloads));
   }
 };
 
-template <class Policy, class H>
-class ServingStoreService final : public serving::v1::ServingStore::CallbackService, public ServiceBase {
-  using Process =
-      std::conditional_t<std::is_same_v<Policy, Async>, AsyncServingStoreProcess<H>, ServingStoreProcess<H>>;
-  using Runner = runner_t<Policy, Process>;
-
+template <class Runner>
+class ServingStoreService final : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, Runner> {
  public:
-  ServingStoreService(H handler, Runtime& runtime) : runtime_(runtime), runner_(Process{std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  void start() override { runner_.start(); }
-  void after_shutdown() override { runner_.stop(); }
-
+  using ServingStoreService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* Put(grpc::CallbackServerContext* context, serving::v1::PutRequest const* request,
                                 serving::v1::PutResponse* response) override {
-    return answer_unary(context, runtime_, runner_, serving_put_call(*request), response);
+    return this->answer(context, serving_put_call(*request), response);
   }
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context, serving::v1::GetRequest const* request,
                                 serving::v1::GetResponse* response) override {
-    return answer_unary(context, runtime_, runner_, GetCall{request->id()}, response);
+    return this->answer(context, GetCall{request->id()}, response);
   }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    serving::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-
- private:
-  Runtime& runtime_;
-  Runner runner_;
 };
 
 template <>
@@ -4408,37 +4481,19 @@ struct Functionality<ServingStore> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? std::derived_from<H, AsyncServingStorer>
-                                  : std::is_same_v<Policy, Sync> ? std::derived_from<H, ServingStorer>
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, ServingStorer>,
-                    "numaflow::Server<ServingStore, Sync>: the handler must be an object of a class derived from "
-                    "numaflow::ServingStorer (void put(std::string const& id, std::vector<ServingPayload> const&) and "
-                    "std::vector<ServingPayload> get(std::string const& id))");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(std::derived_from<H, AsyncServingStorer>,
-                    "numaflow::Server<ServingStore, Async>: the handler must be an object of a class derived from "
-                    "numaflow::AsyncServingStorer (coroutines Task<void> put(std::string const& id, "
-                    "std::vector<ServingPayload> const&) and Task<std::vector<ServingPayload>> get(std::string const& "
-                    "id))");
-    else if constexpr (std::is_same_v<Policy, MultiProc>)
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<ServingStore, MultiProc>: ServingStore supports the policies numaflow::Sync (a "
-                    "class derived from numaflow::ServingStorer) and numaflow::Async (a class derived from "
-                    "numaflow::AsyncServingStorer)");
-    else
-      static_assert(
-          always_false<Policy>,
-          "numaflow::Server<ServingStore, Policy>: ServingStore supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = ServingStoreService<Policy, H>;
+  using service = ServingStoreService<step_runner_t<Policy, H, PutStep, GetStep>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
+                                 "be an object of a class derived from numaflow::ServingStorer (void put(std::string "
+                                 "const& id, std::vector<ServingPayload> const&) and std::vector<ServingPayload> "
+                                 "get(std::string const& id))",
+                                 std::derived_from<H, ServingStorer>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Async,
+                                 "be an object of a class derived from numaflow::AsyncServingStorer (coroutines "
+                                 "Task<void> put(std::string const& id, std::vector<ServingPayload> const&) and "
+                                 "Task<std::vector<ServingPayload>> get(std::string const& id))",
+                                 std::derived_from<H, AsyncServingStorer>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/servingstore.hpp ----
@@ -4520,16 +4575,13 @@ class SessionReducer {
 // sessionreduce: how the tag declared in numaflow/functions/sessionreduce.hpp is served.
 namespace numaflow::detail {
 
-struct SessionWire {
-  struct Proto {
-    using Request = sessionreduce::v1::SessionReduceRequest;
-    using Response = sessionreduce::v1::SessionReduceResponse;
-    static constexpr bool handshake = false;
-  };
+struct SessionFraming
+    : WindowedFraming<sessionreduce::v1::SessionReduceRequest, sessionreduce::v1::SessionReduceResponse> {
+  using Framing = SessionFraming;
   static constexpr bool by_keys_only = false;
   static constexpr bool eof_per_task = true;
 
-  static WindowOp parse(Proto::Request& r) {
+  static WindowOp parse(Request& r) {
     WindowOp op;
     using Event = sessionreduce::v1::SessionReduceRequest::WindowOperation;
     switch (r.operation().event()) {
@@ -4543,32 +4595,18 @@ struct SessionWire {
     for (auto const& w : r.operation().keyedwindows())
       op.windows.push_back(
           {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    if (r.has_payload() && op.kind != WindowOp::Kind::close && op.kind != WindowOp::Kind::merge) {
-      Datum d;
-      fill_datum(d, *r.mutable_payload());
-      op.datum = std::move(d);
-    }
+    op.datum = payload_datum(r, op.kind);
     return op;
   }
 
   template <class Task>
-  static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
-    Proto::Response r;
-    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
-    fill_window(r.mutable_keyedwindow(), w);
-    return r;
-  }
-
-  static Proto::Response eof(KeyedWindow const& w) {
-    Proto::Response r;
-    fill_window(r.mutable_keyedwindow(), w);
-    r.set_eof(true);
-    return r;
+  static Response result(KeyedWindow const& w, Message&& m, Task&) {
+    return message_result(w, std::move(m));
   }
 };
 
 template <class H>
-struct SyncSessionDriver : SessionWire, SyncWindowedExecution<H> {
+struct SessionDriver : SessionFraming, SyncWindowedExecution<H> {
   using SyncWindowedExecution<H>::SyncWindowedExecution;
 
   template <class TaskPtr>
@@ -4604,20 +4642,13 @@ struct SyncSessionDriver : SessionWire, SyncWindowedExecution<H> {
 };
 
 template <class Driver>
-class SessionReduceService final : public sessionreduce::v1::SessionReduce::CallbackService,
-                                   public StreamServiceCore<SessionWire::Proto, Driver, windowed_shape_t> {
+class SessionReduceService final
+    : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, Driver> {
  public:
-  SessionReduceService(typename Driver::process_type handler, Runtime& runtime)
-      : SessionReduceService::StreamServiceCore(std::move(handler), runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<SessionWire::Proto::Request, SessionWire::Proto::Response>* SessionReduceFn(
+  using SessionReduceService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    sessionreduce::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+    return this->template open<windowed_shape_t, SessionFraming>();
   }
 };
 
@@ -4628,24 +4659,14 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, SessionReducer> &&
-                                   std::is_copy_constructible_v<H>);
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, SessionReducer> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<SessionReduce, Sync>: the handler must be a copyable object of a class derived "
-                    "from numaflow::SessionReducer (on_datum, on_close, accumulator, merge_accumulator; one copy per "
-                    "session)");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<SessionReduce, Policy>: SessionReduce supports the policy numaflow::Sync");
-  }
-
-  template <class Policy, class H>
-  using service = SessionReduceService<SyncSessionDriver<H>>;
+  using service = SessionReduceService<SessionDriver<H>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(
+    SessionReduce, Sync,
+    "be a copyable object of a class derived from numaflow::SessionReducer (on_datum, on_close, "
+    "accumulator, merge_accumulator; one copy per session)",
+    std::derived_from<H, SessionReducer>&& std::is_copy_constructible_v<H>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/sessionreduce.hpp ----
@@ -4711,7 +4732,6 @@ class AsyncSideInputRetriever {
 
 #include <concepts>
 #include <string>
-#include <type_traits>
 #include <utility>
 
 // #include "numaflow/detail/functions/functionality.hpp"
@@ -4720,18 +4740,10 @@ class AsyncSideInputRetriever {
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
-// #include "numaflow/detail/runtime/runtime.hpp"
-// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
-// #include "numaflow/detail/shapes/unary.hpp"
-// #include "numaflow/detail/shapes/unary.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/functions/sideinput.hpp"
 // #include "numaflow/functions/sideinput.hpp" (already merged above)
-// #include "numaflow/policies/async.hpp"
-// #include "numaflow/policies/async.hpp" (already merged above)
-// #include "numaflow/policies/multiproc.hpp"
-// #include "numaflow/policies/multiproc.hpp" (already merged above)
-// #include "numaflow/policies/sync.hpp"
-// #include "numaflow/policies/sync.hpp" (already merged above)
 // #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
 #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
 
@@ -4759,44 +4771,21 @@ inline sideinput::v1::SideInputResponse side_input_to_proto(SideInputResponse r)
 
 struct RetrieveCall {};
 
-template <class H>
-struct SideInputProcess {
-  H handler;
-  sideinput::v1::SideInputResponse operator()(RetrieveCall&) { return side_input_to_proto(call_retriever(handler)); }
+struct RetrieveStep {
+  using In = RetrieveCall;
+  using Response = sideinput::v1::SideInputResponse;
+  static decltype(auto) call(auto& handler, RetrieveCall&) { return call_retriever(handler); }
+  static Response encode(RetrieveCall&, SideInputResponse answer) { return side_input_to_proto(std::move(answer)); }
 };
 
-template <class H>
-struct AsyncSideInputProcess {
-  H handler;
-  Task<sideinput::v1::SideInputResponse> operator()(RetrieveCall) {
-    co_return side_input_to_proto(co_await call_retriever(handler));
-  }
-};
-
-template <class Policy, class H>
-class SideInputService final : public sideinput::v1::SideInput::CallbackService, public ServiceBase {
-  using Process = std::conditional_t<std::is_same_v<Policy, Async>, AsyncSideInputProcess<H>, SideInputProcess<H>>;
-  using Runner = runner_t<Policy, Process>;
-
+template <class Runner>
+class SideInputService final : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, Runner> {
  public:
-  SideInputService(H handler, Runtime& runtime) : runtime_(runtime), runner_(Process{std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  void start() override { runner_.start(); }
-  void after_shutdown() override { runner_.stop(); }
-
+  using SideInputService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* RetrieveSideInput(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
                                               sideinput::v1::SideInputResponse* response) override {
-    return answer_unary(context, runtime_, runner_, RetrieveCall{}, response);
+    return this->answer(context, RetrieveCall{}, response);
   }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    sideinput::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-
- private:
-  Runtime& runtime_;
-  Runner runner_;
 };
 
 template <>
@@ -4806,35 +4795,18 @@ struct Functionality<SideInput> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Async>  ? retriever_handler<H, AsyncSideInputRetriever, Task<SideInputResponse>>
-      : std::is_same_v<Policy, Sync> ? retriever_handler<H, SideInputRetriever, SideInputResponse>
-                                     : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(retriever_handler<H, SideInputRetriever, SideInputResponse>,
-                    "numaflow::Server<SideInput, Sync>: the handler must be callable as SideInputResponse(), or be a "
-                    "class derived from numaflow::SideInputRetriever");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(retriever_handler<H, AsyncSideInputRetriever, Task<SideInputResponse>>,
-                    "numaflow::Server<SideInput, Async>: the handler must be a coroutine callable as "
-                    "Task<SideInputResponse>() (Task = boost::asio::awaitable), or be a class derived from "
-                    "numaflow::AsyncSideInputRetriever");
-    else if constexpr (std::is_same_v<Policy, MultiProc>)
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<SideInput, MultiProc>: SideInput supports the policies numaflow::Sync "
-                    "(SideInputResponse() or a class derived from numaflow::SideInputRetriever) and numaflow::Async "
-                    "(Task<SideInputResponse>() or a class derived from numaflow::AsyncSideInputRetriever)");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<SideInput, Policy>: SideInput supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = SideInputService<Policy, H>;
+  using service = SideInputService<step_runner_t<Policy, H, RetrieveStep>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(SideInput, Sync,
+                                 "be callable as SideInputResponse(), or be a class derived from "
+                                 "numaflow::SideInputRetriever",
+                                 retriever_handler<H, SideInputRetriever, SideInputResponse>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(
+    SideInput, Async,
+    "be a coroutine callable as Task<SideInputResponse>() (Task = boost::asio::awaitable), "
+    "or be a class derived from numaflow::AsyncSideInputRetriever",
+    retriever_handler<H, AsyncSideInputRetriever, Task<SideInputResponse>>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/sideinput.hpp ----
@@ -4941,7 +4913,6 @@ class AsyncSinker {
 
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -4949,8 +4920,16 @@ class AsyncSinker {
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/convert.hpp"
 // #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/framing.hpp"
+// #include "numaflow/detail/functions/framing.hpp" (already merged above)
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/functions/step.hpp"
+// #include "numaflow/detail/functions/step.hpp" (already merged above)
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/runtime/env.hpp"
 // #include "numaflow/detail/runtime/env.hpp" (already merged above)
 // #include "numaflow/detail/shapes/batch.hpp"
@@ -4967,37 +4946,14 @@ class AsyncSinker {
 // sink: how the tag declared in numaflow/functions/sink.hpp is served.
 namespace numaflow::detail {
 
-struct SinkProto {
-  using Request = sink::v1::SinkRequest;
-  using Response = sink::v1::SinkResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
-  static bool is_eot(Request const& r) { return r.has_status() && r.status().eot(); }
-  static std::string const& id(Request const& r) { return r.request().id(); }
-  static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
-    return r;
-  }
+struct SinkFraming : HandshakeFraming<sink::v1::SinkRequest, sink::v1::SinkResponse> {
   static Response eot_response() {
     Response r;
     r.mutable_status()->set_eot(true);
     return r;
   }
-  static Datum datum(Request& r) {
-    Datum d;
-    fill_datum(d, *r.mutable_request());
-    d.id = r.request().id();
-    return d;
-  }
   // All results in one response, then the EOT.
-  static std::vector<Response> batch_responses(Datums const& batch, SinkResponses&& answers) {
-    std::vector<std::string> requested, answered;
-    requested.reserve(batch.size());
-    answered.reserve(answers.size());
-    for (auto const& d : batch) requested.push_back(d.id);
-    for (auto const& a : answers) answered.push_back(a.id);
-    verify_batch_ids(requested, answered);
+  static std::vector<Response> batch_responses(SinkResponses&& answers) {
     std::vector<Response> out(1);
     for (auto& a : answers) {
       auto* r = out[0].add_results();
@@ -5019,21 +4975,12 @@ struct SinkProto {
   }
 };
 
-template <class Policy, class H>
-class SinkService final
-    : public sink::v1::Sink::CallbackService,
-      public StreamServiceCore<SinkProto, runner_t<Policy, batch_process_t<SinkProto, Policy, H>, SinkProto>,
-                               BatchStream> {
+template <class Runner>
+class SinkService final : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, Runner> {
  public:
-  SinkService(H handler, Runtime& runtime) : SinkService::StreamServiceCore({std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<SinkProto::Request, SinkProto::Response>* SinkFn(grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    sink::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+  using SinkService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override {
+    return this->template open<BatchStream, SinkFraming>();
   }
 };
 
@@ -5049,28 +4996,17 @@ struct Functionality<Sink> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? batch_handler<H, AsyncSinker, Task<SinkResponses>>
-                                  : std::is_same_v<Policy, Sync> ? batch_handler<H, Sinker, SinkResponses>
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(batch_handler<H, Sinker, SinkResponses>,
-                    "numaflow::Server<Sink, Sync>: the handler must be callable as SinkResponses(Datums const& batch), "
-                    "or be a class derived from numaflow::Sinker");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(batch_handler<H, AsyncSinker, Task<SinkResponses>>,
-                    "numaflow::Server<Sink, Async>: the handler must be a coroutine callable as "
-                    "Task<SinkResponses>(Datums const& batch), or be a class derived from numaflow::AsyncSinker");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Sink, Policy>: Sink supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = SinkService<Policy, H>;
+  using service = SinkService<step_runner_t<Policy, H, BatchStep<SinkFraming>>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Sync,
+                                 "be callable as SinkResponses(Datums const& batch), or be a class derived from "
+                                 "numaflow::Sinker",
+                                 batch_handler<H, Sinker, SinkResponses>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Async,
+                                 "be a coroutine callable as Task<SinkResponses>(Datums const& batch), or be a class "
+                                 "derived from numaflow::AsyncSinker",
+                                 batch_handler<H, AsyncSinker, Task<SinkResponses>>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/sink.hpp ----
@@ -5195,7 +5131,6 @@ class AsyncSourcer {
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -5203,10 +5138,14 @@ class AsyncSourcer {
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/convert.hpp"
 // #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/framing.hpp"
+// #include "numaflow/detail/functions/framing.hpp" (already merged above)
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/functions/step.hpp"
+// #include "numaflow/detail/functions/step.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/runtime/env.hpp"
@@ -5215,8 +5154,8 @@ class AsyncSourcer {
 // #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
 // #include "numaflow/detail/shapes/request_stream.hpp"
 // #include "numaflow/detail/shapes/request_stream.hpp" (already merged above)
-// #include "numaflow/detail/shapes/unary.hpp"
-// #include "numaflow/detail/shapes/unary.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/functions/source.hpp"
@@ -5229,14 +5168,9 @@ class AsyncSourcer {
 // source: how the tag declared in numaflow/functions/source.hpp is served.
 namespace numaflow::detail {
 
-struct SourceReadProto {
-  using Request = source::v1::ReadRequest;
-  using Response = source::v1::ReadResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
+struct SourceReadFraming : HandshakeFraming<source::v1::ReadRequest, source::v1::ReadResponse> {
   static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
+    auto r = HandshakeFraming::handshake_response();
     r.mutable_status()->set_eot(false);
     return r;
   }
@@ -5266,14 +5200,9 @@ struct SourceReadProto {
   }
 };
 
-struct SourceAckProto {
-  using Request = source::v1::AckRequest;
-  using Response = source::v1::AckResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
+struct SourceAckFraming : HandshakeFraming<source::v1::AckRequest, source::v1::AckResponse> {
   static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
+    auto r = HandshakeFraming::handshake_response();
     r.mutable_result()->mutable_success();
     return r;
   }
@@ -5338,106 +5267,107 @@ inline void warn_read_over_count(std::uint64_t limit) {
 
 // A read may emit more than the platform asked for: the platform takes every result until the EOT
 // (the count only sizes its buffer), so each one is sent, and the source's author is told once.
-inline SourceEmitter source_emitter(StreamJob<SourceReadProto>& job, std::uint64_t limit) {
+inline SourceEmitter source_emitter(StreamJob<SourceReadFraming>& job, std::uint64_t limit) {
   return SourceEmitter{[&job, limit, emitted = std::uint64_t{0}](SourceMessage&& m) mutable {
     if (++emitted == limit + 1) warn_read_over_count(limit);
-    job.send(SourceReadProto::result(std::move(m)));
+    job.send(SourceReadFraming::result(std::move(m)));
   }};
 }
 
 struct PendingCall {};
 struct PartitionsCall {};
 
-// Every source operation, one overload per request type, run by the service's runner.
-template <class H>
-struct SourceProcess {
-  H handler;
-  SourceReadProto::Response operator()(StreamJob<SourceReadProto>& job) {
-    auto const request = SourceReadProto::read_request(job.request);
-    auto out = source_emitter(job, request.count);
-    handler.H::read(request, out);
-    return SourceReadProto::eot_response();
+// One read being served: the platform's request and where the handler's records go.
+struct SourceReadCall {
+  explicit SourceReadCall(StreamJob<SourceReadFraming>& job)
+      : request(SourceReadFraming::read_request(job.request)), out(source_emitter(job, request.count)) {}
+  ReadRequest const request;
+  SourceEmitter out;
+};
+
+// One step per source operation. A handler's arguments live in the decoded input, so they outlive
+// an Async handler's coroutine.
+struct ReadStep {
+  using In = StreamJob<SourceReadFraming>;
+  using Response = SourceReadFraming::Response;
+  static SourceReadCall decode(In& job) { return SourceReadCall{job}; }
+  template <class H>
+  static decltype(auto) call(H& handler, SourceReadCall& read) {
+    return handler.H::read(read.request, read.out);
   }
-  SourceAckProto::Response operator()(source::v1::AckRequest& r) {
-    handler.H::ack(offsets_from_proto(r.request().offsets()));
-    return SourceAckProto::success();
+  static Response encode(SourceReadCall&) { return SourceReadFraming::eot_response(); }
+};
+
+struct AckStep {
+  using In = source::v1::AckRequest;
+  using Response = SourceAckFraming::Response;
+  static std::vector<Offset> decode(In& request) { return offsets_from_proto(request.request().offsets()); }
+  template <class H>
+  static decltype(auto) call(H& handler, std::vector<Offset> const& offsets) {
+    return handler.H::ack(offsets);
   }
-  source::v1::NackResponse operator()(source::v1::NackRequest& r) {
-    handler.H::nack(nacks_from_proto(r));
-    return nack_success();
+  static Response encode(std::vector<Offset> const&) { return SourceAckFraming::success(); }
+};
+
+struct NackStep {
+  using In = source::v1::NackRequest;
+  using Response = source::v1::NackResponse;
+  static std::vector<NackedOffset> decode(In& request) { return nacks_from_proto(request); }
+  template <class H>
+  static decltype(auto) call(H& handler, std::vector<NackedOffset> const& offsets) {
+    return handler.H::nack(offsets);
   }
-  source::v1::PendingResponse operator()(PendingCall&) { return pending_response(handler.H::pending()); }
-  source::v1::PartitionsResponse operator()(PartitionsCall&) {
-    return partitions_response(handler.H::partitions(), handler.H::total_partitions());
+  static Response encode(std::vector<NackedOffset> const&) { return nack_success(); }
+};
+
+struct PendingStep {
+  using In = PendingCall;
+  using Response = source::v1::PendingResponse;
+  template <class H>
+  static decltype(auto) call(H& handler, PendingCall&) {
+    return handler.H::pending();
+  }
+  static Response encode(PendingCall&, std::int64_t count) { return pending_response(count); }
+};
+
+struct PartitionsStep {
+  using In = PartitionsCall;
+  using Response = source::v1::PartitionsResponse;
+  template <class H>
+  static auto call(H& handler, PartitionsCall&) {
+    return both(handler.H::partitions(), handler.H::total_partitions());
+  }
+  static Response encode(PartitionsCall&,
+                         std::pair<std::vector<std::int32_t>, std::optional<std::int32_t>>&& partitions) {
+    return partitions_response(partitions.first, partitions.second);
   }
 };
 
-template <class H>
-struct AsyncSourceProcess {
-  H handler;
-  Task<SourceReadProto::Response> operator()(StreamJob<SourceReadProto> job) {
-    auto const request = SourceReadProto::read_request(job.request);
-    auto out = source_emitter(job, request.count);
-    co_await handler.H::read(request, out);
-    co_return SourceReadProto::eot_response();
-  }
-  Task<SourceAckProto::Response> operator()(source::v1::AckRequest r) {
-    co_await handler.H::ack(offsets_from_proto(r.request().offsets()));
-    co_return SourceAckProto::success();
-  }
-  Task<source::v1::NackResponse> operator()(source::v1::NackRequest r) {
-    co_await handler.H::nack(nacks_from_proto(r));
-    co_return nack_success();
-  }
-  Task<source::v1::PendingResponse> operator()(PendingCall) {
-    co_return pending_response(co_await handler.H::pending());
-  }
-  Task<source::v1::PartitionsResponse> operator()(PartitionsCall) {
-    auto partitions = co_await handler.H::partitions();
-    co_return partitions_response(partitions, co_await handler.H::total_partitions());
-  }
-};
-
-template <class Policy, class H>
-class SourceService final : public source::v1::Source::CallbackService, public ServiceBase {
-  using Process = std::conditional_t<std::is_same_v<Policy, Async>, AsyncSourceProcess<H>, SourceProcess<H>>;
-  using Runner = runner_t<Policy, Process>;
-
+template <class Runner>
+class SourceService final : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, Runner> {
  public:
-  SourceService(H handler, Runtime& runtime) : runtime_(runtime), runner_(Process{std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  void start() override { runner_.start(); }
-  void after_shutdown() override { runner_.stop(); }
+  using SourceService::ServiceCore::ServiceCore;
 
   grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(
       grpc::CallbackServerContext*) override {
-    return open_stream<RequestStream<SourceReadProto, Runner>>(runtime_, runner_);
+    return this->template open<RequestStream, SourceReadFraming>();
   }
   grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(
       grpc::CallbackServerContext*) override {
-    return open_stream<PerRequestStream<SourceAckProto, Runner>>(runtime_, runner_);
+    return this->template open<PerRequestStream, SourceAckFraming>();
   }
   grpc::ServerUnaryReactor* NackFn(grpc::CallbackServerContext* context, source::v1::NackRequest const* request,
                                    source::v1::NackResponse* response) override {
-    return answer_unary(context, runtime_, runner_, source::v1::NackRequest{*request}, response);
+    return this->answer(context, source::v1::NackRequest{*request}, response);
   }
   grpc::ServerUnaryReactor* PendingFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
                                       source::v1::PendingResponse* response) override {
-    return answer_unary(context, runtime_, runner_, PendingCall{}, response);
+    return this->answer(context, PendingCall{}, response);
   }
   grpc::ServerUnaryReactor* PartitionsFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
                                          source::v1::PartitionsResponse* response) override {
-    return answer_unary(context, runtime_, runner_, PartitionsCall{}, response);
+    return this->answer(context, PartitionsCall{}, response);
   }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    source::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-
- private:
-  Runtime& runtime_;
-  Runner runner_;
 };
 
 template <>
@@ -5447,28 +5377,17 @@ struct Functionality<Source> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? std::derived_from<H, AsyncSourcer>
-                                  : std::is_same_v<Policy, Sync> ? std::derived_from<H, Sourcer>
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, Sourcer>,
-                    "numaflow::Server<Source, Sync>: the handler must be an object of a class derived from "
-                    "numaflow::Sourcer (read, ack, nack, pending, and optionally partitions/total_partitions)");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(std::derived_from<H, AsyncSourcer>,
-                    "numaflow::Server<Source, Async>: the handler must be an object of a class derived from "
-                    "numaflow::AsyncSourcer (coroutines read, ack, nack, pending, and optionally partitions)");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Source, Policy>: Source supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = SourceService<Policy, H>;
+  using service = SourceService<step_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
+                                 "be an object of a class derived from numaflow::Sourcer (read, ack, nack, pending, "
+                                 "and optionally partitions/total_partitions)",
+                                 std::derived_from<H, Sourcer>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Async,
+                                 "be an object of a class derived from numaflow::AsyncSourcer (coroutines read, ack, "
+                                 "nack, pending, and optionally partitions)",
+                                 std::derived_from<H, AsyncSourcer>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/source.hpp ----
@@ -5513,15 +5432,22 @@ class AsyncSourceTransformer {
 // #include "numaflow/detail/functions/sourcetransform.hpp"
 // ---- begin numaflow/detail/functions/sourcetransform.hpp ----
 
-#include <type_traits>
 #include <utility>
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/convert.hpp"
 // #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/functions/framing.hpp"
+// #include "numaflow/detail/functions/framing.hpp" (already merged above)
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/handler_traits.hpp"
+// #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/functions/step.hpp"
+// #include "numaflow/detail/functions/step.hpp" (already merged above)
+// #include "numaflow/detail/policies/policy_runner.hpp"
+// #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/shapes/per_request.hpp"
 // #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
@@ -5536,22 +5462,8 @@ class AsyncSourceTransformer {
 // sourcetransform: how the tag declared in numaflow/functions/sourcetransform.hpp is served.
 namespace numaflow::detail {
 
-struct TransformProto {
-  using Request = sourcetransformer::v1::SourceTransformRequest;
-  using Response = sourcetransformer::v1::SourceTransformResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
-  static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
-    return r;
-  }
-  static Datum datum(Request& r) {
-    Datum d;
-    fill_datum(d, *r.mutable_request());
-    d.id = r.request().id();
-    return d;
-  }
+struct TransformFraming
+    : HandshakeFraming<sourcetransformer::v1::SourceTransformRequest, sourcetransformer::v1::SourceTransformResponse> {
   // The platform requires an event time on every result.
   template <class Result>
   static Response response(Datum const& input, Result&& messages) {
@@ -5566,23 +5478,14 @@ struct TransformProto {
   }
 };
 
-template <class Policy, class H>
+template <class Runner>
 class TransformService final
-    : public sourcetransformer::v1::SourceTransform::CallbackService,
-      public StreamServiceCore<TransformProto,
-                               runner_t<Policy, unary_process_t<TransformProto, Policy, H>, TransformProto>,
-                               PerRequestStream> {
+    : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, Runner> {
  public:
-  TransformService(H handler, Runtime& runtime) : TransformService::StreamServiceCore({std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<TransformProto::Request, TransformProto::Response>* SourceTransformFn(
+  using TransformService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* SourceTransformFn(
       grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    sourcetransformer::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+    return this->template open<PerRequestStream, TransformFraming>();
   }
 };
 
@@ -5593,32 +5496,22 @@ struct Functionality<SourceTransform> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts =
-      std::is_same_v<Policy, Async> ? datum_handler<H, AsyncSourceTransformer, Task<Messages>>
-      : std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>
-          ? datum_to_messages_handler<H, SourceTransformer>
-          : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync> || std::is_same_v<Policy, MultiProc>)
-      static_assert(datum_to_messages_handler<H, SourceTransformer>,
-                    "numaflow::Server<SourceTransform, Sync|MultiProc>: the handler must be callable as Messages(Datum "
-                    "const&) or Messages(Keys const& keys, Datum const&), or be a class derived from "
-                    "numaflow::SourceTransformer (a callable may also return any range of Message)");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(datum_handler<H, AsyncSourceTransformer, Task<Messages>>,
-                    "numaflow::Server<SourceTransform, Async>: the handler must be a coroutine callable as "
-                    "Task<Messages>(Datum const&) or Task<Messages>(Keys const& keys, Datum const&), or be a class "
-                    "derived from numaflow::AsyncSourceTransformer");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<SourceTransform, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
-  }
-
-  template <class Policy, class H>
-  using service = TransformService<Policy, H>;
+  using service = TransformService<step_runner_t<Policy, H, DatumStep<TransformFraming>>>;
 };
+
+#define NUMAFLOW_DETAIL_TRANSFORM_FORMS                                                                            \
+  "be callable as Messages(Datum const&) or Messages(Keys const& keys, Datum const&), or be a class derived from " \
+  "numaflow::SourceTransformer (a callable may also return any range of Message)"
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, Sync, NUMAFLOW_DETAIL_TRANSFORM_FORMS,
+                                 datum_to_messages_handler<H, SourceTransformer>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, MultiProc, NUMAFLOW_DETAIL_TRANSFORM_FORMS,
+                                 datum_to_messages_handler<H, SourceTransformer>);
+#undef NUMAFLOW_DETAIL_TRANSFORM_FORMS
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(
+    SourceTransform, Async,
+    "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "
+    "const& keys, Datum const&), or be a class derived from numaflow::AsyncSourceTransformer",
+    datum_handler<H, AsyncSourceTransformer, Task<Messages>>);
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/sourcetransform.hpp ----
@@ -5648,6 +5541,79 @@ struct Functionality<SourceTransform> {
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/registry.hpp"
+// ---- begin numaflow/detail/registry.hpp ----
+
+#include <boost/hana/and.hpp>
+#include <boost/hana/any_of.hpp>
+#include <boost/hana/contains.hpp>
+#include <boost/hana/equal.hpp>
+#include <boost/hana/first.hpp>
+#include <boost/hana/pair.hpp>
+#include <boost/hana/second.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+
+namespace numaflow {
+
+struct Map;
+struct BatchMap;
+struct MapStream;
+struct SourceTransform;
+struct Sink;
+struct Source;
+struct SideInput;
+struct ServingStore;
+struct Reduce;
+struct ReduceStream;
+struct SessionReduce;
+struct Accumulator;
+
+struct Sync;
+struct Async;
+struct MultiProc;
+
+}  // namespace numaflow
+
+namespace numaflow::detail {
+
+namespace hana = boost::hana;
+
+// Every execution policy.
+inline constexpr auto policies = hana::tuple_t<Sync, Async, MultiProc>;
+
+// The one list of functionalities, each with the execution policies it offers. Server<Tag, Policy>
+// is checked against it, the typed tests run every pair in it and the compile-fail tests are
+// generated from it. A functionality's handler contract per policy is in its detail twin
+// (detail/functions/<tag>.hpp, NUMAFLOW_DETAIL_HANDLER_CONTRACT).
+inline constexpr auto registry = hana::make_tuple(                              //
+    hana::make_pair(hana::type_c<Map>, hana::tuple_t<Sync, Async, MultiProc>),  //
+    hana::make_pair(hana::type_c<BatchMap>, hana::tuple_t<Sync, Async>),        //
+    hana::make_pair(hana::type_c<MapStream>, hana::tuple_t<Sync, Async>),       //
+    hana::make_pair(hana::type_c<SourceTransform>, hana::tuple_t<Sync, Async, MultiProc>),
+    hana::make_pair(hana::type_c<Sink>, hana::tuple_t<Sync, Async>),          //
+    hana::make_pair(hana::type_c<Source>, hana::tuple_t<Sync, Async>),        //
+    hana::make_pair(hana::type_c<SideInput>, hana::tuple_t<Sync, Async>),     //
+    hana::make_pair(hana::type_c<ServingStore>, hana::tuple_t<Sync, Async>),  //
+    hana::make_pair(hana::type_c<Reduce>, hana::tuple_t<Sync, Async>),        //
+    hana::make_pair(hana::type_c<ReduceStream>, hana::tuple_t<Sync, Async>),  //
+    hana::make_pair(hana::type_c<SessionReduce>, hana::tuple_t<Sync>),        //
+    hana::make_pair(hana::type_c<Accumulator>, hana::tuple_t<Sync>));
+
+template <class Tag>
+inline constexpr bool registered =
+    decltype(hana::any_of(registry, [](auto entry) { return hana::first(entry) == hana::type_c<Tag>; }))::value;
+
+template <class Policy>
+inline constexpr bool is_policy = decltype(hana::contains(policies, hana::type_c<Policy>))::value;
+
+template <class Tag, class Policy>
+inline constexpr bool offers = decltype(hana::any_of(registry, [](auto entry) {
+  return hana::and_(hana::first(entry) == hana::type_c<Tag>, hana::contains(hana::second(entry), hana::type_c<Policy>));
+}))::value;
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/registry.hpp ----
 // #include "numaflow/detail/runtime/runtime.hpp"
 // #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 // #include "numaflow/detail/runtime/serve.hpp"
@@ -5960,7 +5926,21 @@ namespace numaflow {
 //   }
 template <class Tag, class Policy>
 class Server {
-  using functionality = detail::Functionality<Tag>;
+  static_assert(detail::registered<Tag>,
+                "numaflow::Server<Tag, Policy>: Tag must be one of numaflow::Map, BatchMap, MapStream, "
+                "SourceTransform, Sink, Source, SideInput, ServingStore, Reduce, ReduceStream, SessionReduce, "
+                "Accumulator");
+  static_assert(!detail::registered<Tag> || detail::is_policy<Policy>,
+                "numaflow::Server<Tag, Policy>: Policy must be numaflow::Sync, Async or MultiProc");
+  static_assert(!detail::registered<Tag> || !detail::is_policy<Policy> || detail::offers<Tag, Policy>,
+                "numaflow::Server<Tag, Policy>: this functionality does not offer this policy. Map and "
+                "SourceTransform offer Sync, Async and MultiProc; SessionReduce and Accumulator offer Sync; every "
+                "other functionality offers Sync and Async");
+  static constexpr bool declared = requires { sizeof(detail::Functionality<Tag>); };
+  static_assert(!detail::offers<Tag, Policy> || declared,
+                "numaflow::Server<Tag, Policy>: include the functionality's header, <numaflow/numaflow.hpp> or "
+                "<numaflow/functions/<tag>.hpp>");
+  static constexpr bool servable = detail::offers<Tag, Policy> && declared;
 
  public:
   template <class Handler>
@@ -5968,13 +5948,17 @@ class Server {
   explicit Server(Handler&& handler, ServerOptions options = {})
       : runtime_(std::make_unique<detail::Runtime>(std::move(options))) {
     using H = detail::stored_t<Handler>;
-    functionality::template check<Policy, H>();
-    static_assert(!functionality::template accepts<Policy, H> || std::is_constructible_v<H, Handler&&>,
-                  "numaflow::Server: the handler is stored by value, so it must be movable (or copyable) from what is "
-                  "passed; keep members that cannot move (std::mutex, std::atomic, ...) behind a std::unique_ptr");
-    if constexpr (functionality::template accepts<Policy, H> && std::is_constructible_v<H, Handler&&>) {
-      service_ = std::make_unique<typename functionality::template service<Policy, H>>(std::forward<Handler>(handler),
-                                                                                       *runtime_);
+    if constexpr (servable) {
+      using contract = detail::HandlerContract<Tag, Policy>;
+      contract::template check<H>();
+      static_assert(!contract::template accepts<H> || std::is_constructible_v<H, Handler&&>,
+                    "numaflow::Server: the handler is stored by value, so it must be movable (or copyable) from what "
+                    "is passed; keep members that cannot move (std::mutex, std::atomic, ...) behind a "
+                    "std::unique_ptr");
+      if constexpr (contract::template accepts<H> && std::is_constructible_v<H, Handler&&>) {
+        service_ = std::make_unique<typename detail::Functionality<Tag>::template service<Policy, H>>(
+            std::forward<Handler>(handler), *runtime_);
+      }
     }
   }
 
@@ -5984,8 +5968,10 @@ class Server {
   // Starts serving and returns once the socket listens and the server-info file is written.
   // Throws std::runtime_error (naming the path) when the socket or server-info path is unusable.
   void start() {
-    serving_ = std::make_unique<detail::Serving>(*service_, *runtime_, functionality::endpoint());
-    serving_->start();
+    if constexpr (servable) {
+      serving_ = std::make_unique<detail::Serving>(*service_, *runtime_, detail::Functionality<Tag>::endpoint());
+      serving_->start();
+    }
   }
 
   // Blocks until SIGTERM/SIGINT, stop() or a handler error, drains in-flight work within the grace
@@ -7042,14 +7028,14 @@ struct WindowedResponse {
   bool eof = false;
 };
 
-// Drives the long-lived stream of a session-reduce (`Proto` = SessionWire) or accumulator
-// (`Proto` = AccumulatorWire) server: send operations, collect responses, check that every
+// Drives the long-lived stream of a session-reduce (`Proto` = SessionFraming) or accumulator
+// (`Proto` = AccumulatorFraming) server: send operations, collect responses, check that every
 // response carries its window.
 template <class Wire>
 class WindowedClient {
  public:
-  using Request = typename Wire::Proto::Request;
-  using Response = typename Wire::Proto::Response;
+  using Request = typename Wire::Request;
+  using Response = typename Wire::Response;
   using Result = std::conditional_t < requires(Response const& r) { r.result(); }
   , Message, AccumulatorOutput > ;
 
@@ -7123,14 +7109,14 @@ class WindowedClient {
 inline auto session_reduce_client(std::string const& socket_path) {
   auto stub = sessionreduce::v1::SessionReduce::NewStub(connect(socket_path));
   auto* raw = stub.get();
-  return std::make_unique<WindowedClient<numaflow::detail::SessionWire>>(
+  return std::make_unique<WindowedClient<numaflow::detail::SessionFraming>>(
       std::move(stub), [raw](grpc::ClientContext* c) { return raw->SessionReduceFn(c); });
 }
 
 inline auto accumulator_client(std::string const& socket_path) {
   auto stub = accumulator::v1::Accumulator::NewStub(connect(socket_path));
   auto* raw = stub.get();
-  return std::make_unique<WindowedClient<numaflow::detail::AccumulatorWire>>(
+  return std::make_unique<WindowedClient<numaflow::detail::AccumulatorFraming>>(
       std::move(stub), [raw](grpc::ClientContext* c) { return raw->AccumulateFn(c); });
 }
 

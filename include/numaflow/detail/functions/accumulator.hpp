@@ -26,16 +26,12 @@
 // accumulator: how the tag declared in numaflow/functions/accumulator.hpp is served.
 namespace numaflow::detail {
 
-struct AccumulatorWire {
-  struct Proto {
-    using Request = accumulator::v1::AccumulatorRequest;
-    using Response = accumulator::v1::AccumulatorResponse;
-    static constexpr bool handshake = false;
-  };
+struct AccumulatorFraming : WindowedFraming<accumulator::v1::AccumulatorRequest, accumulator::v1::AccumulatorResponse> {
+  using Framing = AccumulatorFraming;
   static constexpr bool by_keys_only = true;
   static constexpr bool eof_per_task = true;
 
-  static WindowOp parse(Proto::Request& r) {
+  static WindowOp parse(Request& r) {
     WindowOp op;
     using Event = accumulator::v1::AccumulatorRequest::WindowOperation;
     switch (r.operation().event()) {
@@ -48,12 +44,7 @@ struct AccumulatorWire {
     // Window ends far beyond year 9999 (the platform's maximum instant) are kept as they are.
     op.windows.push_back(
         {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    if (r.has_payload() && op.kind != WindowOp::Kind::close) {
-      Datum d;
-      fill_datum(d, *r.mutable_payload());
-      d.id = r.payload().id();
-      op.datum = std::move(d);
-    }
+    op.datum = payload_datum(r, op.kind);
     return op;
   }
 
@@ -71,13 +62,13 @@ struct AccumulatorWire {
   }
 
   template <class Task>
-  static Proto::Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
+  static Response result(KeyedWindow const& current, AccumulatorOutput&& m, Task& task) {
     {
       std::lock_guard lock(task.mu);
       auto& watermark = task.instance->output_watermark;
       if (!watermark || *watermark < m.watermark()) watermark = m.watermark();
     }
-    Proto::Response r;
+    Response r;
     auto* p = r.mutable_payload();
     for (auto& k : m.keys) p->add_keys(std::move(k));
     p->set_value(std::move(m.value));
@@ -97,21 +88,14 @@ struct AccumulatorWire {
   static KeyedWindow stream_end_eof(Task& task) {
     return output_window(task, task.current_window().keys);
   }
-
-  static Proto::Response eof(KeyedWindow const& w) {
-    Proto::Response r;
-    fill_window(r.mutable_window(), w);
-    r.set_eof(true);
-    return r;
-  }
 };
 
 template <class H>
-struct SyncAccumulatorDriver
-    : AccumulatorWire,
-      SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>, AccumulatorWire::OutputWatermark> {
+struct AccumulatorDriver
+    : AccumulatorFraming,
+      SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>, AccumulatorFraming::OutputWatermark> {
   using SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>,
-                              AccumulatorWire::OutputWatermark>::SyncWindowedExecution;
+                              AccumulatorFraming::OutputWatermark>::SyncWindowedExecution;
 
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -130,20 +114,13 @@ struct SyncAccumulatorDriver
 };
 
 template <class Driver>
-class AccumulatorService final : public accumulator::v1::Accumulator::CallbackService,
-                                 public StreamServiceCore<AccumulatorWire::Proto, Driver, windowed_shape_t> {
+class AccumulatorService final
+    : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
  public:
-  AccumulatorService(typename Driver::process_type handler, Runtime& runtime)
-      : AccumulatorService::StreamServiceCore(std::move(handler), runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<AccumulatorWire::Proto::Request, AccumulatorWire::Proto::Response>* AccumulateFn(
+  using AccumulatorService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
       grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    accumulator::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+    return this->template open<windowed_shape_t, AccumulatorFraming>();
   }
 };
 
@@ -154,23 +131,13 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, AccumulatorHandler> &&
-                                   std::is_copy_constructible_v<H>);
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, AccumulatorHandler> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<Accumulator, Sync>: the handler must be a copyable object of a class derived "
-                    "from numaflow::AccumulatorHandler (on_datum, on_close and optionally on_stream_end; one copy "
-                    "per keys)");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Accumulator, Policy>: Accumulator supports the policy numaflow::Sync");
-  }
-
-  template <class Policy, class H>
-  using service = AccumulatorService<SyncAccumulatorDriver<H>>;
+  using service = AccumulatorService<AccumulatorDriver<H>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(
+    Accumulator, Sync,
+    "be a copyable object of a class derived from numaflow::AccumulatorHandler (on_datum, on_close and "
+    "optionally on_stream_end; one copy per keys)",
+    std::derived_from<H, AccumulatorHandler>&& std::is_copy_constructible_v<H>);
 
 }  // namespace numaflow::detail

@@ -8,8 +8,9 @@
 
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
+#include "numaflow/detail/functions/map.hpp"
+#include "numaflow/detail/policies/policy_runner.hpp"
 #include "numaflow/detail/shapes/request_stream.hpp"
-#include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/functions/map.hpp"
 #include "numaflow/functions/mapstream.hpp"
@@ -43,9 +44,9 @@ inline void warn_emit_after_fail() {
 // are not sent: they would be taken as results of the new attempt.
 class MapStreamOutput {
  public:
-  MapStreamOutput(StreamJob<MapProto>& job, std::string const& id)
+  MapStreamOutput(StreamJob<MapFraming>& job, std::string const& id)
       : emitter_([this, &job, &id](Message&& m) {
-          MapProto::Response r;
+          MapFraming::Response r;
           r.set_id(id);
           bool const fail = m.is_fail();
           fill_result(r.add_results(), std::move(m));
@@ -65,35 +66,22 @@ class MapStreamOutput {
   MessageEmitter emitter_;
 };
 
-template <class H>
-struct MapStreamProcess {
-  H handler;
-  MapProto::Response operator()(StreamJob<MapProto>& job) {
-    Datum const datum = MapProto::datum(job.request);
-    MapStreamOutput out{job, datum.id};
-    call_stream_handler(handler, datum, out.emitter());
-    return MapProto::eot_response(datum.id);
-  }
+// One request being streamed: its datum and where the handler's messages go.
+struct MapStreamCall {
+  explicit MapStreamCall(StreamJob<MapFraming>& job) : datum(MapFraming::datum(job.request)), output(job, datum.id) {}
+  Datum const datum;
+  MapStreamOutput output;
 };
 
-template <class H>
-struct AsyncMapStreamProcess {
-  H handler;
-  Task<MapProto::Response> operator()(StreamJob<MapProto> job) {
-    Datum const datum = MapProto::datum(job.request);
-    MapStreamOutput out{job, datum.id};
-    co_await call_stream_handler(handler, datum, out.emitter());
-    co_return MapProto::eot_response(datum.id);
+struct MapStreamStep {
+  using In = StreamJob<MapFraming>;
+  using Response = MapFraming::Response;
+  static MapStreamCall decode(In& job) { return MapStreamCall{job}; }
+  static decltype(auto) call(auto& handler, MapStreamCall& call) {
+    return call_stream_handler(handler, call.datum, call.output.emitter());
   }
+  static Response encode(MapStreamCall& call) { return MapFraming::eot_response(call.datum.id); }
 };
-
-template <class Policy, class H>
-using map_stream_process_t =
-    std::conditional_t<std::is_same_v<Policy, Async>, AsyncMapStreamProcess<H>, MapStreamProcess<H>>;
-
-template <class Policy, class H>
-using MapStreamService = MapFamilyService<
-    StreamServiceCore<MapProto, runner_t<Policy, map_stream_process_t<Policy, H>, MapProto>, RequestStream>>;
 
 template <>
 struct Functionality<MapStream> {
@@ -105,28 +93,16 @@ struct Functionality<MapStream> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? stream_handler<H, AsyncMapStreamer, Task<void>>
-                                  : std::is_same_v<Policy, Sync> ? stream_handler<H, MapStreamer, void>
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(stream_handler<H, MapStreamer, void>,
-                    "numaflow::Server<MapStream, Sync>: the handler must be callable as void(Datum const&, "
-                    "MessageEmitter& out), or be a class derived from numaflow::MapStreamer");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(
-          stream_handler<H, AsyncMapStreamer, Task<void>>,
-          "numaflow::Server<MapStream, Async>: the handler must be a coroutine callable as "
-          "Task<void>(Datum const&, MessageEmitter& out), or be a class derived from numaflow::AsyncMapStreamer");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<MapStream, Policy>: MapStream supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = MapStreamService<Policy, H>;
+  using service = MapService<step_runner_t<Policy, H, MapStreamStep>, RequestStream, MapFraming>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
+                                 "be callable as void(Datum const&, MessageEmitter& out), or be a class derived from "
+                                 "numaflow::MapStreamer",
+                                 stream_handler<H, MapStreamer, void>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Async,
+                                 "be a coroutine callable as Task<void>(Datum const&, MessageEmitter& out), or be a "
+                                 "class derived from numaflow::AsyncMapStreamer",
+                                 stream_handler<H, AsyncMapStreamer, Task<void>>);
 
 }  // namespace numaflow::detail

@@ -23,16 +23,12 @@ namespace numaflow::detail {
 inline IntervalWindow interval(KeyedWindow const& w) { return {w.start, w.end}; }
 
 // reduce.v1 wire format, shared by Reduce and ReduceStream.
-struct ReduceWire {
-  struct Proto {
-    using Request = reduce::v1::ReduceRequest;
-    using Response = reduce::v1::ReduceResponse;
-    static constexpr bool handshake = false;
-  };
+struct ReduceFraming : WindowedFraming<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse> {
+  using Framing = ReduceFraming;
   static constexpr bool by_keys_only = false;
   static constexpr bool eof_per_task = false;  // one EOF after every task of the window
 
-  static WindowOp parse(Proto::Request& r) {
+  static WindowOp parse(Request& r) {
     WindowOp op;
     using Event = reduce::v1::ReduceRequest::WindowOperation;
     switch (r.operation().event()) {
@@ -44,27 +40,13 @@ struct ReduceWire {
     Keys keys(r.payload().keys().begin(), r.payload().keys().end());
     for (auto const& w : r.operation().windows())
       op.windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), keys});
-    if (r.has_payload() && op.kind != WindowOp::Kind::close) {
-      Datum d;
-      fill_datum(d, *r.mutable_payload());
-      op.datum = std::move(d);
-    }
+    op.datum = payload_datum(r, op.kind);
     return op;
   }
 
   template <class Task>
-  static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
-    Proto::Response r;
-    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
-    fill_window(r.mutable_window(), w);
-    return r;
-  }
-
-  static Proto::Response eof(KeyedWindow const& w) {
-    Proto::Response r;
-    fill_window(r.mutable_window(), w);
-    r.set_eof(true);
-    return r;
+  static Response result(KeyedWindow const& w, Message&& m, Task&) {
+    return message_result(w, std::move(m));
   }
 };
 
@@ -76,9 +58,10 @@ decltype(auto) call_reducer(H& h, Keys const& keys, auto& datums, IntervalWindow
     return h(keys, datums, window);
 }
 
-// Reduce, Sync: buffer the window's datums per keys; call the handler when the window closes.
+// Reduce with a handler of the whole window (Sync): buffer the window's datums per keys; call the
+// handler when the window closes.
 template <class H>
-struct SyncReduceDriver : ReduceWire, SyncWindowedExecution<H> {
+struct BufferedReduceDriver : ReduceFraming, SyncWindowedExecution<H> {
   using SyncWindowedExecution<H>::SyncWindowedExecution;
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -95,9 +78,10 @@ struct SyncReduceDriver : ReduceWire, SyncWindowedExecution<H> {
   }
 };
 
-// Reduce, Async: a coroutine per keys reads the datums as they arrive; its messages go out at close.
+// Reduce with a coroutine reading a DatumStream (Async): one per keys reads the datums as they
+// arrive; its messages go out at close.
 template <class H>
-struct AsyncReduceDriver : ReduceWire, AsyncWindowedExecution<H> {
+struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
   using AsyncWindowedExecution<H>::AsyncWindowedExecution;
   template <class TaskPtr>
   void create(TaskPtr const& task, TaskHooks hooks) {
@@ -108,9 +92,9 @@ struct AsyncReduceDriver : ReduceWire, AsyncWindowedExecution<H> {
   }
 };
 
-// ReduceStream, Sync: the object's callbacks run serially per keys on the worker pool.
+// ReduceStream with a callback object (Sync): its callbacks run serially per keys on the worker pool.
 template <class H>
-struct SyncReduceStreamDriver : ReduceWire, SyncWindowedExecution<H> {
+struct CallbackReduceStreamDriver : ReduceFraming, SyncWindowedExecution<H> {
   using SyncWindowedExecution<H>::SyncWindowedExecution;
   template <class TaskPtr>
   void feed(TaskPtr const& task, Datum&& d) {
@@ -125,8 +109,9 @@ struct SyncReduceStreamDriver : ReduceWire, SyncWindowedExecution<H> {
   }
 };
 
+// ReduceStream with a coroutine reading a DatumStream and emitting as it goes (Async).
 template <class H>
-struct AsyncReduceStreamDriver : ReduceWire, AsyncWindowedExecution<H> {
+struct StreamedReduceStreamDriver : ReduceFraming, AsyncWindowedExecution<H> {
   using AsyncWindowedExecution<H>::AsyncWindowedExecution;
   template <class TaskPtr>
   void create(TaskPtr const& task, TaskHooks hooks) {
@@ -139,25 +124,13 @@ struct AsyncReduceStreamDriver : ReduceWire, AsyncWindowedExecution<H> {
   }
 };
 
-// StreamServiceCore's Shape<Proto, Runner> for a windowed driver.
-template <class Proto, class Driver>
-using windowed_shape_t = WindowedStream<Driver>;
-
 template <class Driver>
-class ReduceService final : public reduce::v1::Reduce::CallbackService,
-                            public StreamServiceCore<ReduceWire::Proto, Driver, windowed_shape_t> {
+class ReduceService final : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
  public:
-  ReduceService(typename Driver::process_type handler, Runtime& runtime)
-      : ReduceService::StreamServiceCore(std::move(handler), runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
+  using ReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    reduce::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+    return this->template open<windowed_shape_t, ReduceFraming>();
   }
 };
 
@@ -171,6 +144,7 @@ template <class H>
 concept async_reduce_stream_handler = std::derived_from<H, AsyncReduceStreamer> ||
     std::is_invocable_r_v<Task<void>, H&, Keys const&, DatumStream&, IntervalWindow const&, MessageEmitter&>;
 
+// The driver follows the handler's form, which the policy's contract has already checked.
 template <>
 struct Functionality<Reduce> {
   static Endpoint endpoint() {
@@ -178,30 +152,8 @@ struct Functionality<Reduce> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? async_reduce_handler<H>
-                                  : std::is_same_v<Policy, Sync> ? (reduce_handler<H>&& std::is_copy_constructible_v<H>)
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(reduce_handler<H> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<Reduce, Sync>: the handler must be copyable (one copy per keys and window) and "
-                    "callable as Messages(Keys const&, Datums const&, IntervalWindow const&), or be a class derived "
-                    "from numaflow::Reducer");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(async_reduce_handler<H>,
-                    "numaflow::Server<Reduce, Async>: the handler must be a coroutine callable as "
-                    "Task<Messages>(Keys const&, DatumStream&, IntervalWindow const&), or be a class derived from "
-                    "numaflow::AsyncReducer");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Reduce, Policy>: Reduce supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
   using service =
-      ReduceService<std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceDriver<H>, SyncReduceDriver<H>>>;
+      ReduceService<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>>;
 };
 
 template <>
@@ -211,32 +163,25 @@ struct Functionality<ReduceStream> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async> ? async_reduce_stream_handler<H>
-                                  : std::is_same_v<Policy, Sync>
-                                      ? (std::derived_from<H, ReduceStreamer>&& std::is_copy_constructible_v<H>)
-                                      : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(
-          std::derived_from<H, ReduceStreamer> && std::is_copy_constructible_v<H>,
-          "numaflow::Server<ReduceStream, Sync>: the handler must be a copyable object of a class derived from "
-          "numaflow::ReduceStreamer (on_datum and on_close; one copy per keys and window)");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(async_reduce_stream_handler<H>,
-                    "numaflow::Server<ReduceStream, Async>: the handler must be a coroutine callable as "
-                    "Task<void>(Keys const&, DatumStream&, IntervalWindow const&, MessageEmitter&), or be a class "
-                    "derived from numaflow::AsyncReduceStreamer");
-    else
-      static_assert(
-          always_false<Policy>,
-          "numaflow::Server<ReduceStream, Policy>: ReduceStream supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = ReduceService<
-      std::conditional_t<std::is_same_v<Policy, Async>, AsyncReduceStreamDriver<H>, SyncReduceStreamDriver<H>>>;
+  using service = ReduceService<std::conditional_t<std::derived_from<H, ReduceStreamer>, CallbackReduceStreamDriver<H>,
+                                                   StreamedReduceStreamDriver<H>>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,
+                                 "be copyable (one copy per keys and window) and callable as Messages(Keys const&, "
+                                 "Datums const&, IntervalWindow const&), or be a class derived from numaflow::Reducer",
+                                 reduce_handler<H>&& std::is_copy_constructible_v<H>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Async,
+                                 "be a coroutine callable as Task<Messages>(Keys const&, DatumStream&, IntervalWindow "
+                                 "const&), or be a class derived from numaflow::AsyncReducer",
+                                 async_reduce_handler<H>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(ReduceStream, Sync,
+                                 "be a copyable object of a class derived from numaflow::ReduceStreamer (on_datum and "
+                                 "on_close; one copy per keys and window)",
+                                 std::derived_from<H, ReduceStreamer>&& std::is_copy_constructible_v<H>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(ReduceStream, Async,
+                                 "be a coroutine callable as Task<void>(Keys const&, DatumStream&, IntervalWindow "
+                                 "const&, MessageEmitter&), or be a class derived from numaflow::AsyncReduceStreamer",
+                                 async_reduce_stream_handler<H>);
 
 }  // namespace numaflow::detail

@@ -2,19 +2,14 @@
 
 #include <concepts>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
-#include "numaflow/detail/runtime/runtime.hpp"
-#include "numaflow/detail/shapes/unary.hpp"
+#include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/functions/servingstore.hpp"
-#include "numaflow/policies/async.hpp"
-#include "numaflow/policies/multiproc.hpp"
-#include "numaflow/policies/sync.hpp"
 #include "numaflow/serving/v1/store.grpc.pb.h"
 
 // servingstore: how the tag declared in numaflow/functions/servingstore.hpp is served.
@@ -55,57 +50,40 @@ inline serving::v1::GetResponse serving_get_response(std::string const& id, std:
   return r;
 }
 
-template <class H>
-struct ServingStoreProcess {
-  H handler;
-  serving::v1::PutResponse operator()(PutCall& call) {
-    handler.H::put(call.id, call.payloads);
-    return serving_put_success();
+struct PutStep {
+  using In = PutCall;
+  using Response = serving::v1::PutResponse;
+  template <class H>
+  static decltype(auto) call(H& handler, PutCall& call) {
+    return handler.H::put(call.id, std::as_const(call.payloads));
   }
-  serving::v1::GetResponse operator()(GetCall& call) { return serving_get_response(call.id, handler.H::get(call.id)); }
+  static Response encode(PutCall&) { return serving_put_success(); }
 };
 
-template <class H>
-struct AsyncServingStoreProcess {
-  H handler;
-  Task<serving::v1::PutResponse> operator()(PutCall call) {
-    co_await handler.H::put(call.id, call.payloads);
-    co_return serving_put_success();
+struct GetStep {
+  using In = GetCall;
+  using Response = serving::v1::GetResponse;
+  template <class H>
+  static decltype(auto) call(H& handler, GetCall& call) {
+    return handler.H::get(std::as_const(call.id));
   }
-  Task<serving::v1::GetResponse> operator()(GetCall call) {
-    co_return serving_get_response(call.id, co_await handler.H::get(call.id));
+  static Response encode(GetCall& call, std::vector<ServingPayload>&& payloads) {
+    return serving_get_response(call.id, std::move(payloads));
   }
 };
 
-template <class Policy, class H>
-class ServingStoreService final : public serving::v1::ServingStore::CallbackService, public ServiceBase {
-  using Process =
-      std::conditional_t<std::is_same_v<Policy, Async>, AsyncServingStoreProcess<H>, ServingStoreProcess<H>>;
-  using Runner = runner_t<Policy, Process>;
-
+template <class Runner>
+class ServingStoreService final : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, Runner> {
  public:
-  ServingStoreService(H handler, Runtime& runtime) : runtime_(runtime), runner_(Process{std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  void start() override { runner_.start(); }
-  void after_shutdown() override { runner_.stop(); }
-
+  using ServingStoreService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* Put(grpc::CallbackServerContext* context, serving::v1::PutRequest const* request,
                                 serving::v1::PutResponse* response) override {
-    return answer_unary(context, runtime_, runner_, serving_put_call(*request), response);
+    return this->answer(context, serving_put_call(*request), response);
   }
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context, serving::v1::GetRequest const* request,
                                 serving::v1::GetResponse* response) override {
-    return answer_unary(context, runtime_, runner_, GetCall{request->id()}, response);
+    return this->answer(context, GetCall{request->id()}, response);
   }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    serving::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-
- private:
-  Runtime& runtime_;
-  Runner runner_;
 };
 
 template <>
@@ -115,36 +93,18 @@ struct Functionality<ServingStore> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? std::derived_from<H, AsyncServingStorer>
-                                  : std::is_same_v<Policy, Sync> ? std::derived_from<H, ServingStorer>
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, ServingStorer>,
-                    "numaflow::Server<ServingStore, Sync>: the handler must be an object of a class derived from "
-                    "numaflow::ServingStorer (void put(std::string const& id, std::vector<ServingPayload> const&) and "
-                    "std::vector<ServingPayload> get(std::string const& id))");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(std::derived_from<H, AsyncServingStorer>,
-                    "numaflow::Server<ServingStore, Async>: the handler must be an object of a class derived from "
-                    "numaflow::AsyncServingStorer (coroutines Task<void> put(std::string const& id, "
-                    "std::vector<ServingPayload> const&) and Task<std::vector<ServingPayload>> get(std::string const& "
-                    "id))");
-    else if constexpr (std::is_same_v<Policy, MultiProc>)
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<ServingStore, MultiProc>: ServingStore supports the policies numaflow::Sync (a "
-                    "class derived from numaflow::ServingStorer) and numaflow::Async (a class derived from "
-                    "numaflow::AsyncServingStorer)");
-    else
-      static_assert(
-          always_false<Policy>,
-          "numaflow::Server<ServingStore, Policy>: ServingStore supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = ServingStoreService<Policy, H>;
+  using service = ServingStoreService<step_runner_t<Policy, H, PutStep, GetStep>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
+                                 "be an object of a class derived from numaflow::ServingStorer (void put(std::string "
+                                 "const& id, std::vector<ServingPayload> const&) and std::vector<ServingPayload> "
+                                 "get(std::string const& id))",
+                                 std::derived_from<H, ServingStorer>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Async,
+                                 "be an object of a class derived from numaflow::AsyncServingStorer (coroutines "
+                                 "Task<void> put(std::string const& id, std::vector<ServingPayload> const&) and "
+                                 "Task<std::vector<ServingPayload>> get(std::string const& id))",
+                                 std::derived_from<H, AsyncServingStorer>);
 
 }  // namespace numaflow::detail

@@ -20,16 +20,13 @@
 // sessionreduce: how the tag declared in numaflow/functions/sessionreduce.hpp is served.
 namespace numaflow::detail {
 
-struct SessionWire {
-  struct Proto {
-    using Request = sessionreduce::v1::SessionReduceRequest;
-    using Response = sessionreduce::v1::SessionReduceResponse;
-    static constexpr bool handshake = false;
-  };
+struct SessionFraming
+    : WindowedFraming<sessionreduce::v1::SessionReduceRequest, sessionreduce::v1::SessionReduceResponse> {
+  using Framing = SessionFraming;
   static constexpr bool by_keys_only = false;
   static constexpr bool eof_per_task = true;
 
-  static WindowOp parse(Proto::Request& r) {
+  static WindowOp parse(Request& r) {
     WindowOp op;
     using Event = sessionreduce::v1::SessionReduceRequest::WindowOperation;
     switch (r.operation().event()) {
@@ -43,32 +40,18 @@ struct SessionWire {
     for (auto const& w : r.operation().keyedwindows())
       op.windows.push_back(
           {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    if (r.has_payload() && op.kind != WindowOp::Kind::close && op.kind != WindowOp::Kind::merge) {
-      Datum d;
-      fill_datum(d, *r.mutable_payload());
-      op.datum = std::move(d);
-    }
+    op.datum = payload_datum(r, op.kind);
     return op;
   }
 
   template <class Task>
-  static Proto::Response result(KeyedWindow const& w, Message&& m, Task&) {
-    Proto::Response r;
-    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
-    fill_window(r.mutable_keyedwindow(), w);
-    return r;
-  }
-
-  static Proto::Response eof(KeyedWindow const& w) {
-    Proto::Response r;
-    fill_window(r.mutable_keyedwindow(), w);
-    r.set_eof(true);
-    return r;
+  static Response result(KeyedWindow const& w, Message&& m, Task&) {
+    return message_result(w, std::move(m));
   }
 };
 
 template <class H>
-struct SyncSessionDriver : SessionWire, SyncWindowedExecution<H> {
+struct SessionDriver : SessionFraming, SyncWindowedExecution<H> {
   using SyncWindowedExecution<H>::SyncWindowedExecution;
 
   template <class TaskPtr>
@@ -104,20 +87,13 @@ struct SyncSessionDriver : SessionWire, SyncWindowedExecution<H> {
 };
 
 template <class Driver>
-class SessionReduceService final : public sessionreduce::v1::SessionReduce::CallbackService,
-                                   public StreamServiceCore<SessionWire::Proto, Driver, windowed_shape_t> {
+class SessionReduceService final
+    : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, Driver> {
  public:
-  SessionReduceService(typename Driver::process_type handler, Runtime& runtime)
-      : SessionReduceService::StreamServiceCore(std::move(handler), runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  grpc::ServerBidiReactor<SessionWire::Proto::Request, SessionWire::Proto::Response>* SessionReduceFn(
+  using SessionReduceService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->open();
-  }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    sessionreduce::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
+    return this->template open<windowed_shape_t, SessionFraming>();
   }
 };
 
@@ -128,23 +104,13 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = (std::is_same_v<Policy, Sync> && std::derived_from<H, SessionReducer> &&
-                                   std::is_copy_constructible_v<H>);
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, SessionReducer> && std::is_copy_constructible_v<H>,
-                    "numaflow::Server<SessionReduce, Sync>: the handler must be a copyable object of a class derived "
-                    "from numaflow::SessionReducer (on_datum, on_close, accumulator, merge_accumulator; one copy per "
-                    "session)");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<SessionReduce, Policy>: SessionReduce supports the policy numaflow::Sync");
-  }
-
-  template <class Policy, class H>
-  using service = SessionReduceService<SyncSessionDriver<H>>;
+  using service = SessionReduceService<SessionDriver<H>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(
+    SessionReduce, Sync,
+    "be a copyable object of a class derived from numaflow::SessionReducer (on_datum, on_close, "
+    "accumulator, merge_accumulator; one copy per session)",
+    std::derived_from<H, SessionReducer>&& std::is_copy_constructible_v<H>);
 
 }  // namespace numaflow::detail

@@ -7,19 +7,20 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/functions/convert.hpp"
+#include "numaflow/detail/functions/framing.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
+#include "numaflow/detail/functions/step.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
 #include "numaflow/detail/runtime/env.hpp"
 #include "numaflow/detail/shapes/per_request.hpp"
 #include "numaflow/detail/shapes/request_stream.hpp"
-#include "numaflow/detail/shapes/unary.hpp"
+#include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/functions/source.hpp"
 #include "numaflow/message.hpp"
@@ -28,14 +29,9 @@
 // source: how the tag declared in numaflow/functions/source.hpp is served.
 namespace numaflow::detail {
 
-struct SourceReadProto {
-  using Request = source::v1::ReadRequest;
-  using Response = source::v1::ReadResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
+struct SourceReadFraming : HandshakeFraming<source::v1::ReadRequest, source::v1::ReadResponse> {
   static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
+    auto r = HandshakeFraming::handshake_response();
     r.mutable_status()->set_eot(false);
     return r;
   }
@@ -65,14 +61,9 @@ struct SourceReadProto {
   }
 };
 
-struct SourceAckProto {
-  using Request = source::v1::AckRequest;
-  using Response = source::v1::AckResponse;
-  static constexpr bool handshake = true;
-  static bool is_handshake(Request const& r) { return r.has_handshake() && r.handshake().sot(); }
+struct SourceAckFraming : HandshakeFraming<source::v1::AckRequest, source::v1::AckResponse> {
   static Response handshake_response() {
-    Response r;
-    r.mutable_handshake()->set_sot(true);
+    auto r = HandshakeFraming::handshake_response();
     r.mutable_result()->mutable_success();
     return r;
   }
@@ -137,106 +128,107 @@ inline void warn_read_over_count(std::uint64_t limit) {
 
 // A read may emit more than the platform asked for: the platform takes every result until the EOT
 // (the count only sizes its buffer), so each one is sent, and the source's author is told once.
-inline SourceEmitter source_emitter(StreamJob<SourceReadProto>& job, std::uint64_t limit) {
+inline SourceEmitter source_emitter(StreamJob<SourceReadFraming>& job, std::uint64_t limit) {
   return SourceEmitter{[&job, limit, emitted = std::uint64_t{0}](SourceMessage&& m) mutable {
     if (++emitted == limit + 1) warn_read_over_count(limit);
-    job.send(SourceReadProto::result(std::move(m)));
+    job.send(SourceReadFraming::result(std::move(m)));
   }};
 }
 
 struct PendingCall {};
 struct PartitionsCall {};
 
-// Every source operation, one overload per request type, run by the service's runner.
-template <class H>
-struct SourceProcess {
-  H handler;
-  SourceReadProto::Response operator()(StreamJob<SourceReadProto>& job) {
-    auto const request = SourceReadProto::read_request(job.request);
-    auto out = source_emitter(job, request.count);
-    handler.H::read(request, out);
-    return SourceReadProto::eot_response();
+// One read being served: the platform's request and where the handler's records go.
+struct SourceReadCall {
+  explicit SourceReadCall(StreamJob<SourceReadFraming>& job)
+      : request(SourceReadFraming::read_request(job.request)), out(source_emitter(job, request.count)) {}
+  ReadRequest const request;
+  SourceEmitter out;
+};
+
+// One step per source operation. A handler's arguments live in the decoded input, so they outlive
+// an Async handler's coroutine.
+struct ReadStep {
+  using In = StreamJob<SourceReadFraming>;
+  using Response = SourceReadFraming::Response;
+  static SourceReadCall decode(In& job) { return SourceReadCall{job}; }
+  template <class H>
+  static decltype(auto) call(H& handler, SourceReadCall& read) {
+    return handler.H::read(read.request, read.out);
   }
-  SourceAckProto::Response operator()(source::v1::AckRequest& r) {
-    handler.H::ack(offsets_from_proto(r.request().offsets()));
-    return SourceAckProto::success();
+  static Response encode(SourceReadCall&) { return SourceReadFraming::eot_response(); }
+};
+
+struct AckStep {
+  using In = source::v1::AckRequest;
+  using Response = SourceAckFraming::Response;
+  static std::vector<Offset> decode(In& request) { return offsets_from_proto(request.request().offsets()); }
+  template <class H>
+  static decltype(auto) call(H& handler, std::vector<Offset> const& offsets) {
+    return handler.H::ack(offsets);
   }
-  source::v1::NackResponse operator()(source::v1::NackRequest& r) {
-    handler.H::nack(nacks_from_proto(r));
-    return nack_success();
+  static Response encode(std::vector<Offset> const&) { return SourceAckFraming::success(); }
+};
+
+struct NackStep {
+  using In = source::v1::NackRequest;
+  using Response = source::v1::NackResponse;
+  static std::vector<NackedOffset> decode(In& request) { return nacks_from_proto(request); }
+  template <class H>
+  static decltype(auto) call(H& handler, std::vector<NackedOffset> const& offsets) {
+    return handler.H::nack(offsets);
   }
-  source::v1::PendingResponse operator()(PendingCall&) { return pending_response(handler.H::pending()); }
-  source::v1::PartitionsResponse operator()(PartitionsCall&) {
-    return partitions_response(handler.H::partitions(), handler.H::total_partitions());
+  static Response encode(std::vector<NackedOffset> const&) { return nack_success(); }
+};
+
+struct PendingStep {
+  using In = PendingCall;
+  using Response = source::v1::PendingResponse;
+  template <class H>
+  static decltype(auto) call(H& handler, PendingCall&) {
+    return handler.H::pending();
+  }
+  static Response encode(PendingCall&, std::int64_t count) { return pending_response(count); }
+};
+
+struct PartitionsStep {
+  using In = PartitionsCall;
+  using Response = source::v1::PartitionsResponse;
+  template <class H>
+  static auto call(H& handler, PartitionsCall&) {
+    return both(handler.H::partitions(), handler.H::total_partitions());
+  }
+  static Response encode(PartitionsCall&,
+                         std::pair<std::vector<std::int32_t>, std::optional<std::int32_t>>&& partitions) {
+    return partitions_response(partitions.first, partitions.second);
   }
 };
 
-template <class H>
-struct AsyncSourceProcess {
-  H handler;
-  Task<SourceReadProto::Response> operator()(StreamJob<SourceReadProto> job) {
-    auto const request = SourceReadProto::read_request(job.request);
-    auto out = source_emitter(job, request.count);
-    co_await handler.H::read(request, out);
-    co_return SourceReadProto::eot_response();
-  }
-  Task<SourceAckProto::Response> operator()(source::v1::AckRequest r) {
-    co_await handler.H::ack(offsets_from_proto(r.request().offsets()));
-    co_return SourceAckProto::success();
-  }
-  Task<source::v1::NackResponse> operator()(source::v1::NackRequest r) {
-    co_await handler.H::nack(nacks_from_proto(r));
-    co_return nack_success();
-  }
-  Task<source::v1::PendingResponse> operator()(PendingCall) {
-    co_return pending_response(co_await handler.H::pending());
-  }
-  Task<source::v1::PartitionsResponse> operator()(PartitionsCall) {
-    auto partitions = co_await handler.H::partitions();
-    co_return partitions_response(partitions, co_await handler.H::total_partitions());
-  }
-};
-
-template <class Policy, class H>
-class SourceService final : public source::v1::Source::CallbackService, public ServiceBase {
-  using Process = std::conditional_t<std::is_same_v<Policy, Async>, AsyncSourceProcess<H>, SourceProcess<H>>;
-  using Runner = runner_t<Policy, Process>;
-
+template <class Runner>
+class SourceService final : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, Runner> {
  public:
-  SourceService(H handler, Runtime& runtime) : runtime_(runtime), runner_(Process{std::move(handler)}, runtime) {}
-
-  grpc::Service& grpc_service() override { return *this; }
-  void start() override { runner_.start(); }
-  void after_shutdown() override { runner_.stop(); }
+  using SourceService::ServiceCore::ServiceCore;
 
   grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(
       grpc::CallbackServerContext*) override {
-    return open_stream<RequestStream<SourceReadProto, Runner>>(runtime_, runner_);
+    return this->template open<RequestStream, SourceReadFraming>();
   }
   grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(
       grpc::CallbackServerContext*) override {
-    return open_stream<PerRequestStream<SourceAckProto, Runner>>(runtime_, runner_);
+    return this->template open<PerRequestStream, SourceAckFraming>();
   }
   grpc::ServerUnaryReactor* NackFn(grpc::CallbackServerContext* context, source::v1::NackRequest const* request,
                                    source::v1::NackResponse* response) override {
-    return answer_unary(context, runtime_, runner_, source::v1::NackRequest{*request}, response);
+    return this->answer(context, source::v1::NackRequest{*request}, response);
   }
   grpc::ServerUnaryReactor* PendingFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
                                       source::v1::PendingResponse* response) override {
-    return answer_unary(context, runtime_, runner_, PendingCall{}, response);
+    return this->answer(context, PendingCall{}, response);
   }
   grpc::ServerUnaryReactor* PartitionsFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
                                          source::v1::PartitionsResponse* response) override {
-    return answer_unary(context, runtime_, runner_, PartitionsCall{}, response);
+    return this->answer(context, PartitionsCall{}, response);
   }
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    source::v1::ReadyResponse* response) override {
-    return answer_ready(context, response);
-  }
-
- private:
-  Runtime& runtime_;
-  Runner runner_;
 };
 
 template <>
@@ -246,27 +238,16 @@ struct Functionality<Source> {
   }
 
   template <class Policy, class H>
-  static constexpr bool accepts = std::is_same_v<Policy, Async>  ? std::derived_from<H, AsyncSourcer>
-                                  : std::is_same_v<Policy, Sync> ? std::derived_from<H, Sourcer>
-                                                                 : false;
-
-  template <class Policy, class H>
-  static constexpr void check() {
-    if constexpr (std::is_same_v<Policy, Sync>)
-      static_assert(std::derived_from<H, Sourcer>,
-                    "numaflow::Server<Source, Sync>: the handler must be an object of a class derived from "
-                    "numaflow::Sourcer (read, ack, nack, pending, and optionally partitions/total_partitions)");
-    else if constexpr (std::is_same_v<Policy, Async>)
-      static_assert(std::derived_from<H, AsyncSourcer>,
-                    "numaflow::Server<Source, Async>: the handler must be an object of a class derived from "
-                    "numaflow::AsyncSourcer (coroutines read, ack, nack, pending, and optionally partitions)");
-    else
-      static_assert(always_false<Policy>,
-                    "numaflow::Server<Source, Policy>: Source supports the policies numaflow::Sync and Async");
-  }
-
-  template <class Policy, class H>
-  using service = SourceService<Policy, H>;
+  using service = SourceService<step_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>>;
 };
+
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
+                                 "be an object of a class derived from numaflow::Sourcer (read, ack, nack, pending, "
+                                 "and optionally partitions/total_partitions)",
+                                 std::derived_from<H, Sourcer>);
+NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Async,
+                                 "be an object of a class derived from numaflow::AsyncSourcer (coroutines read, ack, "
+                                 "nack, pending, and optionally partitions)",
+                                 std::derived_from<H, AsyncSourcer>);
 
 }  // namespace numaflow::detail

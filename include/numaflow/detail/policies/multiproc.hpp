@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "numaflow/detail/policies/sync.hpp"
@@ -82,13 +83,17 @@ inline std::string describe_wait_status(int status) {
   return "stopped";
 }
 
-// Runs `Process` (Request& → Response, protobuf messages) in worker processes forked before gRPC
-// starts. One gRPC endpoint stays in the server process; each request goes, serialised, to the
-// least-loaded worker over a socketpair, and its response comes back the same way.
-template <class Process, class Proto>
+// Runs `Process` (a tag's one step, Request& → Response, both protobuf messages) in worker processes
+// forked before gRPC starts. One gRPC endpoint stays in the server process; each request goes,
+// serialised, to the least-loaded worker over a socketpair, and its response comes back the same way.
+template <class Process>
 class MultiProcRunner {
-  using Request = typename Proto::Request;
-  using Response = typename Proto::Response;
+  static_assert(std::tuple_size_v<typename Process::steps> == 1,
+                "numaflow: MultiProc ships one kind of request to its workers; a functionality with several "
+                "steps does not offer it");
+  using Step = std::tuple_element_t<0, typename Process::steps>;
+  using Request = typename Step::In;
+  using Response = typename Step::Response;
   using Done = std::function<void(std::exception_ptr, Response)>;
 
   struct Worker {

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <type_traits>
-
 #include "numaflow/detail/policies/async.hpp"
+#include "numaflow/detail/policies/lift.hpp"
 #include "numaflow/detail/policies/multiproc.hpp"
 #include "numaflow/detail/policies/sync.hpp"
 #include "numaflow/policies/async.hpp"
@@ -11,24 +10,37 @@
 
 namespace numaflow::detail {
 
-// Which runner executes a functionality's `Process` under each policy. `Proto` is needed only by
-// MultiProc, which ships requests and responses between processes.
-template <class Policy, class Process, class Proto>
-struct runner_for;
-template <class Process, class Proto>
-struct runner_for<Sync, Process, Proto> {
-  using type = SyncRunner<Process>;
-};
-template <class Process, class Proto>
-struct runner_for<Async, Process, Proto> {
-  using type = AsyncRunner<Process>;
-};
-template <class Process, class Proto>
-struct runner_for<MultiProc, Process, Proto> {
-  using type = MultiProcRunner<Process, Proto>;
+// What each execution policy makes of a tag's steps (`lift`) and what runs the result (`runner`).
+template <class Policy>
+struct Execution;
+
+template <>
+struct Execution<Sync> {
+  template <class H, class... Steps>
+  using lift = CalledSteps<H, Steps...>;
+  template <class Process>
+  using runner = SyncRunner<Process>;
 };
 
-template <class Policy, class Process, class Proto = void>
-using runner_t = typename runner_for<Policy, Process, Proto>::type;
+template <>
+struct Execution<Async> {
+  template <class H, class... Steps>
+  using lift = AwaitedSteps<H, Steps...>;
+  template <class Process>
+  using runner = AsyncRunner<Process>;
+};
+
+template <>
+struct Execution<MultiProc> {
+  template <class H, class... Steps>
+  using lift = CalledSteps<H, Steps...>;
+  template <class Process>
+  using runner = MultiProcRunner<Process>;
+};
+
+// The runner executing handler `H` through `Steps` under `Policy`.
+template <class Policy, class H, class... Steps>
+using step_runner_t =
+    typename Execution<Policy>::template runner<typename Execution<Policy>::template lift<H, Steps...>>;
 
 }  // namespace numaflow::detail

@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,18 +17,20 @@ class IncompleteBatch : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Checks that `answered` holds every id of `requested` exactly once and nothing else.
-inline void verify_batch_ids(std::vector<std::string> const& requested, std::vector<std::string> const& answered) {
-  std::multiset<std::string> remaining(requested.begin(), requested.end());
-  std::vector<std::string> unknown, duplicate;
-  std::set<std::string> seen;
-  for (auto const& id : answered) {
+// Checks that `answered` holds every id of `requested` exactly once and nothing else; both are
+// ranges of ids (views over the batch and over the handler's answers).
+template <class Requested, class Answered>
+void verify_batch_ids(Requested&& requested, Answered&& answered) {
+  std::multiset<std::string_view> remaining;
+  for (std::string_view id : requested) remaining.insert(id);
+  std::vector<std::string_view> unknown, duplicate;
+  std::set<std::string_view> seen;
+  for (std::string_view id : answered) {
     if (!seen.insert(id).second) {
       duplicate.push_back(id);
       continue;
     }
-    auto it = remaining.find(id);
-    if (it == remaining.end())
+    if (auto it = remaining.find(id); it == remaining.end())
       unknown.push_back(id);
     else
       remaining.erase(it);
@@ -35,7 +38,11 @@ inline void verify_batch_ids(std::vector<std::string> const& requested, std::vec
   if (remaining.empty() && unknown.empty() && duplicate.empty()) return;
   auto list = [](auto const& ids) {
     std::string out = "[";
-    for (auto const& id : ids) out += (out.size() > 1 ? ", \"" : "\"") + id + "\"";
+    for (auto const& id : ids) {
+      out += out.size() > 1 ? ", \"" : "\"";
+      out += id;
+      out += '"';
+    }
     return out + "]";
   };
   std::string text = "the batch handler's responses do not match the batch:";

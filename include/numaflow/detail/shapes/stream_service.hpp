@@ -1,95 +1,52 @@
 #pragma once
 
-#include <type_traits>
-#include <utility>
-#include <vector>
+#include <google/protobuf/empty.pb.h>
+#include <grpcpp/grpcpp.h>
 
-#include "numaflow/datum.hpp"
-#include "numaflow/detail/functions/handler_traits.hpp"
-#include "numaflow/detail/policies/policy_runner.hpp"
+#include <utility>
+
 #include "numaflow/detail/runtime/runtime.hpp"
 #include "numaflow/detail/shapes/stream.hpp"
+#include "numaflow/detail/shapes/unary.hpp"
 
 namespace numaflow::detail {
 
-// request → response around one handler call, for functionalities whose `Proto` has
-// `datum(Request&)` and `response(Datum const& input, HandlerResult&&)`.
-template <class Proto, class H>
-struct UnaryProcess {
-  H handler;
-  typename Proto::Response operator()(typename Proto::Request& request) {
-    Datum const datum = Proto::datum(request);
-    return Proto::response(datum, call_datum_handler(handler, datum));
-  }
-};
-
-// The same for Async: the request is taken by value so it lives in the coroutine frame.
-template <class Proto, class H>
-struct AsyncUnaryProcess {
-  H handler;
-  Task<typename Proto::Response> operator()(typename Proto::Request request) {
-    Datum const datum = Proto::datum(request);
-    co_return Proto::response(datum, co_await call_datum_handler(handler, datum));
-  }
-};
-
-template <class Proto, class Policy, class H>
-using unary_process_t =
-    std::conditional_t<std::is_same_v<Policy, Async>, AsyncUnaryProcess<Proto, H>, UnaryProcess<Proto, H>>;
-
-// What every streaming service holds: the runtime and the runner (or windowed driver) executing
-// its handler; a functionality's service adds only the gRPC method overrides, each a call to open().
-template <class Proto, class Runner_, template <class, class> class Shape>
-class StreamServiceCore : public ServiceBase {
+// What every functionality's gRPC service shares: the generated `Generated::CallbackService` with
+// IsReady answered, the runtime, and the runner (or windowed driver) executing the handler. A
+// functionality's service adds only its own RPC overrides, each one line: open<Shape, Framing>()
+// for a streaming RPC, answer(…) for a unary one.
+template <class Generated, class ReadyResponse, class Runner>
+class ServiceCore : public Generated::CallbackService, public ServiceBase {
  public:
-  using Runner = Runner_;
+  template <class Handler>
+  ServiceCore(Handler&& handler, Runtime& runtime)
+      : runtime_(runtime), runner_(typename Runner::process_type{std::forward<Handler>(handler)}, runtime) {}
 
-  StreamServiceCore(typename Runner::process_type process, Runtime& runtime)
-      : runtime_(runtime), runner_(std::move(process), runtime) {}
+  grpc::Service& grpc_service() final { return *this; }
+  void start() final { runner_.start(); }
+  void after_shutdown() final { runner_.stop(); }
 
-  void start() override { runner_.start(); }
-  void after_shutdown() override { runner_.stop(); }
+  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
+                                    ReadyResponse* response) final {
+    return answer_ready(context, response);
+  }
 
  protected:
-  Shape<Proto, Runner>* open() { return open_stream<Shape<Proto, Runner>>(runtime_, runner_); }
+  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed) with `Framing`.
+  template <template <class, class> class Shape, class Framing>
+  Shape<Framing, Runner>* open() {
+    return open_stream<Shape<Framing, Runner>>(runtime_, runner_);
+  }
 
+  // A unary RPC: `in` goes to the runner, its response answers the call.
+  template <class In, class Response>
+  grpc::ServerUnaryReactor* answer(grpc::CallbackServerContext* context, In&& in, Response* response) {
+    return answer_unary(context, runtime_, runner_, std::forward<In>(in), response);
+  }
+
+ private:
   Runtime& runtime_;
   Runner runner_;
 };
-
-}  // namespace numaflow::detail
-
-namespace numaflow::detail {
-
-// batch of requests → responses (results + EOT) around one handler call, for functionalities whose
-// `Proto` has `datum(Request&)` and `batch_responses(Datums const&, HandlerResult&&)`; the latter
-// verifies that every id was answered exactly once.
-template <class Proto, class H>
-struct BatchProcess {
-  H handler;
-  std::vector<typename Proto::Response> operator()(std::vector<typename Proto::Request>& batch) {
-    Datums datums;
-    datums.reserve(batch.size());
-    for (auto& request : batch) datums.push_back(Proto::datum(request));
-    if (datums.empty()) return {Proto::eot_response()};
-    return Proto::batch_responses(datums, call_batch_handler(handler, datums));
-  }
-};
-
-template <class Proto, class H>
-struct AsyncBatchProcess {
-  H handler;
-  Task<std::vector<typename Proto::Response>> operator()(std::vector<typename Proto::Request> batch) {
-    Datums datums;
-    datums.reserve(batch.size());
-    for (auto& request : batch) datums.push_back(Proto::datum(request));
-    if (datums.empty()) co_return std::vector<typename Proto::Response>{Proto::eot_response()};
-    co_return Proto::batch_responses(datums, co_await call_batch_handler(handler, datums));
-  }
-};
-
-template <class Proto, class Policy, class H>
-using batch_process_t =
-    std::conditional_t<std::is_same_v<Policy, Async>, AsyncBatchProcess<Proto, H>, BatchProcess<Proto, H>>;
 
 }  // namespace numaflow::detail

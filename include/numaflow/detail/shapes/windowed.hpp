@@ -120,7 +120,7 @@ using Finished = std::function<void(std::exception_ptr)>;
 // Shape 4: requests are routed by window and keys to per-task handler instances created on first
 // sight; CLOSE and the client's half-close flush them; EOF responses follow each task's results.
 // `Driver` is the small per-tag, per-policy part:
-//   using Proto; using Instance; using Hooks; static constexpr bool by_keys_only, eof_per_task;
+//   using Framing; using Instance; using Hooks; static constexpr bool by_keys_only, eof_per_task;
 //   WindowOp parse(Request&);   Strand make_strand();
 //   void create(TaskPtr const&, Hooks) (emplaces task->instance);   void feed(TaskPtr const&, Datum&&);
 //   void close(TaskPtr const&, Finished);
@@ -132,8 +132,8 @@ using Finished = std::function<void(std::exception_ptr)>;
 //             default it is closed as by a CLOSE of its current window.
 // Drivers keep the TaskPtr in the jobs they post, so a task lives until its last job ran.
 template <class Driver>
-class WindowedStream final : public Stream<typename Driver::Proto> {
-  using Proto = typename Driver::Proto;
+class WindowedStream final : public Stream<typename Driver::Framing> {
+  using Proto = typename Driver::Framing;
   using Request = typename Proto::Request;
   using Response = typename Proto::Response;
   using Task = WindowTask<typename Driver::Instance>;
@@ -368,5 +368,49 @@ class WindowedStream final : public Stream<typename Driver::Proto> {
   bool input_closed_ = false;
   bool final_eof_sent_ = false;
 };
+
+// What the windowed framings (reduce, session reduce, accumulator) share: no handshake, a datum
+// under `payload` on every operation but CLOSE and MERGE, an EOF that only carries its window.
+template <class Request_, class Response_>
+struct WindowedFraming {
+  using Request = Request_;
+  using Response = Response_;
+  static constexpr bool handshake = false;
+
+  static std::optional<Datum> payload_datum(Request& r, WindowOp::Kind kind) {
+    if (!r.has_payload() || kind == WindowOp::Kind::close || kind == WindowOp::Kind::merge) return std::nullopt;
+    Datum d;
+    fill_datum(d, *r.mutable_payload());
+    if constexpr (requires { r.payload().id(); }) d.id = r.payload().id();
+    return d;
+  }
+
+  // The response's window field: `keyedWindow` in session reduce, `window` elsewhere.
+  static auto* window_of(Response& r) {
+    if constexpr (requires { r.mutable_keyedwindow(); })
+      return r.mutable_keyedwindow();
+    else
+      return r.mutable_window();
+  }
+
+  static Response eof(KeyedWindow const& w) {
+    Response r;
+    fill_window(window_of(r), w);
+    r.set_eof(true);
+    return r;
+  }
+
+  // A reduce-family result: the message in `result`, the window it belongs to beside it.
+  static Response message_result(KeyedWindow const& w, Message&& m) {
+    Response r;
+    fill_result<UserMetadata::not_sent>(r.mutable_result(), std::move(m));
+    fill_window(window_of(r), w);
+    return r;
+  }
+};
+
+// ServiceCore::open<Shape, Framing>'s view of the windowed shape: its driver is its framing too.
+template <class Framing, class Driver>
+using windowed_shape_t = WindowedStream<Driver>;
 
 }  // namespace numaflow::detail
