@@ -6304,24 +6304,70 @@ class SideInputWatcher {
 // #include "numaflow/testing.hpp"
 // ---- begin numaflow/testing.hpp ----
 
-// An in-process client for numaflow-cpp servers: it speaks the platform's side of the protocol
-// (handshakes, ids, EOTs) over the real socket and checks the server's side of the rules. Our test
-// suite uses it; users can use it to unit-test their UDFs:
+// The test kit: in-process clients for numaflow-cpp servers. Each speaks the platform's side of
+// one protocol (handshakes, ids, EOTs, window operations) over the real socket and checks the
+// server's side of the rules. Our test suite uses them; users can use them to unit-test their UDFs:
 //
 //   numaflow::Server<numaflow::Map, numaflow::Sync> server{my_map, {.socket_path = dir / "map.sock", …}};
 //   server.start();
 //   numaflow::testing::MapClient client{dir / "map.sock"};
 //   auto results = client.map({datum});   // id → messages
 //   server.stop();
+//
+// This header includes every client; numaflow/testing/<functionality>.hpp has one alone, and
+// numaflow/testing/stream_client.hpp the raw stream, TempDir, connect and wait_until_ready.
 
+// #include "numaflow/testing/accumulator.hpp"
+// ---- begin numaflow/testing/accumulator.hpp ----
+
+// Test client for accumulator servers (numaflow::Accumulator): one long-lived stream for every
+// key, driven with the platform's window operations.
+//
+//   numaflow::testing::AccumulatorClient client{socket_path};
+//   auto const window = numaflow::testing::AccumulatorClient::open_window({"k"}, first_event_time);
+//   client.open(window, datum);
+//   client.append(window, another);
+//   client.close(window);
+//   auto responses = client.until_eofs(1);   // the outputs still held, then the EOF
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h" (already merged above)
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/functions/accumulator.hpp"
+// #include "numaflow/functions/accumulator.hpp" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// ---- begin numaflow/testing/stream_client.hpp ----
+
+// The base of the test kit: a bidirectional gRPC stream driven from the client side with reads
+// that time out, the platform's handshake, temp directories and channels to a Unix socket. The
+// typed clients of numaflow/testing/<functionality>.hpp are built on it; tests of malformed
+// traffic use it directly with the generated request and response types:
+//
+//   auto stub = map::v1::Map::NewStub(numaflow::testing::connect(socket_path));
+//   numaflow::testing::StreamClient<map::v1::MapRequest, map::v1::MapResponse> raw{
+//       [&](grpc::ClientContext* context) { return stub->MapFn(context); }};
+//   numaflow::testing::send_handshake(raw);
+//   raw.write(any_request);
+
+#include <google/protobuf/empty.pb.h>
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -6336,32 +6382,10 @@ class SideInputWatcher {
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/functions/convert.hpp"
-// #include "numaflow/detail/functions/convert.hpp" (already merged above)
-// #include "numaflow/functions/accumulator.hpp"
-// #include "numaflow/functions/accumulator.hpp" (already merged above)
-// #include "numaflow/functions/batchmap.hpp"
-// #include "numaflow/functions/batchmap.hpp" (already merged above)
-// #include "numaflow/functions/mapstream.hpp"
-// #include "numaflow/functions/mapstream.hpp" (already merged above)
-// #include "numaflow/functions/reduce.hpp"
-// #include "numaflow/functions/reduce.hpp" (already merged above)
-// #include "numaflow/functions/sessionreduce.hpp"
-// #include "numaflow/functions/sessionreduce.hpp" (already merged above)
-// #include "numaflow/functions/sink.hpp"
-// #include "numaflow/functions/sink.hpp" (already merged above)
-// #include "numaflow/functions/source.hpp"
-// #include "numaflow/functions/source.hpp" (already merged above)
-// #include "numaflow/map/v1/map.grpc.pb.h"
-// #include "numaflow/map/v1/map.grpc.pb.h" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/sink/v1/sink.grpc.pb.h"
-// #include "numaflow/sink/v1/sink.grpc.pb.h" (already merged above)
-// #include "numaflow/source/v1/source.grpc.pb.h"
-// #include "numaflow/source/v1/source.grpc.pb.h" (already merged above)
-// #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
-// #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h" (already merged above)
+// #include "numaflow/window.hpp"
+// #include "numaflow/window.hpp" (already merged above)
 
 namespace numaflow::testing {
 
@@ -6444,6 +6468,8 @@ bool wait_until_ready(std::string const& socket_path, std::chrono::milliseconds 
 template <class Request, class Response>
 class StreamClient {
  public:
+  // `open` starts the call on the context it is given, e.g. `stub->MapFn(context)`; it may set the
+  // context's deadline or metadata first.
   template <class Open>
     requires(!std::is_same_v<std::remove_cvref_t<Open>, StreamClient>)
   explicit StreamClient(Open&& open) {
@@ -6477,7 +6503,8 @@ class StreamClient {
   StreamClient(StreamClient const&) = delete;
   StreamClient& operator=(StreamClient const&) = delete;
 
-  // False when the stream is already broken (the server ended it).
+  // Sends any request, well-formed or not. False when the stream is already broken (the server
+  // ended it).
   bool write(Request const& request) { return stream_->Write(request); }
 
   void writes_done() { stream_->WritesDone(); }
@@ -6494,8 +6521,28 @@ class StreamClient {
     return r;
   }
 
-  // Waits for the server to end the stream and returns its status.
+  // The next response, which the protocol says must come: throws ProtocolError, carrying the
+  // server's status, when the stream ends instead. `waiting_for` names it in the message.
+  Response read_expected(char const* waiting_for, std::chrono::milliseconds timeout = 20s) {
+    if (auto response = read(timeout)) return std::move(*response);
+    auto status = finish();
+    throw ProtocolError(std::string{"numaflow::testing: the stream ended while waiting for "} + waiting_for + ": " +
+                            std::to_string(status.error_code()) + " " + status.error_message(),
+                        status);
+  }
+
+  // Waits until at least `count` responses are read but not consumed; false when the stream ended
+  // or `timeout` passed first. Never throws: fuzzing and timing tests poll with it.
+  bool wait_for_buffered(std::size_t count, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return inbox_.size() >= count || ended_; });
+    return inbox_.size() >= count;
+  }
+
+  // Waits for the server to end the stream and returns its status. Unconsumed responses stay
+  // readable.
   grpc::Status finish(std::chrono::milliseconds timeout = 20s) {
+    if (finished_) return status_;
     {
       std::unique_lock lock(mu_);
       if (!cv_.wait_for(lock, timeout, [&] { return ended_; }))
@@ -6504,7 +6551,18 @@ class StreamClient {
     }
     reader_.join();
     finished_ = true;
-    return stream_->Finish();
+    status_ = stream_->Finish();
+    return status_;
+  }
+
+  // Half-closes a stream whose responses were all expected: throws ProtocolError if another one
+  // arrives before the server ends the stream; returns the server's status.
+  grpc::Status close() {
+    writes_done();
+    while (auto extra = read())
+      throw ProtocolError("numaflow::testing: unexpected response after the last expected one: " +
+                          extra->ShortDebugString());
+    return finish();
   }
 
   void cancel() { context_.TryCancel(); }
@@ -6524,6 +6582,7 @@ class StreamClient {
   std::deque<Response> inbox_;
   bool ended_ = false;
   bool finished_ = false;
+  grpc::Status status_;
 };
 
 // Opens the stream as the platform does: a handshake request with sot=true, and the server's
@@ -6540,29 +6599,14 @@ void send_handshake(StreamClient<Request, Response>& stream) {
     throw ProtocolError("numaflow::testing: the server's first response is not a handshake with sot=true");
 }
 
-namespace detail {
-
-// Ends a stream whose responses were all expected, and turns a non-OK status into an exception.
-template <class Stream>
-grpc::Status close_stream(Stream& stream) {
-  stream.writes_done();
-  while (auto extra = stream.read())
-    throw ProtocolError("numaflow::testing: unexpected response after the last expected one: " +
-                        extra->ShortDebugString());
-  return stream.finish();
-}
-
-// Throws when the stream ended early: with the server's status if it has one.
-template <class Stream, class Response>
-Response require(Stream& stream, std::optional<Response>&& response, char const* waiting_for) {
-  if (response) return std::move(*response);
-  auto status = stream.finish();
-  throw ProtocolError(std::string{"numaflow::testing: the stream ended while waiting for "} + waiting_for + ": " +
-                          std::to_string(status.error_code()) + " " + status.error_message(),
-                      status);
-}
-
-}  // namespace detail
+// A decoded response of a session-reduce (`Result` = Message) or accumulator (`Result` =
+// AccumulatorOutput) stream: a result, or the EOF of one window.
+template <class Result>
+struct WindowedResponse {
+  std::optional<Result> result;  // unset for an EOF
+  KeyedWindow window;
+  bool eof = false;
+};
 
 namespace detail {
 
@@ -6584,7 +6628,7 @@ std::map<std::string, Messages> exchange_per_request(Stream& stream, Datums datu
   for (auto const& d : datums) stream.write(make_request(d));
   std::map<std::string, Messages> results;
   while (!waiting.empty()) {
-    auto response = require(stream, stream.read(), "responses");
+    auto response = stream.read_expected("responses");
     if constexpr (requires { response.status(); })
       if (response.has_status() && response.status().eot())
         throw ProtocolError("numaflow::testing: a per-request stream must not send EOT");
@@ -6596,39 +6640,215 @@ std::map<std::string, Messages> exchange_per_request(Stream& stream, Datums datu
   return results;
 }
 
-// A handshaking stream of `Service`'s first RPC, opened and greeted like the platform does.
-template <class Stub, class Request, class Response>
-class HandshakenStream {
- public:
-  template <class Open>
-  HandshakenStream(std::unique_ptr<Stub> stub, Open open)
-      : stub_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(*stub_, c); }) {
-    send_handshake(stream_);
+// KeyedWindow to and from the keyed-window messages of sessionreduce.v1 and accumulator.v1 (same
+// fields, different packages).
+template <class ProtoWindow>
+void fill_keyed_window(ProtoWindow* out, KeyedWindow const& window) {
+  out->mutable_start()->set_seconds(window.start.seconds);
+  out->mutable_start()->set_nanos(window.start.nanos);
+  out->mutable_end()->set_seconds(window.end.seconds);
+  out->mutable_end()->set_nanos(window.end.nanos);
+  out->set_slot(window.slot);
+  for (auto const& key : window.keys) out->add_keys(key);
+}
+
+template <class ProtoWindow>
+KeyedWindow keyed_window_from_proto(ProtoWindow const& window) {
+  if (!window.has_start() || !window.has_end())
+    throw ProtocolError("numaflow::testing: a response without window start/end");
+  return {Timestamp{window.start().seconds(), window.start().nanos()},
+          Timestamp{window.end().seconds(), window.end().nanos()}, window.slot(),
+          Keys(window.keys().begin(), window.keys().end())};
+}
+
+// Reads until `count` EOFs have arrived; returns everything read, decoded.
+template <class Result, class Stream, class Decode>
+std::vector<WindowedResponse<Result>> read_until_eofs(Stream& stream, std::size_t count,
+                                                      std::chrono::milliseconds timeout, Decode decode) {
+  std::vector<WindowedResponse<Result>> out;
+  while (count > 0) {
+    out.push_back(decode(stream.read_expected("results or EOFs", timeout)));
+    if (out.back().eof) --count;
   }
+  return out;
+}
 
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return close_stream(stream_); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- protected:
-  std::unique_ptr<Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
-};
+// Half-closes and reads every remaining response until the server ends the stream, which must be
+// with OK.
+template <class Result, class Stream, class Decode>
+std::vector<WindowedResponse<Result>> read_until_end(Stream& stream, Decode decode) {
+  stream.writes_done();
+  std::vector<WindowedResponse<Result>> out;
+  while (auto response = stream.read()) out.push_back(decode(*response));
+  auto status = stream.finish();
+  if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
+  return out;
+}
 
 }  // namespace detail
 
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/stream_client.hpp ----
+// #include "numaflow/window.hpp"
+// #include "numaflow/window.hpp" (already merged above)
+
+namespace numaflow::testing {
+
+// A response of an accumulator stream: one output, or the EOF of one key's window.
+using AccumulatorResponse = WindowedResponse<AccumulatorOutput>;
+
+// Drives the stream of an accumulator server: each call sends one window operation (throwing
+// ProtocolError once the server has ended the stream); the reads check that every response
+// carries its window and every output its event time and watermark.
+class AccumulatorClient {
+ public:
+  using Request = accumulator::v1::AccumulatorRequest;
+  using Response = accumulator::v1::AccumulatorResponse;
+
+  // The end of the window the platform sends with OPEN and APPEND: the latest protobuf time
+  // (9999-12-31 is not it: the platform uses year 262143).
+  static constexpr Timestamp open_window_end{8210298412799, 999999999};
+
+  // The window the platform sends for `keys` with OPEN and APPEND: from the first event time to
+  // open_window_end.
+  static KeyedWindow open_window(Keys keys, Timestamp start = {}) {
+    return {start, open_window_end, "0", std::move(keys)};
+  }
+
+  explicit AccumulatorClient(std::string const& socket_path)
+      : stub_(accumulator::v1::Accumulator::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return stub_->AccumulateFn(context); }) {}
+
+  // OPEN: the keys' first datum.
+  void open(KeyedWindow const& window, Datum const& datum) { send(Request::WindowOperation::OPEN, window, &datum); }
+
+  // APPEND: a later datum of open keys.
+  void append(KeyedWindow const& window, Datum const& datum) { send(Request::WindowOperation::APPEND, window, &datum); }
+
+  // CLOSE: the keys end (`window.end` is their close time); the EOF carries this window.
+  void close(KeyedWindow const& window) { send(Request::WindowOperation::CLOSE, window, nullptr); }
+
+  // Reads until `count` EOFs have arrived; returns everything read. Throws if the stream ends first.
+  std::vector<AccumulatorResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
+    return detail::read_until_eofs<AccumulatorOutput>(stream_, count, timeout, &decode);
+  }
+
+  // The next response; nullopt when the server ended the stream.
+  std::optional<AccumulatorResponse> next(std::chrono::milliseconds timeout = 20s) {
+    auto response = stream_.read(timeout);
+    if (!response) return std::nullopt;
+    return decode(*response);
+  }
+
+  // Half-closes (the platform shutting down: every open key gets its EOF) and returns every
+  // response up to the end of the stream, which must end with OK.
+  std::vector<AccumulatorResponse> half_close() { return detail::read_until_end<AccumulatorOutput>(stream_, &decode); }
+
+  // For malformed operations and for reading the status of a stream the server failed.
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  void send(Request::WindowOperation::Event event, KeyedWindow const& window, Datum const* datum) {
+    Request r;
+    r.mutable_operation()->set_event(event);
+    detail::fill_keyed_window(r.mutable_operation()->mutable_keyedwindow(), window);
+    if (datum) {
+      numaflow::detail::fill_payload(r.mutable_payload(), *datum);
+      r.mutable_payload()->set_id(datum->id);
+    }
+    if (!stream_.write(r)) throw ProtocolError("numaflow::testing: the accumulator stream is closed");
+  }
+
+  static AccumulatorResponse decode(Response const& r) {
+    AccumulatorResponse out;
+    out.window = detail::keyed_window_from_proto(r.window());
+    out.eof = r.eof();
+    if (out.eof) return out;
+    auto const& p = r.payload();
+    if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
+    if (!p.has_watermark()) throw ProtocolError("numaflow::testing: an accumulator result without watermark");
+    Datum d;
+    d.keys.assign(p.keys().begin(), p.keys().end());
+    d.value = p.value();
+    d.event_time = numaflow::detail::from_proto(p.event_time());
+    d.watermark = numaflow::detail::from_proto(p.watermark());
+    d.id = p.id();
+    for (auto const& [k, v] : p.headers()) d.headers[k] = v;
+    AccumulatorOutput output{std::move(d)};
+    output.tags.assign(r.tags().begin(), r.tags().end());
+    out.result = std::move(output);
+    return out;
+  }
+
+  std::unique_ptr<accumulator::v1::Accumulator::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+};
+
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/accumulator.hpp ----
+// #include "numaflow/testing/batchmap.hpp"
+// ---- begin numaflow/testing/batchmap.hpp ----
+
+// Test client for batch-map servers (numaflow::BatchMap).
+//
+//   numaflow::testing::BatchMapClient client{socket_path};
+//   auto results = client.batch_map({a, b});   // id → messages
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/map/v1/map.grpc.pb.h"
+// #include "numaflow/map/v1/map.grpc.pb.h" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/testing/map.hpp"
+// ---- begin numaflow/testing/map.hpp ----
+
+// Test client for map servers in unary mode (numaflow::Map).
+//
+//   numaflow::Server<numaflow::Map, numaflow::Sync> server{my_map, {.socket_path = dir / "map.sock", …}};
+//   server.start();
+//   numaflow::testing::MapClient client{dir / "map.sock"};
+//   auto results = client.map({datum});   // id → messages
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/map/v1/map.grpc.pb.h"
+// #include "numaflow/map/v1/map.grpc.pb.h" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
+
+namespace numaflow::testing {
+
 // Drives a map server (unary mode) like the platform: handshake, then requests in flight
 // concurrently on one stream, responses matched by id.
-class MapClient : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::MapRequest, map::v1::MapResponse> {
+class MapClient {
  public:
   using Request = map::v1::MapRequest;
   using Response = map::v1::MapResponse;
 
   explicit MapClient(std::string const& socket_path)
-      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)),
-                         [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
+      : stub_(map::v1::Map::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
+    send_handshake(stream_);
+  }
 
+  // The request the platform sends for `d` (also the request of a batch map or map stream).
   static Request request(Datum const& d) {
     Request r;
     numaflow::detail::fill_payload(r.mutable_request(), d);
@@ -6647,128 +6867,36 @@ class MapClient : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::M
     auto results = map({std::move(d)});
     return results.begin()->second;
   }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return stream_.close(); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  std::unique_ptr<map::v1::Map::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
 };
 
-// Drives a source-transformer server: the datum's id is the offset; every result must carry an
-// event time.
-class SourceTransformClient : public detail::HandshakenStream<sourcetransformer::v1::SourceTransform::Stub,
-                                                              sourcetransformer::v1::SourceTransformRequest,
-                                                              sourcetransformer::v1::SourceTransformResponse> {
- public:
-  using Request = sourcetransformer::v1::SourceTransformRequest;
-  using Response = sourcetransformer::v1::SourceTransformResponse;
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/map.hpp ----
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
 
-  explicit SourceTransformClient(std::string const& socket_path)
-      : HandshakenStream(sourcetransformer::v1::SourceTransform::NewStub(connect(socket_path)),
-                         [](auto& stub, grpc::ClientContext* c) { return stub.SourceTransformFn(c); }) {}
+namespace numaflow::testing {
 
-  static Request request(Datum const& d) {
-    Request r;
-    numaflow::detail::fill_payload(r.mutable_request(), d);
-    r.mutable_request()->set_id(d.id);
-    return r;
-  }
-
-  std::map<std::string, Messages> transform(Datums datums) {
-    return detail::exchange_per_request(stream_, std::move(datums), next_id_, &request, [](auto const& r) {
-      if (!r.has_event_time()) throw ProtocolError("numaflow::testing: transformer result without event_time");
-      return numaflow::detail::message_from_result(r);
-    });
-  }
-
-  Messages transform_one(Datum d) {
-    auto results = transform({std::move(d)});
-    return results.begin()->second;
-  }
-};
-
-// Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
-// per id arrives before the server's EOT and that the EOT carries no results.
-class SinkClient
-    : public detail::HandshakenStream<sink::v1::Sink::Stub, sink::v1::SinkRequest, sink::v1::SinkResponse> {
- public:
-  using Request = sink::v1::SinkRequest;
-  using Response = sink::v1::SinkResponse;
-
-  explicit SinkClient(std::string const& socket_path)
-      : HandshakenStream(sink::v1::Sink::NewStub(connect(socket_path)),
-                         [](auto& stub, grpc::ClientContext* c) { return stub.SinkFn(c); }) {}
-
-  static Request request(Datum const& d) {
-    Request r;
-    numaflow::detail::fill_payload(r.mutable_request(), d);
-    r.mutable_request()->set_id(d.id);
-    return r;
-  }
-
-  static Request eot() {
-    Request r;
-    r.mutable_status()->set_eot(true);
-    return r;
-  }
-
-  SinkResponses sink(Datums batch) {
-    auto waiting = detail::assign_ids(batch, next_id_);
-    for (auto const& d : batch) stream_.write(request(d));
-    stream_.write(eot());
-    SinkResponses out;
-    for (;;) {
-      auto response = detail::require(stream_, stream_.read(), "sink results");
-      if (response.has_status() && response.status().eot()) {
-        if (response.results_size() != 0)
-          throw ProtocolError("numaflow::testing: the sink's EOT response carries results");
-        break;
-      }
-      for (auto const& r : response.results()) {
-        if (!waiting.erase(r.id()))
-          throw ProtocolError("numaflow::testing: sink result for an unknown or already answered id \"" + r.id() +
-                              "\"");
-        out.push_back(from_result(r));
-      }
-    }
-    if (!waiting.empty())
-      throw ProtocolError("numaflow::testing: the sink sent EOT before answering " + std::to_string(waiting.size()) +
-                          " ids");
-    return out;
-  }
-
-  static SinkResponse from_result(sink::v1::SinkResponse::Result const& r) {
-    SinkResponse out;
-    out.id = r.id();
-    out.status = static_cast<SinkResponse::Status>(r.status());
-    out.error = r.err_msg();
-    if (r.has_serve_response()) out.serve_payload = r.serve_response();
-    if (r.has_on_success_msg()) {
-      OnSuccessMessage m;
-      m.value = r.on_success_msg().value();
-      m.keys.assign(r.on_success_msg().keys().begin(), r.on_success_msg().keys().end());
-      if (r.on_success_msg().has_metadata()) {
-        auto groups = r.on_success_msg().metadata().user_metadata();
-        m.user_metadata = numaflow::detail::metadata_from_proto(groups);
-      }
-      out.on_success_message = std::move(m);
-    }
-    if (r.has_nack_options()) out.nack_options = numaflow::detail::from_proto(r.nack_options());
-    return out;
-  }
-};
-
-// A map.v1 stream after its handshake; shared by the batch and stream map clients.
-class MapStreamBase : public detail::HandshakenStream<map::v1::Map::Stub, map::v1::MapRequest, map::v1::MapResponse> {
+// Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
+// answered exactly once before the server's EOT.
+class BatchMapClient {
  public:
   using Request = map::v1::MapRequest;
   using Response = map::v1::MapResponse;
 
-  explicit MapStreamBase(std::string const& socket_path)
-      : HandshakenStream(map::v1::Map::NewStub(connect(socket_path)),
-                         [](auto& stub, grpc::ClientContext* c) { return stub.MapFn(c); }) {}
-};
-
-// Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
-// answered exactly once before the server's EOT.
-class BatchMapClient : public MapStreamBase {
- public:
-  using MapStreamBase::MapStreamBase;
+  explicit BatchMapClient(std::string const& socket_path)
+      : stub_(map::v1::Map::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
+    send_handshake(stream_);
+  }
 
   std::map<std::string, Messages> batch_map(Datums batch) {
     auto waiting = detail::assign_ids(batch, next_id_);
@@ -6778,7 +6906,7 @@ class BatchMapClient : public MapStreamBase {
     stream_.write(eot);
     std::map<std::string, Messages> results;
     for (;;) {
-      auto response = detail::require(stream_, stream_.read(), "batch map responses");
+      auto response = stream_.read_expected("batch map responses");
       if (response.has_status() && response.status().eot()) break;
       if (!waiting.erase(response.id()))
         throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" +
@@ -6791,13 +6919,63 @@ class BatchMapClient : public MapStreamBase {
                           std::to_string(waiting.size()) + " ids");
     return results;
   }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return stream_.close(); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  std::unique_ptr<map::v1::Map::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
 };
+
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/batchmap.hpp ----
+// #include "numaflow/testing/map.hpp"
+// #include "numaflow/testing/map.hpp" (already merged above)
+// #include "numaflow/testing/mapstream.hpp"
+// ---- begin numaflow/testing/mapstream.hpp ----
+
+// Test client for map-stream servers (numaflow::MapStream).
+//
+//   numaflow::testing::MapStreamClient client{socket_path};
+//   client.on_message = [](std::string const& id, numaflow::Message const& m) { … };   // optional
+//   auto results = client.map_stream({datum});   // id → messages
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/map/v1/map.grpc.pb.h"
+// #include "numaflow/map/v1/map.grpc.pb.h" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/testing/map.hpp"
+// #include "numaflow/testing/map.hpp" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
+
+namespace numaflow::testing {
 
 // Drives a map-stream server: messages arrive one per response, then an EOT per id; `on_message`
 // (if set) sees every message as it arrives.
-class MapStreamClient : public MapStreamBase {
+class MapStreamClient {
  public:
-  using MapStreamBase::MapStreamBase;
+  using Request = map::v1::MapRequest;
+  using Response = map::v1::MapResponse;
+
+  explicit MapStreamClient(std::string const& socket_path)
+      : stub_(map::v1::Map::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
+    send_handshake(stream_);
+  }
 
   std::function<void(std::string const& id, Message const&)> on_message;
 
@@ -6807,7 +6985,7 @@ class MapStreamClient : public MapStreamBase {
     std::map<std::string, Messages> results;
     for (auto const& id : open) results[id];
     while (!open.empty()) {
-      auto response = detail::require(stream_, stream_.read(), "map stream responses");
+      auto response = stream_.read_expected("map stream responses");
       if (!results.count(response.id()))
         throw ProtocolError("numaflow::testing: map stream response for an unknown id \"" + response.id() + "\"");
       if (!open.count(response.id()))
@@ -6830,137 +7008,49 @@ class MapStreamClient : public MapStreamBase {
     auto results = map_stream(one);
     return results.begin()->second;
   }
-};
 
-// Drives a source server like the platform: read and ack streams with their handshakes, and the
-// unary nack, pending and partitions calls.
-class SourceClient {
- public:
-  explicit SourceClient(std::string const& socket_path) : stub_(source::v1::Source::NewStub(connect(socket_path))) {}
-
-  // One read request; returns the messages before the EOT, checking each has an offset and an
-  // event time. Like the platform, it takes any number of them (`count` sizes its buffer only).
-  std::vector<SourceMessage> read(std::uint64_t count, std::uint32_t timeout_ms = 1000) {
-    auto& stream = read_stream();
-    source::v1::ReadRequest request;
-    request.mutable_request()->set_num_records(count);
-    request.mutable_request()->set_timeout_in_ms(timeout_ms);
-    stream.write(request);
-    std::vector<SourceMessage> out;
-    for (;;) {
-      auto response = detail::require(stream, stream.read(), "read responses");
-      if (response.has_status() && response.status().eot()) {
-        if (response.has_result()) throw ProtocolError("numaflow::testing: a read EOT carries a result");
-        return out;
-      }
-      if (!response.has_result()) throw ProtocolError("numaflow::testing: a read response with neither result nor EOT");
-      auto const& r = response.result();
-      if (!r.has_offset() || r.offset().offset().empty())
-        throw ProtocolError("numaflow::testing: a read result without offset");
-      if (!r.has_event_time()) throw ProtocolError("numaflow::testing: a read result without event time");
-      SourceMessage m;
-      m.value = r.payload();
-      m.offset = {r.offset().offset(), r.offset().partition_id()};
-      m.event_time = numaflow::detail::from_proto(r.event_time());
-      m.keys.assign(r.keys().begin(), r.keys().end());
-      for (auto const& [k, v] : r.headers()) m.headers[k] = v;
-      if (r.has_metadata()) {
-        auto groups = r.metadata().user_metadata();
-        m.user_metadata = numaflow::detail::metadata_from_proto(groups);
-      }
-      out.push_back(std::move(m));
-    }
-  }
-
-  void ack(std::vector<Offset> const& offsets) {
-    auto& stream = ack_stream();
-    source::v1::AckRequest request;
-    for (auto const& o : offsets) {
-      auto* offset = request.mutable_request()->add_offsets();
-      offset->set_offset(o.value);
-      offset->set_partition_id(o.partition_id);
-    }
-    stream.write(request);
-    auto response = detail::require(stream, stream.read(), "the ack response");
-    if (!response.has_result() || !response.result().has_success())
-      throw ProtocolError("numaflow::testing: an ack response without result.success");
-  }
-
-  // As the platform sends it: one request entry per offset.
-  void nack(std::vector<NackedOffset> const& nacks) {
-    source::v1::NackRequest request;
-    for (auto const& n : nacks) {
-      auto* entry = request.add_request();
-      auto* offset = entry->add_offsets();
-      offset->set_offset(n.offset.value);
-      offset->set_partition_id(n.offset.partition_id);
-      if (n.options) numaflow::detail::to_proto(*n.options, entry->mutable_nack_options());
-    }
-    source::v1::NackResponse response;
-    grpc::ClientContext context;
-    check(stub_->NackFn(&context, request, &response), "NackFn");
-  }
-
-  std::int64_t pending() {
-    source::v1::PendingResponse response;
-    grpc::ClientContext context;
-    check(stub_->PendingFn(&context, google::protobuf::Empty{}, &response), "PendingFn");
-    return response.result().count();
-  }
-
-  std::pair<std::vector<std::int32_t>, std::optional<std::int32_t>> partitions() {
-    source::v1::PartitionsResponse response;
-    grpc::ClientContext context;
-    check(stub_->PartitionsFn(&context, google::protobuf::Empty{}, &response), "PartitionsFn");
-    if (!response.has_result()) throw ProtocolError("numaflow::testing: PartitionsResponse.result must be set");
-    std::vector<std::int32_t> ids(response.result().partitions().begin(), response.result().partitions().end());
-    std::optional<std::int32_t> total;
-    if (response.result().has_total_partitions()) total = response.result().total_partitions();
-    return {ids, total};
-  }
-
-  // Half-closes both streams and returns the first non-OK status (or OK).
-  grpc::Status close() {
-    grpc::Status status;
-    if (read_) status = detail::close_stream(*read_);
-    if (ack_) {
-      auto s = detail::close_stream(*ack_);
-      if (status.ok()) status = s;
-    }
-    read_.reset();
-    ack_.reset();
-    return status;
-  }
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return stream_.close(); }
+  StreamClient<Request, Response>& stream() { return stream_; }
 
  private:
-  using ReadStream = StreamClient<source::v1::ReadRequest, source::v1::ReadResponse>;
-  using AckStream = StreamClient<source::v1::AckRequest, source::v1::AckResponse>;
-
-  static void check(grpc::Status const& status, char const* call) {
-    if (!status.ok())
-      throw ProtocolError(std::string{"numaflow::testing: "} + call + " failed: " + status.error_message(), status);
-  }
-
-  ReadStream& read_stream() {
-    if (!read_) {
-      read_ = std::make_unique<ReadStream>([&](grpc::ClientContext* c) { return stub_->ReadFn(c); });
-      send_handshake(*read_);
-    }
-    return *read_;
-  }
-
-  AckStream& ack_stream() {
-    if (!ack_) {
-      ack_ = std::make_unique<AckStream>([&](grpc::ClientContext* c) { return stub_->AckFn(c); });
-      send_handshake(*ack_);
-    }
-    return *ack_;
-  }
-
-  std::unique_ptr<source::v1::Source::Stub> stub_;
-  std::unique_ptr<ReadStream> read_;
-  std::unique_ptr<AckStream> ack_;
+  std::unique_ptr<map::v1::Map::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
 };
+
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/mapstream.hpp ----
+// #include "numaflow/testing/reduce.hpp"
+// ---- begin numaflow/testing/reduce.hpp ----
+
+// Test client for reduce and reduce-stream servers (numaflow::Reduce, numaflow::ReduceStream):
+// one stream per window, as the platform opens them.
+//
+//   numaflow::testing::ReduceWindowClient client{socket_path, window};
+//   client.send(datum);                          // OPEN, then APPEND
+//   numaflow::Messages results = client.close_window();
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/reduce/v1/reduce.grpc.pb.h"
+// #include "numaflow/reduce/v1/reduce.grpc.pb.h" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
+// #include "numaflow/window.hpp"
+// #include "numaflow/window.hpp" (already merged above)
+
+namespace numaflow::testing {
 
 // One reduce.v1 stream (one window), driven like the platform: OPEN for the first datum, APPEND
 // for the rest, half-close when the window closes. Checks that every result carries the window and
@@ -6972,13 +7062,12 @@ class ReduceWindowClient {
 
   ReduceWindowClient(std::string const& socket_path, IntervalWindow window)
       : stub_(reduce::v1::Reduce::NewStub(connect(socket_path))),
-        stream_([&](grpc::ClientContext* c) { return stub_->ReduceFn(c); }),
+        stream_([this](grpc::ClientContext* context) { return stub_->ReduceFn(context); }),
         window_(window) {}
 
   void send(Datum const& d) {
     Request r;
-    r.mutable_operation()->set_event(first_ ? reduce::v1::ReduceRequest::WindowOperation::OPEN
-                                            : reduce::v1::ReduceRequest::WindowOperation::APPEND);
+    r.mutable_operation()->set_event(first_ ? Request::WindowOperation::OPEN : Request::WindowOperation::APPEND);
     first_ = false;
     auto* w = r.mutable_operation()->add_windows();
     numaflow::detail::to_proto(window_.start, w->mutable_start());
@@ -6990,8 +7079,7 @@ class ReduceWindowClient {
 
   // A result that arrived before the window closed (reduce stream); nullopt at EOF.
   std::optional<Message> next_result(std::chrono::milliseconds timeout = 20s) {
-    auto response = detail::require(stream_, stream_.read(timeout), "reduce results");
-    return take(response);
+    return take(stream_.read_expected("reduce results", timeout));
   }
 
   // Closes the window (half-close) and returns every remaining result, up to the EOF.
@@ -6999,8 +7087,7 @@ class ReduceWindowClient {
     stream_.writes_done();
     Messages out;
     while (!eof_) {
-      auto response = detail::require(stream_, stream_.read(), "reduce results or EOF");
-      if (auto m = take(response)) out.push_back(std::move(*m));
+      if (auto m = take(stream_.read_expected("reduce results or EOF"))) out.push_back(std::move(*m));
     }
     auto status = stream_.finish();
     if (!status.ok())
@@ -7033,134 +7120,8 @@ class ReduceWindowClient {
   bool eof_ = false;
 };
 
-// A response of a session-reduce (`Result` = Message) or accumulator (`Result` = AccumulatorOutput)
-// stream, decoded.
-template <class Result = Message>
-struct WindowedResponse {
-  std::optional<Result> result;  // unset for an EOF
-  KeyedWindow window;
-  bool eof = false;
-};
-
-// Drives the long-lived stream of a session-reduce (`Proto` = SessionWire) or accumulator
-// (`Proto` = AccumulatorWire) server: send operations, collect responses, check that every
-// response carries its window.
-template <class Wire>
-class WindowedClient {
- public:
-  using Request = typename Wire::Proto::Request;
-  using Response = typename Wire::Proto::Response;
-  using Result = std::conditional_t < requires(Response const& r) { r.result(); }
-  , Message, AccumulatorOutput > ;
-
-  template <class Stub, class Open>
-  WindowedClient(std::unique_ptr<Stub> stub, Open open)
-      : holder_(std::move(stub)), stream_([&](grpc::ClientContext* c) { return open(c); }) {}
-
-  bool send(Request const& r) { return stream_.write(r); }
-
-  // Reads until `count` EOFs have arrived (in addition to those already read); returns everything read.
-  std::vector<WindowedResponse<Result>> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-    std::vector<WindowedResponse<Result>> out;
-    while (count > 0) {
-      auto response = detail::require(stream_, stream_.read(timeout), "session/accumulator responses");
-      out.push_back(decode(response));
-      if (out.back().eof) --count;
-    }
-    return out;
-  }
-
-  // Half-closes and reads every remaining response until the server ends the stream with OK.
-  std::vector<WindowedResponse<Result>> close() {
-    stream_.writes_done();
-    std::vector<WindowedResponse<Result>> out;
-    while (auto response = stream_.read()) out.push_back(decode(*response));
-    auto status = stream_.finish();
-    if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
-    return out;
-  }
-
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  static WindowedResponse<Result> decode(Response const& r) {
-    WindowedResponse<Result> out;
-    auto const& w = [&]() -> decltype(auto) {
-      if constexpr (requires { r.keyedwindow(); })
-        return r.keyedwindow();
-      else
-        return r.window();
-    }();
-    if (!w.has_start() || !w.has_end()) throw ProtocolError("numaflow::testing: a response without window start/end");
-    out.window = {numaflow::detail::from_proto(w.start()), numaflow::detail::from_proto(w.end()), w.slot(),
-                  Keys(w.keys().begin(), w.keys().end())};
-    out.eof = r.eof();
-    if (out.eof) return out;
-    if constexpr (requires { r.result(); }) {
-      out.result = numaflow::detail::message_from_result(r.result());
-    } else {
-      auto const& p = r.payload();
-      if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
-      if (!p.has_watermark()) throw ProtocolError("numaflow::testing: an accumulator result without watermark");
-      Datum d;
-      d.keys.assign(p.keys().begin(), p.keys().end());
-      d.value = p.value();
-      d.event_time = numaflow::detail::from_proto(p.event_time());
-      d.watermark = numaflow::detail::from_proto(p.watermark());
-      d.id = p.id();
-      for (auto const& [k, v] : p.headers()) d.headers[k] = v;
-      AccumulatorOutput output{std::move(d)};
-      output.tags.assign(r.tags().begin(), r.tags().end());
-      out.result = std::move(output);
-    }
-    return out;
-  }
-
-  std::shared_ptr<void> holder_;
-  StreamClient<Request, Response> stream_;
-};
-
-inline auto session_reduce_client(std::string const& socket_path) {
-  auto stub = sessionreduce::v1::SessionReduce::NewStub(connect(socket_path));
-  auto* raw = stub.get();
-  return std::make_unique<WindowedClient<numaflow::detail::SessionWire>>(
-      std::move(stub), [raw](grpc::ClientContext* c) { return raw->SessionReduceFn(c); });
-}
-
-inline auto accumulator_client(std::string const& socket_path) {
-  auto stub = accumulator::v1::Accumulator::NewStub(connect(socket_path));
-  auto* raw = stub.get();
-  return std::make_unique<WindowedClient<numaflow::detail::AccumulatorWire>>(
-      std::move(stub), [raw](grpc::ClientContext* c) { return raw->AccumulateFn(c); });
-}
-
-// Request builders for the two streams.
-inline sessionreduce::v1::SessionReduceRequest session_request(
-    sessionreduce::v1::SessionReduceRequest::WindowOperation::Event event, std::vector<KeyedWindow> const& windows,
-    std::optional<Datum> const& datum = std::nullopt) {
-  sessionreduce::v1::SessionReduceRequest r;
-  r.mutable_operation()->set_event(event);
-  for (auto const& w : windows) numaflow::detail::fill_window(r.mutable_operation()->add_keyedwindows(), w);
-  if (datum) numaflow::detail::fill_payload(r.mutable_payload(), *datum);
-  return r;
-}
-
-inline accumulator::v1::AccumulatorRequest accumulator_request(
-    accumulator::v1::AccumulatorRequest::WindowOperation::Event event, KeyedWindow const& window,
-    std::optional<Datum> const& datum = std::nullopt) {
-  accumulator::v1::AccumulatorRequest r;
-  r.mutable_operation()->set_event(event);
-  numaflow::detail::fill_window(r.mutable_operation()->mutable_keyedwindow(), window);
-  if (datum) {
-    numaflow::detail::fill_payload(r.mutable_payload(), *datum);
-    r.mutable_payload()->set_id(datum->id);
-  }
-  return r;
-}
-
 }  // namespace numaflow::testing
-
-// The unary-RPC clients live in their own headers; testing.hpp offers every client.
+// ---- end numaflow/testing/reduce.hpp ----
 // #include "numaflow/testing/servingstore.hpp"
 // ---- begin numaflow/testing/servingstore.hpp ----
 
@@ -7184,8 +7145,8 @@ inline accumulator::v1::AccumulatorRequest accumulator_request(
 // #include "numaflow/functions/servingstore.hpp" (already merged above)
 // #include "numaflow/serving/v1/store.grpc.pb.h"
 // #include "numaflow/serving/v1/store.grpc.pb.h" (already merged above)
-// #include "numaflow/testing.hpp"
-// #include "numaflow/testing.hpp" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
 
 namespace numaflow::testing {
 
@@ -7258,6 +7219,115 @@ class ServingStoreClient {
 
 }  // namespace numaflow::testing
 // ---- end numaflow/testing/servingstore.hpp ----
+// #include "numaflow/testing/sessionreduce.hpp"
+// ---- begin numaflow/testing/sessionreduce.hpp ----
+
+// Test client for session-reduce servers (numaflow::SessionReduce): one long-lived stream for
+// every key, driven with the platform's window operations.
+//
+//   numaflow::testing::SessionReduceClient client{socket_path};
+//   numaflow::KeyedWindow const session{start, end, "0", {"k"}};
+//   client.open(session, datum);
+//   client.append(session, another);
+//   client.close(session);
+//   auto responses = client.until_eofs(1);   // the session's messages, then its EOF
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+// #include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
+// #include "numaflow/window.hpp"
+// #include "numaflow/window.hpp" (already merged above)
+
+namespace numaflow::testing {
+
+// A response of a session-reduce stream: one message of a session, or the session's EOF.
+using SessionReduceResponse = WindowedResponse<Message>;
+
+// Drives the stream of a session-reduce server: each call sends one window operation (throwing
+// ProtocolError once the server has ended the stream); the reads check that every response
+// carries its window.
+class SessionReduceClient {
+ public:
+  using Request = sessionreduce::v1::SessionReduceRequest;
+  using Response = sessionreduce::v1::SessionReduceResponse;
+
+  explicit SessionReduceClient(std::string const& socket_path)
+      : stub_(sessionreduce::v1::SessionReduce::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return stub_->SessionReduceFn(context); }) {}
+
+  // OPEN: a new session with its first datum.
+  void open(KeyedWindow const& session, Datum const& datum) { send(Request::WindowOperation::OPEN, {session}, &datum); }
+
+  // APPEND: a datum of an open session.
+  void append(KeyedWindow const& session, Datum const& datum) {
+    send(Request::WindowOperation::APPEND, {session}, &datum);
+  }
+
+  // EXPAND: the session `from` grows into `to` with `datum`, which falls into the grown part.
+  void expand(KeyedWindow const& from, KeyedWindow const& to, Datum const& datum) {
+    send(Request::WindowOperation::EXPAND, {from, to}, &datum);
+  }
+
+  // MERGE: the sessions become one (the server names the merged window in its responses).
+  void merge(std::vector<KeyedWindow> const& sessions) { send(Request::WindowOperation::MERGE, sessions, nullptr); }
+
+  // CLOSE: the session ends; its messages and then its EOF follow.
+  void close(KeyedWindow const& session) { send(Request::WindowOperation::CLOSE, {session}, nullptr); }
+
+  // Reads until `count` EOFs have arrived; returns everything read. Throws if the stream ends first.
+  std::vector<SessionReduceResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
+    return detail::read_until_eofs<Message>(stream_, count, timeout, &decode);
+  }
+
+  // The next response; nullopt when the server ended the stream.
+  std::optional<SessionReduceResponse> next(std::chrono::milliseconds timeout = 20s) {
+    auto response = stream_.read(timeout);
+    if (!response) return std::nullopt;
+    return decode(*response);
+  }
+
+  // Half-closes (the platform shutting down: every open session is flushed) and returns every
+  // response up to the end of the stream, which must end with OK.
+  std::vector<SessionReduceResponse> half_close() { return detail::read_until_end<Message>(stream_, &decode); }
+
+  // For malformed operations and for reading the status of a stream the server failed.
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  void send(Request::WindowOperation::Event event, std::vector<KeyedWindow> const& windows, Datum const* datum) {
+    Request r;
+    r.mutable_operation()->set_event(event);
+    for (auto const& w : windows) detail::fill_keyed_window(r.mutable_operation()->add_keyedwindows(), w);
+    if (datum) numaflow::detail::fill_payload(r.mutable_payload(), *datum);
+    if (!stream_.write(r)) throw ProtocolError("numaflow::testing: the session-reduce stream is closed");
+  }
+
+  static SessionReduceResponse decode(Response const& r) {
+    SessionReduceResponse out;
+    out.window = detail::keyed_window_from_proto(r.keyedwindow());
+    out.eof = r.eof();
+    if (!out.eof) out.result = numaflow::detail::message_from_result(r.result());
+    return out;
+  }
+
+  std::unique_ptr<sessionreduce::v1::SessionReduce::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+};
+
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/sessionreduce.hpp ----
 // #include "numaflow/testing/sideinput.hpp"
 // ---- begin numaflow/testing/sideinput.hpp ----
 
@@ -7279,8 +7349,8 @@ class ServingStoreClient {
 // #include "numaflow/functions/sideinput.hpp" (already merged above)
 // #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
 // #include "numaflow/sideinput/v1/sideinput.grpc.pb.h" (already merged above)
-// #include "numaflow/testing.hpp"
-// #include "numaflow/testing.hpp" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
 
 namespace numaflow::testing {
 
@@ -7331,4 +7401,344 @@ class SideInputClient {
 
 }  // namespace numaflow::testing
 // ---- end numaflow/testing/sideinput.hpp ----
+// #include "numaflow/testing/sink.hpp"
+// ---- begin numaflow/testing/sink.hpp ----
+
+// Test client for sink servers (numaflow::Sink).
+//
+//   numaflow::testing::SinkClient client{socket_path};
+//   numaflow::SinkResponses responses = client.sink({a, b});   // one batch and its EOT
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/functions/sink.hpp"
+// #include "numaflow/functions/sink.hpp" (already merged above)
+// #include "numaflow/sink/v1/sink.grpc.pb.h"
+// #include "numaflow/sink/v1/sink.grpc.pb.h" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
+
+namespace numaflow::testing {
+
+// Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
+// per id arrives before the server's EOT and that the EOT carries no results.
+class SinkClient {
+ public:
+  using Request = sink::v1::SinkRequest;
+  using Response = sink::v1::SinkResponse;
+
+  explicit SinkClient(std::string const& socket_path)
+      : stub_(sink::v1::Sink::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return stub_->SinkFn(context); }) {
+    send_handshake(stream_);
+  }
+
+  static Request request(Datum const& d) {
+    Request r;
+    numaflow::detail::fill_payload(r.mutable_request(), d);
+    r.mutable_request()->set_id(d.id);
+    return r;
+  }
+
+  static Request eot() {
+    Request r;
+    r.mutable_status()->set_eot(true);
+    return r;
+  }
+
+  SinkResponses sink(Datums batch) {
+    auto waiting = detail::assign_ids(batch, next_id_);
+    for (auto const& d : batch) stream_.write(request(d));
+    stream_.write(eot());
+    SinkResponses out;
+    for (;;) {
+      auto response = stream_.read_expected("sink results");
+      if (response.has_status() && response.status().eot()) {
+        if (response.results_size() != 0)
+          throw ProtocolError("numaflow::testing: the sink's EOT response carries results");
+        break;
+      }
+      for (auto const& r : response.results()) {
+        if (!waiting.erase(r.id()))
+          throw ProtocolError("numaflow::testing: sink result for an unknown or already answered id \"" + r.id() +
+                              "\"");
+        out.push_back(from_result(r));
+      }
+    }
+    if (!waiting.empty())
+      throw ProtocolError("numaflow::testing: the sink sent EOT before answering " + std::to_string(waiting.size()) +
+                          " ids");
+    return out;
+  }
+
+  static SinkResponse from_result(Response::Result const& r) {
+    SinkResponse out;
+    out.id = r.id();
+    out.status = static_cast<SinkResponse::Status>(r.status());
+    out.error = r.err_msg();
+    if (r.has_serve_response()) out.serve_payload = r.serve_response();
+    if (r.has_on_success_msg()) {
+      OnSuccessMessage m;
+      m.value = r.on_success_msg().value();
+      m.keys.assign(r.on_success_msg().keys().begin(), r.on_success_msg().keys().end());
+      if (r.on_success_msg().has_metadata()) {
+        auto groups = r.on_success_msg().metadata().user_metadata();
+        m.user_metadata = numaflow::detail::metadata_from_proto(groups);
+      }
+      out.on_success_message = std::move(m);
+    }
+    if (r.has_nack_options()) out.nack_options = numaflow::detail::from_proto(r.nack_options());
+    return out;
+  }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return stream_.close(); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  std::unique_ptr<sink::v1::Sink::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/sink.hpp ----
+// #include "numaflow/testing/source.hpp"
+// ---- begin numaflow/testing/source.hpp ----
+
+// Test client for source servers (numaflow::Source).
+//
+//   numaflow::testing::SourceClient client{socket_path};
+//   auto messages = client.read(10);
+//   client.ack({messages[0].offset});
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/functions/source.hpp"
+// #include "numaflow/functions/source.hpp" (already merged above)
+// #include "numaflow/source/v1/source.grpc.pb.h"
+// #include "numaflow/source/v1/source.grpc.pb.h" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
+
+namespace numaflow::testing {
+
+// Drives a source server like the platform: read and ack streams with their handshakes, and the
+// unary nack, pending and partitions calls.
+class SourceClient {
+ public:
+  explicit SourceClient(std::string const& socket_path) : stub_(source::v1::Source::NewStub(connect(socket_path))) {}
+
+  // One read request; returns the messages before the EOT, checking each has an offset and an
+  // event time. Like the platform, it takes any number of them (`count` sizes its buffer only).
+  std::vector<SourceMessage> read(std::uint64_t count, std::uint32_t timeout_ms = 1000) {
+    auto& stream = read_stream();
+    source::v1::ReadRequest request;
+    request.mutable_request()->set_num_records(count);
+    request.mutable_request()->set_timeout_in_ms(timeout_ms);
+    stream.write(request);
+    std::vector<SourceMessage> out;
+    for (;;) {
+      auto response = stream.read_expected("read responses");
+      if (response.has_status() && response.status().eot()) {
+        if (response.has_result()) throw ProtocolError("numaflow::testing: a read EOT carries a result");
+        return out;
+      }
+      if (!response.has_result()) throw ProtocolError("numaflow::testing: a read response with neither result nor EOT");
+      auto const& r = response.result();
+      if (!r.has_offset() || r.offset().offset().empty())
+        throw ProtocolError("numaflow::testing: a read result without offset");
+      if (!r.has_event_time()) throw ProtocolError("numaflow::testing: a read result without event time");
+      SourceMessage m;
+      m.value = r.payload();
+      m.offset = {r.offset().offset(), r.offset().partition_id()};
+      m.event_time = numaflow::detail::from_proto(r.event_time());
+      m.keys.assign(r.keys().begin(), r.keys().end());
+      for (auto const& [k, v] : r.headers()) m.headers[k] = v;
+      if (r.has_metadata()) {
+        auto groups = r.metadata().user_metadata();
+        m.user_metadata = numaflow::detail::metadata_from_proto(groups);
+      }
+      out.push_back(std::move(m));
+    }
+  }
+
+  void ack(std::vector<Offset> const& offsets) {
+    auto& stream = ack_stream();
+    source::v1::AckRequest request;
+    for (auto const& o : offsets) {
+      auto* offset = request.mutable_request()->add_offsets();
+      offset->set_offset(o.value);
+      offset->set_partition_id(o.partition_id);
+    }
+    stream.write(request);
+    auto response = stream.read_expected("the ack response");
+    if (!response.has_result() || !response.result().has_success())
+      throw ProtocolError("numaflow::testing: an ack response without result.success");
+  }
+
+  // As the platform sends it: one request entry per offset.
+  void nack(std::vector<NackedOffset> const& nacks) {
+    source::v1::NackRequest request;
+    for (auto const& n : nacks) {
+      auto* entry = request.add_request();
+      auto* offset = entry->add_offsets();
+      offset->set_offset(n.offset.value);
+      offset->set_partition_id(n.offset.partition_id);
+      if (n.options) numaflow::detail::to_proto(*n.options, entry->mutable_nack_options());
+    }
+    source::v1::NackResponse response;
+    grpc::ClientContext context;
+    check(stub_->NackFn(&context, request, &response), "NackFn");
+  }
+
+  std::int64_t pending() {
+    source::v1::PendingResponse response;
+    grpc::ClientContext context;
+    check(stub_->PendingFn(&context, google::protobuf::Empty{}, &response), "PendingFn");
+    return response.result().count();
+  }
+
+  std::pair<std::vector<std::int32_t>, std::optional<std::int32_t>> partitions() {
+    source::v1::PartitionsResponse response;
+    grpc::ClientContext context;
+    check(stub_->PartitionsFn(&context, google::protobuf::Empty{}, &response), "PartitionsFn");
+    if (!response.has_result()) throw ProtocolError("numaflow::testing: PartitionsResponse.result must be set");
+    std::vector<std::int32_t> ids(response.result().partitions().begin(), response.result().partitions().end());
+    std::optional<std::int32_t> total;
+    if (response.result().has_total_partitions()) total = response.result().total_partitions();
+    return {ids, total};
+  }
+
+  // Half-closes both streams and returns the first non-OK status (or OK).
+  grpc::Status close() {
+    grpc::Status status;
+    if (read_) status = read_->close();
+    if (ack_) {
+      auto s = ack_->close();
+      if (status.ok()) status = s;
+    }
+    read_.reset();
+    ack_.reset();
+    return status;
+  }
+
+ private:
+  using ReadStream = StreamClient<source::v1::ReadRequest, source::v1::ReadResponse>;
+  using AckStream = StreamClient<source::v1::AckRequest, source::v1::AckResponse>;
+
+  static void check(grpc::Status const& status, char const* call) {
+    if (!status.ok())
+      throw ProtocolError(std::string{"numaflow::testing: "} + call + " failed: " + status.error_message(), status);
+  }
+
+  ReadStream& read_stream() {
+    if (!read_) {
+      read_ = std::make_unique<ReadStream>([&](grpc::ClientContext* context) { return stub_->ReadFn(context); });
+      send_handshake(*read_);
+    }
+    return *read_;
+  }
+
+  AckStream& ack_stream() {
+    if (!ack_) {
+      ack_ = std::make_unique<AckStream>([&](grpc::ClientContext* context) { return stub_->AckFn(context); });
+      send_handshake(*ack_);
+    }
+    return *ack_;
+  }
+
+  std::unique_ptr<source::v1::Source::Stub> stub_;
+  std::unique_ptr<ReadStream> read_;
+  std::unique_ptr<AckStream> ack_;
+};
+
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/source.hpp ----
+// #include "numaflow/testing/sourcetransform.hpp"
+// ---- begin numaflow/testing/sourcetransform.hpp ----
+
+// Test client for source-transformer servers (numaflow::SourceTransform).
+//
+//   numaflow::testing::SourceTransformClient client{socket_path};
+//   auto messages = client.transform_one(datum);
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
+// #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h" (already merged above)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
+
+namespace numaflow::testing {
+
+// Drives a source-transformer server: the datum's id is the offset; every result must carry an
+// event time.
+class SourceTransformClient {
+ public:
+  using Request = sourcetransformer::v1::SourceTransformRequest;
+  using Response = sourcetransformer::v1::SourceTransformResponse;
+
+  explicit SourceTransformClient(std::string const& socket_path)
+      : stub_(sourcetransformer::v1::SourceTransform::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return stub_->SourceTransformFn(context); }) {
+    send_handshake(stream_);
+  }
+
+  static Request request(Datum const& d) {
+    Request r;
+    numaflow::detail::fill_payload(r.mutable_request(), d);
+    r.mutable_request()->set_id(d.id);
+    return r;
+  }
+
+  std::map<std::string, Messages> transform(Datums datums) {
+    return detail::exchange_per_request(stream_, std::move(datums), next_id_, &request, [](auto const& r) {
+      if (!r.has_event_time()) throw ProtocolError("numaflow::testing: transformer result without event_time");
+      return numaflow::detail::message_from_result(r);
+    });
+  }
+
+  Messages transform_one(Datum d) {
+    auto results = transform({std::move(d)});
+    return results.begin()->second;
+  }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return stream_.close(); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  std::unique_ptr<sourcetransformer::v1::SourceTransform::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/sourcetransform.hpp ----
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
 // ---- end numaflow/testing.hpp ----
