@@ -1,18 +1,26 @@
-# Copies include/ and the current single header aside, changes one header, and expects
-# `tools/amalgamate --check` to fail with its "out of date" message.
+# Copies include/ and the current single headers aside, changes one header, and expects
+# `tools/amalgamate --check` to fail with its "out of date" message naming the single header that
+# carries it: once for an SDK header (numaflow.hpp), once for a test-kit header (numaflow_testing.hpp).
+function(expect_stale changed_header stale_output)
+  set(work ${WORK_DIR}/${stale_output})
+  file(REMOVE_RECURSE ${work})
+  file(COPY ${SOURCE_DIR}/include DESTINATION ${work})
+  file(COPY ${SOURCE_DIR}/single_include DESTINATION ${work})
+  file(APPEND ${work}/include/${changed_header} "// a change nobody regenerated\n")
+  execute_process(
+    COMMAND ${PYTHON} ${SOURCE_DIR}/tools/amalgamate --check --root ${work}/include
+            --out ${work}/single_include/numaflow/numaflow.hpp
+    RESULT_VARIABLE result
+    ERROR_VARIABLE error)
+  if(result EQUAL 0)
+    message(FATAL_ERROR "amalgamate --check accepted a stale ${stale_output} (${changed_header} changed)")
+  endif()
+  if(NOT error MATCHES "${stale_output} is out of date")
+    message(FATAL_ERROR "amalgamate --check did not say that ${stale_output} is out of date: ${error}")
+  endif()
+  message(STATUS "stale single header detected: ${error}")
+endfunction()
+
 file(REMOVE_RECURSE ${WORK_DIR})
-file(COPY ${SOURCE_DIR}/include DESTINATION ${WORK_DIR})
-file(COPY ${SOURCE_DIR}/single_include DESTINATION ${WORK_DIR})
-file(APPEND ${WORK_DIR}/include/numaflow/version.hpp "// a change nobody regenerated\n")
-execute_process(
-  COMMAND ${PYTHON} ${SOURCE_DIR}/tools/amalgamate --check --root ${WORK_DIR}/include
-          --out ${WORK_DIR}/single_include/numaflow/numaflow.hpp
-  RESULT_VARIABLE result
-  ERROR_VARIABLE error)
-if(result EQUAL 0)
-  message(FATAL_ERROR "amalgamate --check accepted a stale single header")
-endif()
-if(NOT error MATCHES "is out of date")
-  message(FATAL_ERROR "amalgamate --check failed without saying why: ${error}")
-endif()
-message(STATUS "stale single header detected: ${error}")
+expect_stale(numaflow/version.hpp numaflow.hpp)
+expect_stale(numaflow/testing/map.hpp numaflow_testing.hpp)

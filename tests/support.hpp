@@ -1,7 +1,7 @@
 #pragma once
 
 #include <numaflow/options.hpp>
-#include <numaflow/testing.hpp>
+#include <numaflow/testing/stream_client.hpp>  // TempDir
 
 #include <chrono>
 #include <map>

@@ -13,11 +13,9 @@
 
 using namespace numaflow;
 using namespace std::chrono_literals;
-using numaflow::testing::accumulator_request;
+using numaflow::testing::AccumulatorClient;
 using numaflow::testing::ReduceWindowClient;
-using numaflow::testing::session_request;
-using SessionOp = sessionreduce::v1::SessionReduceRequest::WindowOperation;
-using AccumulatorOp = accumulator::v1::AccumulatorRequest::WindowOperation;
+using numaflow::testing::SessionReduceClient;
 
 namespace {
 
@@ -155,56 +153,56 @@ KeyedWindow session(std::int64_t start_ms, std::int64_t end_ms, std::string key)
 
 TEST(SessionReduceCounterExample, EmitsTheCountOfEachSessionWithItsKeys) {
   Example<sessionreduce::v1::SessionReduce> example{"sessionreduce_counter"};
-  auto client = numaflow::testing::session_reduce_client(example.socket());
+  SessionReduceClient client{example.socket()};
   auto a = session(0, 10000, "a"), b = session(0, 10000, "b");
-  client->send(session_request(SessionOp::OPEN, {a}, keyed({"a"}, "v", 1)));
-  client->send(session_request(SessionOp::OPEN, {b}, keyed({"b"}, "v", 2)));
-  for (int i = 0; i < 4; ++i) client->send(session_request(SessionOp::APPEND, {a}, keyed({"a"}, "v", 3 + i)));
-  client->send(session_request(SessionOp::CLOSE, {a}));
-  auto first = client->until_eofs(1);
+  client.open(a, keyed({"a"}, "v", 1));
+  client.open(b, keyed({"b"}, "v", 2));
+  for (int i = 0; i < 4; ++i) client.append(a, keyed({"a"}, "v", 3 + i));
+  client.close(a);
+  auto first = client.until_eofs(1);
   ASSERT_EQ(first.size(), 2u);
   ASSERT_TRUE(first[0].result);
   EXPECT_EQ(first[0].result->value, "5");
   EXPECT_EQ(first[0].result->keys, Keys{"a"});
   EXPECT_EQ(first[0].window, a);
   EXPECT_TRUE(first[1].eof);
-  client->send(session_request(SessionOp::CLOSE, {b}));
-  auto second = client->until_eofs(1);
+  client.close(b);
+  auto second = client.until_eofs(1);
   ASSERT_EQ(second.size(), 2u);
   ASSERT_TRUE(second[0].result);
   EXPECT_EQ(second[0].result->value, "1");
   EXPECT_EQ(second[0].result->keys, Keys{"b"});
-  EXPECT_TRUE(client->close().empty());
+  EXPECT_TRUE(client.half_close().empty());
 }
 
 TEST(SessionReduceCounterExample, MergedSessionsAddTheirCounts) {
   Example<sessionreduce::v1::SessionReduce> example{"sessionreduce_counter"};
-  auto client = numaflow::testing::session_reduce_client(example.socket());
+  SessionReduceClient client{example.socket()};
   auto early = session(0, 10000, "k"), late = session(5000, 20000, "k"), joined = session(0, 20000, "k");
-  client->send(session_request(SessionOp::OPEN, {early}, keyed({"k"}, "v", 1)));
-  client->send(session_request(SessionOp::APPEND, {early}, keyed({"k"}, "v", 2)));  // early: 2
-  client->send(session_request(SessionOp::OPEN, {late}, keyed({"k"}, "v", 5000)));
-  client->send(session_request(SessionOp::APPEND, {late}, keyed({"k"}, "v", 6000)));
-  client->send(session_request(SessionOp::APPEND, {late}, keyed({"k"}, "v", 7000)));  // late: 3
-  client->send(session_request(SessionOp::MERGE, {late, early}));
-  client->send(session_request(SessionOp::APPEND, {joined}, keyed({"k"}, "v", 8000)));  // joined: 2 + 3 + 1
-  client->send(session_request(SessionOp::CLOSE, {joined}));
-  auto responses = client->until_eofs(1);
+  client.open(early, keyed({"k"}, "v", 1));
+  client.append(early, keyed({"k"}, "v", 2));  // early: 2
+  client.open(late, keyed({"k"}, "v", 5000));
+  client.append(late, keyed({"k"}, "v", 6000));
+  client.append(late, keyed({"k"}, "v", 7000));  // late: 3
+  client.merge({late, early});
+  client.append(joined, keyed({"k"}, "v", 8000));  // joined: 2 + 3 + 1
+  client.close(joined);
+  auto responses = client.until_eofs(1);
   ASSERT_EQ(responses.size(), 2u) << "merged-away sessions send neither results nor EOF";
   ASSERT_TRUE(responses[0].result);
   EXPECT_EQ(responses[0].result->value, "6");
   EXPECT_EQ(responses[0].result->keys, Keys{"k"});
   EXPECT_EQ(responses[0].window, joined);
   EXPECT_TRUE(responses[1].eof);
-  EXPECT_TRUE(client->close().empty());
+  EXPECT_TRUE(client.half_close().empty());
 }
 
 // --- accumulator_sorter --------------------------------------------------------------------------
 
 TEST(AccumulatorSorterExample, OutOfOrderInputIsEmittedUnchangedInEventTimeOrder) {
   Example<accumulator::v1::Accumulator> example{"accumulator_sorter"};
-  auto client = numaflow::testing::accumulator_client(example.socket());
-  KeyedWindow const open{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"k"}};
+  AccumulatorClient client{example.socket()};
+  auto const open = AccumulatorClient::open_window({"k"});
   auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms, std::string id) {
     Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);
     d.watermark = Timestamp::from_unix_millis(watermark_ms);
@@ -212,16 +210,16 @@ TEST(AccumulatorSorterExample, OutOfOrderInputIsEmittedUnchangedInEventTimeOrder
     d.id = std::move(id);
     return d;
   };
-  client->send(accumulator_request(AccumulatorOp::OPEN, open, datum(300, 0, "a")));
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(100, 50, "b")));
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(200, 60, "c")));
+  client.open(open, datum(300, 0, "a"));
+  client.append(open, datum(100, 50, "b"));
+  client.append(open, datum(200, 60, "c"));
   // Nothing is due yet (the watermark, 60, is below every event time).
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(500, 250, "d")));  // releases 100 and 200
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(400, 300, "e")));  // releases 300
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(150, 300, "f")));  // late: due at once
+  client.append(open, datum(500, 250, "d"));  // releases 100 and 200
+  client.append(open, datum(400, 300, "e"));  // releases 300
+  client.append(open, datum(150, 300, "f"));  // late: due at once
   KeyedWindow const close{Timestamp{0, 0}, Timestamp::from_unix_millis(1000), "0", {"k"}};
-  client->send(accumulator_request(AccumulatorOp::CLOSE, close));  // on_close flushes 400 and 500
-  auto responses = client->until_eofs(1);
+  client.close(close);  // on_close flushes 400 and 500
+  auto responses = client.until_eofs(1);
   ASSERT_EQ(responses.size(), 7u);
   std::vector<std::string> ids;
   for (std::size_t i = 0; i + 1 < responses.size(); ++i) {
@@ -242,51 +240,50 @@ TEST(AccumulatorSorterExample, OutOfOrderInputIsEmittedUnchangedInEventTimeOrder
   }
   EXPECT_TRUE(responses.back().eof);
   EXPECT_EQ(responses.back().window, close);
-  EXPECT_TRUE(client->close().empty());
+  EXPECT_TRUE(client.half_close().empty());
 }
 
 namespace {
 
 // Sends e20 (watermark 0) then e10 (watermark `watermark_ms` >= 10), which releases e10 only, and
 // checks that e10 came out: e20 stays buffered in the sorter.
-void hold_e20_after_releasing_e10(numaflow::testing::WindowedClient<numaflow::detail::AccumulatorFraming>& client,
-                                  KeyedWindow const& open, std::int64_t watermark_ms) {
+void hold_e20_after_releasing_e10(AccumulatorClient& client, KeyedWindow const& open, std::int64_t watermark_ms) {
   auto datum = [](std::int64_t event_ms, std::int64_t watermark) {
     Datum d = keyed({"k"}, "e" + std::to_string(event_ms), event_ms);
     d.watermark = Timestamp::from_unix_millis(watermark);
     d.id = std::to_string(event_ms);
     return d;
   };
-  client.send(accumulator_request(AccumulatorOp::OPEN, open, datum(20, 0)));
-  client.send(accumulator_request(AccumulatorOp::APPEND, open, datum(10, watermark_ms)));
-  auto first = client.stream().read(10s);
-  ASSERT_TRUE(first && first->has_payload());
-  EXPECT_EQ(first->payload().value(), "e10");
+  client.open(open, datum(20, 0));
+  client.append(open, datum(10, watermark_ms));
+  auto first = client.next(10s);
+  ASSERT_TRUE(first && first->result);
+  EXPECT_EQ(first->result->value, "e10");
 }
 
 }  // namespace
 
 TEST(AccumulatorSorterExample, ReleasesOnlyWhatTheWatermarkHasPassed) {
   Example<accumulator::v1::Accumulator> example{"accumulator_sorter"};
-  auto client = numaflow::testing::accumulator_client(example.socket());
-  KeyedWindow const open{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"k"}};
-  hold_e20_after_releasing_e10(*client, open, 10);
-  client->send(accumulator_request(AccumulatorOp::CLOSE, open));
-  auto rest = client->until_eofs(1);
+  AccumulatorClient client{example.socket()};
+  auto const open = AccumulatorClient::open_window({"k"});
+  hold_e20_after_releasing_e10(client, open, 10);
+  client.close(open);
+  auto rest = client.until_eofs(1);
   ASSERT_EQ(rest.size(), 2u) << "20 stays buffered until the close";
   EXPECT_EQ(rest[0].result->value, "e20");
   EXPECT_TRUE(rest[1].eof);
-  EXPECT_TRUE(client->close().empty());
+  EXPECT_TRUE(client.half_close().empty());
 }
 
 // At shutdown the platform half-closes without a CLOSE: the sorter emits nothing more (its buffer
 // is replayed from the platform's WAL after the restart) and the EOF ends at the output watermark.
 TEST(AccumulatorSorterExample, AHalfCloseDropsTheBufferAndEndsAtTheOutputWatermark) {
   Example<accumulator::v1::Accumulator> example{"accumulator_sorter"};
-  auto client = numaflow::testing::accumulator_client(example.socket());
-  KeyedWindow const open{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"k"}};
-  hold_e20_after_releasing_e10(*client, open, 15);
-  auto rest = client->close();
+  AccumulatorClient client{example.socket()};
+  auto const open = AccumulatorClient::open_window({"k"});
+  hold_e20_after_releasing_e10(client, open, 15);
+  auto rest = client.half_close();
   ASSERT_EQ(rest.size(), 1U) << "20 stays unemitted";
   EXPECT_TRUE(rest[0].eof);
   EXPECT_EQ(rest[0].window, (KeyedWindow{Timestamp{0, 0}, Timestamp::from_unix_millis(15), "slot-0", {"k"}}));

@@ -13,10 +13,8 @@
 
 using namespace numaflow;
 using namespace std::chrono_literals;
-using numaflow::testing::accumulator_request;
-using numaflow::testing::session_request;
-using SessionOp = sessionreduce::v1::SessionReduceRequest::WindowOperation;
-using AccumulatorOp = accumulator::v1::AccumulatorRequest::WindowOperation;
+using numaflow::testing::AccumulatorClient;
+using numaflow::testing::SessionReduceClient;
 
 namespace {
 
@@ -74,36 +72,36 @@ TEST(SessionReduceSync, SessionsOfDifferentKeysCloseIndependently) {
   test::Dirs dirs;
   Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
   server.start();
-  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  SessionReduceClient client{dirs / "s.sock"};
   auto a = session(0, 10000, "a"), b = session(0, 10000, "b");
-  client->send(session_request(SessionOp::OPEN, {a}, at(1, "a")));
-  client->send(session_request(SessionOp::OPEN, {b}, at(2, "b")));
-  client->send(session_request(SessionOp::APPEND, {a}, at(3, "a")));
-  client->send(session_request(SessionOp::CLOSE, {a}));
-  auto first = client->until_eofs(1);
+  client.open(a, at(1, "a"));
+  client.open(b, at(2, "b"));
+  client.append(a, at(3, "a"));
+  client.close(a);
+  auto first = client.until_eofs(1);
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].result->value, "2");
   EXPECT_EQ(first[0].window, a);
   EXPECT_TRUE(first[1].eof);
   EXPECT_EQ(first[1].window, a) << "the EOF names exactly the closed window";
-  client->send(session_request(SessionOp::APPEND, {b}, at(4, "b")));
-  client->send(session_request(SessionOp::CLOSE, {b}));
-  auto second = client->until_eofs(1);
+  client.append(b, at(4, "b"));
+  client.close(b);
+  auto second = client.until_eofs(1);
   EXPECT_EQ(second[0].result->value, "2");
   EXPECT_EQ(second[1].window, b);
-  EXPECT_TRUE(client->close().empty());
+  EXPECT_TRUE(client.half_close().empty());
 }
 
 TEST(SessionReduceSync, ExpandRekeysTheSession) {
   test::Dirs dirs;
   Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
   server.start();
-  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  SessionReduceClient client{dirs / "s.sock"};
   auto small = session(0, 10000, "k"), grown = session(0, 25000, "k");
-  client->send(session_request(SessionOp::OPEN, {small}, at(1, "k")));
-  client->send(session_request(SessionOp::EXPAND, {small, grown}, at(15000, "k")));
-  client->send(session_request(SessionOp::CLOSE, {grown}));
-  auto responses = client->until_eofs(1);
+  client.open(small, at(1, "k"));
+  client.expand(small, grown, at(15000, "k"));
+  client.close(grown);
+  auto responses = client.until_eofs(1);
   ASSERT_EQ(responses.size(), 2u);
   EXPECT_EQ(responses[0].result->value, "2");
   EXPECT_EQ(responses[0].window, grown);
@@ -114,33 +112,33 @@ TEST(SessionReduceSync, MergeOfTwoSessionsAddsTheirCounts) {
   test::Dirs dirs;
   Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
   server.start();
-  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
+  SessionReduceClient client{dirs / "s.sock"};
   auto early = session(0, 10000, "k"), late = session(5000, 20000, "k"), joined = session(0, 20000, "k");
-  client->send(session_request(SessionOp::OPEN, {early}, at(1, "k")));
-  client->send(session_request(SessionOp::APPEND, {early}, at(2, "k")));
-  client->send(session_request(SessionOp::OPEN, {late}, at(5000, "k")));
-  client->send(session_request(SessionOp::APPEND, {late}, at(6000, "k")));
-  client->send(session_request(SessionOp::APPEND, {late}, at(7000, "k")));
-  client->send(session_request(SessionOp::MERGE, {late, early}));
-  client->send(session_request(SessionOp::APPEND, {joined}, at(8000, "k")));
-  client->send(session_request(SessionOp::CLOSE, {joined}));
-  auto responses = client->until_eofs(1);
+  client.open(early, at(1, "k"));
+  client.append(early, at(2, "k"));
+  client.open(late, at(5000, "k"));
+  client.append(late, at(6000, "k"));
+  client.append(late, at(7000, "k"));
+  client.merge({late, early});
+  client.append(joined, at(8000, "k"));
+  client.close(joined);
+  auto responses = client.until_eofs(1);
   ASSERT_EQ(responses.size(), 2u) << "merged sessions send neither results nor EOF";
   EXPECT_EQ(responses[0].result->value, "6");
   EXPECT_EQ(responses[0].result->keys, Keys{"k"});
   EXPECT_EQ(responses[0].window, joined);
   EXPECT_EQ(responses[1].window, joined);
-  EXPECT_TRUE(client->close().empty());
+  EXPECT_TRUE(client.half_close().empty());
 }
 
 TEST(SessionReduceSync, HalfCloseFlushesOpenSessions) {
   test::Dirs dirs;
   Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
   server.start();
-  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
-  client->send(session_request(SessionOp::OPEN, {session(0, 10, "x")}, at(1, "x")));
-  client->send(session_request(SessionOp::OPEN, {session(0, 10, "y")}, at(1, "y")));
-  auto rest = client->close();
+  SessionReduceClient client{dirs / "s.sock"};
+  client.open(session(0, 10, "x"), at(1, "x"));
+  client.open(session(0, 10, "y"), at(1, "y"));
+  auto rest = client.half_close();
   std::size_t eofs = 0, results = 0;
   for (auto const& r : rest) (r.eof ? eofs : results)++;
   EXPECT_EQ(eofs, 2u);
@@ -151,10 +149,10 @@ TEST(SessionReduceErrors, MergeOfAnUnknownWindowIsRejected) {
   test::Dirs dirs;
   Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
   server.start();
-  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
-  client->send(session_request(SessionOp::MERGE, {session(0, 10, "x"), session(5, 20, "x")}));
-  EXPECT_FALSE(client->stream().read());
-  EXPECT_EQ(client->stream().finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  SessionReduceClient client{dirs / "s.sock"};
+  client.merge({session(0, 10, "x"), session(5, 20, "x")});
+  EXPECT_FALSE(client.stream().read());
+  EXPECT_EQ(client.stream().finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 // EXPAND onto a window that another session already has would orphan that session: it never
@@ -164,24 +162,24 @@ TEST(SessionReduceErrors, ExpandOntoAnOpenWindowIsRejected) {
   Server<SessionReduce, Sync> server{SessionCounter{}, dirs.options("s.sock")};
   server.start();
   {
-    auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
-    client->send(session_request(SessionOp::OPEN, {session(0, 10, "x")}, at(1, "x")));
-    client->send(session_request(SessionOp::OPEN, {session(20, 30, "x")}, at(21, "x")));
-    client->send(session_request(SessionOp::EXPAND, {session(0, 10, "x"), session(20, 30, "x")}, at(2, "x")));
-    client->stream().writes_done();
-    while (client->stream().read()) {
+    SessionReduceClient client{dirs / "s.sock"};
+    client.open(session(0, 10, "x"), at(1, "x"));
+    client.open(session(20, 30, "x"), at(21, "x"));
+    client.expand(session(0, 10, "x"), session(20, 30, "x"), at(2, "x"));
+    client.stream().writes_done();
+    while (client.stream().read()) {
     }
-    auto const status = client->stream().finish();
+    auto const status = client.stream().finish();
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
     EXPECT_NE(status.error_message().find("EXPAND onto a window that is already open"), std::string::npos);
   }
-  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
-  client->send(session_request(SessionOp::OPEN, {session(0, 10, "y")}, at(1, "y")));
-  client->stream().writes_done();
+  SessionReduceClient client{dirs / "s.sock"};
+  client.open(session(0, 10, "y"), at(1, "y"));
+  client.stream().writes_done();
   int responses = 0;
-  while (client->stream().read()) ++responses;
+  while (client.stream().read()) ++responses;
   EXPECT_EQ(responses, 2) << "the count and the EOF";
-  EXPECT_TRUE(client->stream().finish().ok());
+  EXPECT_TRUE(client.stream().finish().ok());
   server.stop();
   EXPECT_EQ(server.wait(), 0);
 }
@@ -194,13 +192,13 @@ TEST(SessionReduceErrors, FailedMergeLeavesNoSessionBehind) {
   int const baseline = Counted::live;
   server.start();
   {
-    auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
-    client->send(session_request(SessionOp::OPEN, {session(0, 10, "x")}, at(1, "x")));
-    client->send(session_request(SessionOp::MERGE, {session(0, 10, "x"), session(10, 20, "x")}));
-    client->stream().writes_done();
-    while (client->stream().read()) {
+    SessionReduceClient client{dirs / "s.sock"};
+    client.open(session(0, 10, "x"), at(1, "x"));
+    client.merge({session(0, 10, "x"), session(10, 20, "x")});
+    client.stream().writes_done();
+    while (client.stream().read()) {
     }
-    auto const status = client->stream().finish();
+    auto const status = client.stream().finish();
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
   }
   auto const deadline = std::chrono::steady_clock::now() + 5s;
@@ -217,10 +215,10 @@ TEST(SessionReduceErrors, ThrowingSessionFollowsTheErrorContract) {
   test::Dirs dirs;
   Server<SessionReduce, Sync> server{Bad{}, dirs.options("s.sock")};
   server.start();
-  auto client = numaflow::testing::session_reduce_client(dirs / "s.sock");
-  client->send(session_request(SessionOp::OPEN, {session(0, 10, "x")}, at(1, "x")));
-  EXPECT_FALSE(client->stream().read());
-  auto status = client->stream().finish();
+  SessionReduceClient client{dirs / "s.sock"};
+  client.open(session(0, 10, "x"), at(1, "x"));
+  EXPECT_FALSE(client.stream().read());
+  auto status = client.stream().finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_NE(status.error_message().find("bad session"), std::string::npos);
   EXPECT_EQ(server.wait(), 1);
@@ -231,8 +229,8 @@ TEST(AccumulatorSync, OutOfOrderInputComesOutSortedAsTheWatermarkPasses) {
   auto options = dirs.options("acc.sock");
   Server<Accumulator, Sync> server{Sorter{}, options};
   server.start();
-  auto client = numaflow::testing::accumulator_client(dirs / "acc.sock");
-  KeyedWindow const open{Timestamp::from_unix_millis(30), Timestamp{8210298412799, 999999999}, "0", {"k"}};
+  AccumulatorClient client{dirs / "acc.sock"};
+  auto const open = AccumulatorClient::open_window({"k"}, Timestamp::from_unix_millis(30));
   auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms, std::string id) {
     Datum d = at(event_ms, "k", "e" + std::to_string(event_ms));
     d.watermark = Timestamp::from_unix_millis(watermark_ms);
@@ -240,13 +238,13 @@ TEST(AccumulatorSync, OutOfOrderInputComesOutSortedAsTheWatermarkPasses) {
     d.id = std::move(id);
     return d;
   };
-  client->send(accumulator_request(AccumulatorOp::OPEN, open, datum(30, 0, "a")));
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(10, 5, "b")));
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(20, 25, "c")));  // releases 10 and 20
-  client->send(accumulator_request(AccumulatorOp::APPEND, open, datum(40, 26, "d")));
+  client.open(open, datum(30, 0, "a"));
+  client.append(open, datum(10, 5, "b"));
+  client.append(open, datum(20, 25, "c"));  // releases 10 and 20
+  client.append(open, datum(40, 26, "d"));
   KeyedWindow const close{Timestamp::from_unix_millis(30), Timestamp::from_unix_millis(100), "0", {"k"}};
-  client->send(accumulator_request(AccumulatorOp::CLOSE, close));
-  auto responses = client->until_eofs(1);
+  client.close(close);
+  auto responses = client.until_eofs(1);
   ASSERT_EQ(responses.size(), 5u);
   std::vector<std::string> order;
   Timestamp previous_end;
@@ -264,24 +262,24 @@ TEST(AccumulatorSync, OutOfOrderInputComesOutSortedAsTheWatermarkPasses) {
   EXPECT_EQ(responses[0].result->event_time(), Timestamp::from_unix_millis(10));
   EXPECT_TRUE(responses[4].eof);
   EXPECT_EQ(responses[4].window, close) << "the EOF carries the CLOSE request's window";
-  EXPECT_TRUE(client->close().empty());
+  EXPECT_TRUE(client.half_close().empty());
 }
 
 TEST(AccumulatorSync, FarFutureWindowEndIsAcceptedAndKeysAreIndependent) {
   test::Dirs dirs;
   Server<Accumulator, Sync> server{Sorter{}, dirs.options("acc.sock")};
   server.start();
-  auto client = numaflow::testing::accumulator_client(dirs / "acc.sock");
-  KeyedWindow const far_a{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"a"}};
-  KeyedWindow const far_b{Timestamp{0, 0}, Timestamp{8210298412799, 999999999}, "0", {"b"}};
-  client->send(accumulator_request(AccumulatorOp::OPEN, far_a, at(5, "a")));
-  client->send(accumulator_request(AccumulatorOp::OPEN, far_b, at(6, "b")));
-  auto first = client->until_eofs(0);
-  client->send(accumulator_request(AccumulatorOp::CLOSE, far_a));
-  auto closing = client->until_eofs(1);
+  AccumulatorClient client{dirs / "acc.sock"};
+  auto const far_a = AccumulatorClient::open_window({"a"});
+  auto const far_b = AccumulatorClient::open_window({"b"});
+  client.open(far_a, at(5, "a"));
+  client.open(far_b, at(6, "b"));
+  auto first = client.until_eofs(0);
+  client.close(far_a);
+  auto closing = client.until_eofs(1);
   ASSERT_FALSE(closing.empty());
   EXPECT_EQ(closing.back().window, far_a);
-  auto rest = client->close();  // b gets its EOF on half-close
+  auto rest = client.half_close();  // b gets its EOF on half-close
   std::size_t eofs = 0;
   for (auto const& r : rest) eofs += r.eof;
   EXPECT_EQ(eofs, 1u);
@@ -302,23 +300,22 @@ TEST(AccumulatorContract, AHalfCloseWithoutCloseEndsEachKeyAtItsOutputWatermark)
   test::Dirs dirs;
   Server<Accumulator, Sync> server{handler, dirs.options("acc.sock")};
   server.start();
-  auto client = numaflow::testing::accumulator_client(dirs / "acc.sock");
-  Timestamp const far_future{8210298412799, 999999999};  // year 262143, the open window's end
-  KeyedWindow const open_a{Timestamp{0, 0}, far_future, "0", {"a"}};
-  KeyedWindow const open_b{Timestamp{0, 0}, far_future, "0", {"b"}};
+  AccumulatorClient client{dirs / "acc.sock"};
+  auto const open_a = AccumulatorClient::open_window({"a"});  // ends in year 262143, like the platform's
+  auto const open_b = AccumulatorClient::open_window({"b"});
   auto datum = [](std::int64_t event_ms, std::int64_t watermark_ms, std::string const& key) {
     Datum d = at(event_ms, key, "e" + std::to_string(event_ms));
     d.watermark = Timestamp::from_unix_millis(watermark_ms);
     d.id = key + std::to_string(event_ms);
     return d;
   };
-  client->send(accumulator_request(AccumulatorOp::OPEN, open_a, datum(5, 7, "a")));     // emitted at once
-  client->send(accumulator_request(AccumulatorOp::APPEND, open_a, datum(50, 8, "a")));  // held
-  client->send(accumulator_request(AccumulatorOp::OPEN, open_b, datum(100, 9, "b")));   // held
-  auto const emitted = client->stream().read(10s);
-  ASSERT_TRUE(emitted && emitted->has_payload());
-  EXPECT_EQ(emitted->payload().id(), "a5");
-  auto const rest = client->close();
+  client.open(open_a, datum(5, 7, "a"));     // emitted at once
+  client.append(open_a, datum(50, 8, "a"));  // held
+  client.open(open_b, datum(100, 9, "b"));   // held
+  auto const emitted = client.next(10s);
+  ASSERT_TRUE(emitted && emitted->result);
+  EXPECT_EQ(emitted->result->id(), "a5");
+  auto const rest = client.half_close();
   ASSERT_EQ(rest.size(), 2U) << "one EOF per open key and nothing else: held datums are not flushed";
   std::map<Keys, KeyedWindow> eofs;
   for (auto const& r : rest) {
@@ -339,10 +336,10 @@ TEST(AccumulatorErrors, ThrowingHandlerFollowsTheErrorContract) {
   test::Dirs dirs;
   Server<Accumulator, Sync> server{Bad{}, dirs.options("acc.sock")};
   server.start();
-  auto client = numaflow::testing::accumulator_client(dirs / "acc.sock");
-  client->send(accumulator_request(AccumulatorOp::OPEN, session(0, 10, "k"), at(1, "k")));
-  EXPECT_FALSE(client->stream().read());
-  EXPECT_EQ(client->stream().finish().error_code(), grpc::StatusCode::INTERNAL);
+  AccumulatorClient client{dirs / "acc.sock"};
+  client.open(session(0, 10, "k"), at(1, "k"));
+  EXPECT_FALSE(client.stream().read());
+  EXPECT_EQ(client.stream().finish().error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_EQ(server.wait(), 1);
 }
 

@@ -4,11 +4,13 @@
 #include <numaflow/testing.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace snippets::testing_map {
 // snippet-begin: map
@@ -128,6 +130,97 @@ bool reduce_counts_a_window() {
 // snippet-end
 }  // namespace snippets::testing_reduce
 
+namespace snippets::testing_sessionreduce {
+// snippet-begin: sessionreduce
+// Counts the datums of each session; merged sessions add their counts.
+struct SessionCount : numaflow::SessionReducer {
+  long count = 0;
+  void on_datum(numaflow::Keys const&, numaflow::Datum const&, numaflow::MessageEmitter&) override { ++count; }
+  void on_close(numaflow::Keys const& keys, numaflow::MessageEmitter& out) override {
+    out.emit(numaflow::Message{std::to_string(count)}.with_keys(keys));
+  }
+  std::string accumulator() override { return std::to_string(count); }
+  void merge_accumulator(std::string const& other) override { count += std::stol(other); }
+};
+
+bool merged_sessions_add_their_counts() {
+  numaflow::testing::TempDir dir;
+  numaflow::ServerOptions const options{.socket_path = dir / "session.sock", .server_info_path = dir / "server-info"};
+  numaflow::Server<numaflow::SessionReduce, numaflow::Sync> server{SessionCount{}, options};
+  server.start();
+
+  auto const ms = numaflow::Timestamp::from_unix_millis;
+  numaflow::KeyedWindow const early{ms(0), ms(10'000), "0", {"k"}}, late{ms(5'000), ms(20'000), "0", {"k"}},
+      joined{ms(0), ms(20'000), "0", {"k"}};
+  numaflow::Datum d;
+  d.keys = {"k"};
+  std::vector<numaflow::testing::SessionReduceResponse> responses;
+  {
+    numaflow::testing::SessionReduceClient client{options.socket_path};  // one stream for every key
+    client.open(early, d);
+    client.open(late, d);
+    client.append(late, d);
+    client.merge({late, early});  // one session now: [0, 20 s)
+    client.close(joined);
+    responses = client.until_eofs(1);  // the session's messages, then its EOF
+  }
+  server.stop();
+  return server.wait() == 0 && responses.size() == 2 && responses[0].result->value == "3" &&
+         responses[0].window == joined && responses[1].eof;
+}
+// snippet-end
+}  // namespace snippets::testing_sessionreduce
+
+namespace snippets::testing_accumulator {
+// snippet-begin: accumulator
+// Emits the datums in event-time order as the watermark passes them.
+struct Sorter : numaflow::AccumulatorHandler {
+  std::multimap<numaflow::Timestamp, numaflow::Datum> held;
+  void on_datum(numaflow::Datum const& d, numaflow::AccumulatorEmitter& out) override {
+    held.emplace(d.event_time, d);
+    while (!held.empty() && held.begin()->first <= d.watermark) {
+      out.emit(numaflow::AccumulatorOutput{held.begin()->second});
+      held.erase(held.begin());
+    }
+  }
+  void on_close(numaflow::AccumulatorEmitter& out) override {
+    for (auto const& [event_time, d] : held) out.emit(numaflow::AccumulatorOutput{d});
+    held.clear();
+  }
+};
+
+bool accumulator_sorts_by_event_time() {
+  numaflow::testing::TempDir dir;
+  numaflow::ServerOptions const options{.socket_path = dir / "acc.sock", .server_info_path = dir / "server-info"};
+  numaflow::Server<numaflow::Accumulator, numaflow::Sync> server{Sorter{}, options};
+  server.start();
+
+  auto const ms = numaflow::Timestamp::from_unix_millis;
+  auto datum = [&](std::int64_t event_ms, std::int64_t watermark_ms) {
+    numaflow::Datum d;
+    d.keys = {"k"};
+    d.value = d.id = "e" + std::to_string(event_ms);  // an output keeps its datum's id
+    d.event_time = ms(event_ms);
+    d.watermark = ms(watermark_ms);
+    return d;
+  };
+  std::vector<std::string> values;
+  {
+    numaflow::testing::AccumulatorClient client{options.socket_path};
+    auto const open = numaflow::testing::AccumulatorClient::open_window({"k"});  // as the platform sends it
+    client.open(open, datum(30, 0));
+    client.append(open, datum(10, 5));
+    client.append(open, datum(20, 25));          // the watermark passed 10 and 20
+    client.close({ms(0), ms(100), "0", {"k"}});  // on_close emits 30
+    for (auto const& r : client.until_eofs(1))
+      if (r.result) values.push_back(r.result->value);
+  }
+  server.stop();
+  return server.wait() == 0 && values == std::vector<std::string>{"e10", "e20", "e30"};
+}
+// snippet-end
+}  // namespace snippets::testing_accumulator
+
 namespace snippets::testing_fail_trace {
 // snippet-begin: fail-trace
 // A FAIL comes back like any message (is_fail()), and a test datum can carry what the platform
@@ -170,6 +263,8 @@ int main() {
       {"sink_answers_every_datum", snippets::testing_sink::sink_answers_every_datum},
       {"reduce_counts_a_window", snippets::testing_reduce::reduce_counts_a_window},
       {"retries_and_traces", snippets::testing_fail_trace::retries_and_traces},
+      {"merged_sessions_add_their_counts", snippets::testing_sessionreduce::merged_sessions_add_their_counts},
+      {"accumulator_sorts_by_event_time", snippets::testing_accumulator::accumulator_sorts_by_event_time},
   };
   int failures = 0;
   for (auto const& c : cases) {

@@ -2,7 +2,9 @@
 // checked from this same process (IsReady, then one datum through MapFn), stopped, exit code 0.
 #include <numaflow/numaflow.hpp>
 #if __has_include(<numaflow/testing.hpp>)
-#include <numaflow/testing.hpp>  // the single header already carries numaflow::testing
+#include <numaflow/testing.hpp>
+#else
+#include <numaflow/numaflow_testing.hpp>  // the single-header edition's test kit
 #endif
 
 #include <chrono>

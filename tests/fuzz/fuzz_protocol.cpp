@@ -23,6 +23,7 @@
 //   fuzz_protocol [libFuzzer flags] [corpus dirs]
 //   fuzz_protocol --write-seeds <dir>     writes the hand-made seed corpus
 #include <numaflow/numaflow.hpp>
+#include <numaflow/testing/stream_client.hpp>
 
 #include <grpcpp/grpcpp.h>
 
@@ -381,32 +382,23 @@ void window_bounds(Bytes& in, W* w) {
 
 // ---------------------------------------------------------------- the client side
 
-// One bidirectional stream: writes from the fuzzing thread, a reader thread collects responses.
+// One bidirectional stream on the test kit's stream client (its reader thread collects the
+// responses), plus what the checks need: the requests sent and whether they followed the protocol.
 template <class Request, class Response>
 struct Stream {
-  grpc::ClientContext context;
-  std::unique_ptr<grpc::ClientReaderWriter<Request, Response>> rw;
-  std::thread reader;
-  std::mutex mu;
-  std::vector<Response> responses;
+  numaflow::testing::StreamClient<Request, Response> client;
+  std::vector<Response> responses;  // filled by finish()
   std::vector<Request> sent;
   bool writes_open = true;
   bool cancelled = false;
   bool regular = true;  // every message so far followed the protocol (checks apply)
 
   template <class Open>
-  explicit Stream(Open&& open) {
-    context.set_deadline(std::chrono::system_clock::now() + kStreamDeadline);
-    rw = open(&context);
-    reader = std::thread([this] {
-      Response r;
-      while (rw->Read(&r)) {
-        std::lock_guard lock(mu);
-        responses.push_back(std::move(r));
-        r.Clear();
-      }
-    });
-  }
+  explicit Stream(Open&& open)
+      : client([&](grpc::ClientContext* context) {
+          context->set_deadline(std::chrono::system_clock::now() + kStreamDeadline);
+          return open(context);
+        }) {}
 
   void write(Request const& r) {
     if (verbose())
@@ -414,39 +406,34 @@ struct Stream {
                    r.ShortDebugString().c_str());
     if (!writes_open) return;
     sent.push_back(r);
-    if (!rw->Write(r)) writes_open = false;  // the server ended the stream
+    if (!client.write(r)) writes_open = false;  // the server ended the stream
   }
   void half_close() {
     if (verbose()) std::fprintf(stderr, "  stream %p half-close\n", static_cast<void*>(this));
     if (!writes_open) return;
     writes_open = false;
-    rw->WritesDone();
+    client.writes_done();
   }
   void cancel() {
     if (verbose()) std::fprintf(stderr, "  stream %p cancel\n", static_cast<void*>(this));
     cancelled = true;
-    context.TryCancel();
+    client.cancel();
   }
-  void wait_for(std::size_t n, std::chrono::milliseconds timeout) {
-    auto const until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      {
-        std::lock_guard lock(mu);
-        if (responses.size() >= n) return;
-      }
-      std::this_thread::sleep_for(1ms);
-    }
-  }
-  std::size_t received() {
-    std::lock_guard lock(mu);
-    return responses.size();
-  }
+  void wait_for(std::size_t n, std::chrono::milliseconds timeout) { client.wait_for_buffered(n, timeout); }
+  std::size_t received() { return client.buffered(); }
 
   // Half-closes, drains and finishes; checks the status.
   grpc::Status finish(char const* service) {
     half_close();
-    reader.join();
-    grpc::Status status = rw->Finish();
+    grpc::Status status;
+    try {
+      // The context's deadline ends the stream by then; the margin only keeps a broken deadline
+      // from hanging the fuzzer.
+      status = client.finish(kStreamDeadline + 5s);
+    } catch (numaflow::testing::ProtocolError const& e) {
+      violation(service, e.what());
+    }
+    while (auto response = client.read(0ms)) responses.push_back(std::move(*response));
     auto const code = status.error_code();
     if (verbose())
       std::fprintf(stderr, "fuzz_protocol: %s stream %p: %zu sent, %zu received, status %d \"%s\"%s%s\n", service,

@@ -27,7 +27,10 @@
 #include <vector>
 
 #include <numaflow/numaflow.hpp>
-#include <numaflow/testing.hpp>
+#include <numaflow/testing/map.hpp>
+#include <numaflow/testing/sink.hpp>
+#include <numaflow/testing/sourcetransform.hpp>
+#include <numaflow/testing/stream_client.hpp>
 
 #include "example_format.hpp"
 

@@ -18,7 +18,7 @@
 
 #include "numaflow/functions/servingstore.hpp"
 #include "numaflow/serving/v1/store.grpc.pb.h"
-#include "numaflow/testing.hpp"
+#include "numaflow/testing/stream_client.hpp"
 
 namespace numaflow::testing {
 

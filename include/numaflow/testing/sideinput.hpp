@@ -16,7 +16,7 @@
 
 #include "numaflow/functions/sideinput.hpp"
 #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
-#include "numaflow/testing.hpp"
+#include "numaflow/testing/stream_client.hpp"
 
 namespace numaflow::testing {
 

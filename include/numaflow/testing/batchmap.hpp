@@ -1,0 +1,67 @@
+#pragma once
+
+// Test client for batch-map servers (numaflow::BatchMap).
+//
+//   numaflow::testing::BatchMapClient client{socket_path};
+//   auto results = client.batch_map({a, b});   // id → messages
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "numaflow/datum.hpp"
+#include "numaflow/detail/functions/convert.hpp"
+#include "numaflow/map/v1/map.grpc.pb.h"
+#include "numaflow/message.hpp"
+#include "numaflow/testing/map.hpp"
+#include "numaflow/testing/stream_client.hpp"
+
+namespace numaflow::testing {
+
+// Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
+// answered exactly once before the server's EOT.
+class BatchMapClient {
+ public:
+  using Request = map::v1::MapRequest;
+  using Response = map::v1::MapResponse;
+
+  explicit BatchMapClient(std::string const& socket_path)
+      : stub_(map::v1::Map::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
+    send_handshake(stream_);
+  }
+
+  std::map<std::string, Messages> batch_map(Datums batch) {
+    auto waiting = detail::assign_ids(batch, next_id_);
+    for (auto const& d : batch) stream_.write(MapClient::request(d));
+    Request eot;
+    eot.mutable_status()->set_eot(true);
+    stream_.write(eot);
+    std::map<std::string, Messages> results;
+    for (;;) {
+      auto response = stream_.read_expected("batch map responses");
+      if (response.has_status() && response.status().eot()) break;
+      if (!waiting.erase(response.id()))
+        throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" +
+                            response.id() + "\"");
+      auto& out = results[response.id()];
+      for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
+    }
+    if (!waiting.empty())
+      throw ProtocolError("numaflow::testing: the batch map sent EOT before answering " +
+                          std::to_string(waiting.size()) + " ids");
+    return results;
+  }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return stream_.close(); }
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ private:
+  std::unique_ptr<map::v1::Map::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace numaflow::testing
