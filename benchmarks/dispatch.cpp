@@ -86,12 +86,11 @@ class UpperMapper final : public numaflow::Mapper {
 // type, and the lifted step held by the runner (CalledSteps<H, DatumStep<MapFraming>>).
 template <class H>
 using ServiceOf = numaflow::detail::Functionality<numaflow::Map>::service<numaflow::Sync, H>;
-// The runner type is read off the service's own base class, so it is the one the server holds by
-// construction (if the service is reshaped, this fails to compile instead of measuring something else).
-template <class Generated, class Ready, class Runner>
-Runner runner_of(numaflow::detail::ServiceCore<Generated, Ready, Runner> const*);
+// The runner type is read off the service the server holds (Served<SteppedRunner<Runner, Steps...>,
+// Service>), so it is the one the server runs by construction (if the service is reshaped, this
+// fails to compile instead of measuring something else).
 template <class H>
-using RunnerOf = decltype(runner_of(static_cast<ServiceOf<H> const*>(nullptr)));
+using RunnerOf = typename std::remove_cvref_t<decltype(std::declval<ServiceOf<H>&>().work())>::runner_type;
 
 template <class H>
 struct ServerPath {

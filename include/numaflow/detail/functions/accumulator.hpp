@@ -120,7 +120,7 @@ class AccumulatorService final
   using AccumulatorService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<windowed_shape_t, AccumulatorFraming>();
+    return this->template open<WindowedStream<Driver>>();
   }
 };
 
@@ -131,7 +131,7 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  using service = AccumulatorService<AccumulatorDriver<H>>;
+  using service = served_by_driver_t<AccumulatorDriver<H>, AccumulatorService>;
 };
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(

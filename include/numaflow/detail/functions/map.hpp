@@ -37,15 +37,19 @@ struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> 
   }
 };
 
-// The map.v1 service of the three map modes: `Shape` and `Framing` are the mode's.
-template <class Runner, template <class, class> class Shape, class Framing>
-class MapService final : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Runner> {
+// The map.v1 service of the three map modes: `Shape` is the mode's stream.
+template <class Shape>
+class MapService : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
  public:
   using MapService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapFn(grpc::CallbackServerContext*) override {
-    return this->template open<Shape, Framing>();
-  }
+  grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapFn(grpc::CallbackServerContext*) override;
 };
+
+template <class Shape>
+grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapService<Shape>::MapFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<Shape>();
+}
 
 template <>
 struct Functionality<Map> {
@@ -55,7 +59,7 @@ struct Functionality<Map> {
   }
 
   template <class Policy, class H>
-  using service = MapService<step_runner_t<Policy, H, DatumStep<MapFraming>>, PerRequestStream, MapFraming>;
+  using service = Served<stepped_runner_t<Policy, H, DatumStep<MapFraming>>, MapService<PerRequestStream<MapFraming>>>;
 };
 
 #define NUMAFLOW_DETAIL_MAP_FORMS                                                                                  \
@@ -64,6 +68,13 @@ struct Functionality<Map> {
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Sync, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
 #undef NUMAFLOW_DETAIL_MAP_FORMS
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
+                                              Work<PerRequestStream<MapFraming>::submitter_type>>;
+NUMAFLOW_DETAIL_INSTANTIATE class MapService<PerRequestStream<MapFraming>>;
+#endif
+
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
                                  "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "
                                  "const& keys, Datum const&) (Task = boost::asio::awaitable), or be a class derived "

@@ -93,8 +93,14 @@ struct Functionality<MapStream> {
   }
 
   template <class Policy, class H>
-  using service = MapService<step_runner_t<Policy, H, MapStreamStep>, RequestStream, MapFraming>;
+  using service = Served<stepped_runner_t<Policy, H, MapStreamStep>, MapService<RequestStream<MapFraming>>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
+                                              Work<RequestStream<MapFraming>::submitter_type>>;
+NUMAFLOW_DETAIL_INSTANTIATE class MapService<RequestStream<MapFraming>>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
                                  "be callable as void(Datum const&, MessageEmitter& out), or be a class derived from "

@@ -125,12 +125,12 @@ struct StreamedReduceStreamDriver : ReduceFraming, AsyncWindowedExecution<H> {
 };
 
 template <class Driver>
-class ReduceService final : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
+class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
  public:
   using ReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<windowed_shape_t, ReduceFraming>();
+    return this->template open<WindowedStream<Driver>>();
   }
 };
 
@@ -153,7 +153,8 @@ struct Functionality<Reduce> {
 
   template <class Policy, class H>
   using service =
-      ReduceService<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>>;
+      served_by_driver_t<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>,
+                         ReduceService>;
 };
 
 template <>
@@ -163,8 +164,9 @@ struct Functionality<ReduceStream> {
   }
 
   template <class Policy, class H>
-  using service = ReduceService<std::conditional_t<std::derived_from<H, ReduceStreamer>, CallbackReduceStreamDriver<H>,
-                                                   StreamedReduceStreamDriver<H>>>;
+  using service = served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>,
+                                                        CallbackReduceStreamDriver<H>, StreamedReduceStreamDriver<H>>,
+                                     ReduceService>;
 };
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,

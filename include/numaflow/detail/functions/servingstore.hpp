@@ -72,19 +72,31 @@ struct GetStep {
   }
 };
 
-template <class Runner>
-class ServingStoreService final : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, Runner> {
+using ServingStoreWork = work_for_t<PutStep, GetStep>;
+
+template <class W>
+class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
  public:
   using ServingStoreService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* Put(grpc::CallbackServerContext* context, serving::v1::PutRequest const* request,
-                                serving::v1::PutResponse* response) override {
-    return this->answer(context, serving_put_call(*request), response);
-  }
+                                serving::v1::PutResponse* response) override;
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context, serving::v1::GetRequest const* request,
-                                serving::v1::GetResponse* response) override {
-    return this->answer(context, GetCall{request->id()}, response);
-  }
+                                serving::v1::GetResponse* response) override;
 };
+
+template <class W>
+grpc::ServerUnaryReactor* ServingStoreService<W>::Put(grpc::CallbackServerContext* context,
+                                                      serving::v1::PutRequest const* request,
+                                                      serving::v1::PutResponse* response) {
+  return this->answer(context, serving_put_call(*request), response);
+}
+
+template <class W>
+grpc::ServerUnaryReactor* ServingStoreService<W>::Get(grpc::CallbackServerContext* context,
+                                                      serving::v1::GetRequest const* request,
+                                                      serving::v1::GetResponse* response) {
+  return this->answer(context, GetCall{request->id()}, response);
+}
 
 template <>
 struct Functionality<ServingStore> {
@@ -93,8 +105,13 @@ struct Functionality<ServingStore> {
   }
 
   template <class Policy, class H>
-  using service = ServingStoreService<step_runner_t<Policy, H, PutStep, GetStep>>;
+  using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, ServingStoreWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class ServingStoreService<ServingStoreWork>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
                                  "be an object of a class derived from numaflow::ServingStorer (void put(std::string "

@@ -93,7 +93,7 @@ class SessionReduceService final
   using SessionReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<windowed_shape_t, SessionFraming>();
+    return this->template open<WindowedStream<Driver>>();
   }
 };
 
@@ -104,7 +104,7 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  using service = SessionReduceService<SessionDriver<H>>;
+  using service = served_by_driver_t<SessionDriver<H>, SessionReduceService>;
 };
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(

@@ -42,15 +42,22 @@ struct RetrieveStep {
   static Response encode(RetrieveCall&, SideInputResponse answer) { return side_input_to_proto(std::move(answer)); }
 };
 
-template <class Runner>
-class SideInputService final : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, Runner> {
+using SideInputWork = work_for_t<RetrieveStep>;
+
+template <class W>
+class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
  public:
   using SideInputService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* RetrieveSideInput(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                              sideinput::v1::SideInputResponse* response) override {
-    return this->answer(context, RetrieveCall{}, response);
-  }
+                                              sideinput::v1::SideInputResponse* response) override;
 };
+
+template <class W>
+grpc::ServerUnaryReactor* SideInputService<W>::RetrieveSideInput(grpc::CallbackServerContext* context,
+                                                                 google::protobuf::Empty const*,
+                                                                 sideinput::v1::SideInputResponse* response) {
+  return this->answer(context, RetrieveCall{}, response);
+}
 
 template <>
 struct Functionality<SideInput> {
@@ -59,8 +66,13 @@ struct Functionality<SideInput> {
   }
 
   template <class Policy, class H>
-  using service = SideInputService<step_runner_t<Policy, H, RetrieveStep>>;
+  using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, SideInputWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class SideInputService<SideInputWork>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SideInput, Sync,
                                  "be callable as SideInputResponse(), or be a class derived from "

@@ -51,14 +51,20 @@ struct SinkFraming : HandshakeFraming<sink::v1::SinkRequest, sink::v1::SinkRespo
   }
 };
 
-template <class Runner>
-class SinkService final : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, Runner> {
+using SinkWork = work_for_t<BatchStep<SinkFraming>>;
+
+template <class W>
+class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
  public:
   using SinkService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override {
-    return this->template open<BatchStream, SinkFraming>();
-  }
+  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override;
 };
+
+template <class W>
+grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkService<W>::SinkFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<BatchStream<SinkFraming>>();
+}
 
 template <>
 struct Functionality<Sink> {
@@ -72,8 +78,13 @@ struct Functionality<Sink> {
   }
 
   template <class Policy, class H>
-  using service = SinkService<step_runner_t<Policy, H, BatchStep<SinkFraming>>>;
+  using service = Served<stepped_runner_t<Policy, H, BatchStep<SinkFraming>>, SinkService<SinkWork>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, SinkWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class SinkService<SinkWork>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Sync,
                                  "be callable as SinkResponses(Datums const& batch), or be a class derived from "

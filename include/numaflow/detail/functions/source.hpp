@@ -204,32 +204,56 @@ struct PartitionsStep {
   }
 };
 
-template <class Runner>
-class SourceService final : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, Runner> {
+using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
+
+template <class W>
+class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
  public:
   using SourceService::ServiceCore::ServiceCore;
-
   grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(
-      grpc::CallbackServerContext*) override {
-    return this->template open<RequestStream, SourceReadFraming>();
-  }
+      grpc::CallbackServerContext*) override;
   grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(
-      grpc::CallbackServerContext*) override {
-    return this->template open<PerRequestStream, SourceAckFraming>();
-  }
+      grpc::CallbackServerContext*) override;
   grpc::ServerUnaryReactor* NackFn(grpc::CallbackServerContext* context, source::v1::NackRequest const* request,
-                                   source::v1::NackResponse* response) override {
-    return this->answer(context, source::v1::NackRequest{*request}, response);
-  }
+                                   source::v1::NackResponse* response) override;
   grpc::ServerUnaryReactor* PendingFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                      source::v1::PendingResponse* response) override {
-    return this->answer(context, PendingCall{}, response);
-  }
+                                      source::v1::PendingResponse* response) override;
   grpc::ServerUnaryReactor* PartitionsFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                         source::v1::PartitionsResponse* response) override {
-    return this->answer(context, PartitionsCall{}, response);
-  }
+                                         source::v1::PartitionsResponse* response) override;
 };
+
+template <class W>
+grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* SourceService<W>::ReadFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<RequestStream<SourceReadFraming>>();
+}
+
+template <class W>
+grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* SourceService<W>::AckFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<PerRequestStream<SourceAckFraming>>();
+}
+
+template <class W>
+grpc::ServerUnaryReactor* SourceService<W>::NackFn(grpc::CallbackServerContext* context,
+                                                   source::v1::NackRequest const* request,
+                                                   source::v1::NackResponse* response) {
+  return this->answer(context, source::v1::NackRequest{*request}, response);
+}
+
+template <class W>
+grpc::ServerUnaryReactor* SourceService<W>::PendingFn(grpc::CallbackServerContext* context,
+                                                      google::protobuf::Empty const*,
+                                                      source::v1::PendingResponse* response) {
+  return this->answer(context, PendingCall{}, response);
+}
+
+template <class W>
+grpc::ServerUnaryReactor* SourceService<W>::PartitionsFn(grpc::CallbackServerContext* context,
+                                                         google::protobuf::Empty const*,
+                                                         source::v1::PartitionsResponse* response) {
+  return this->answer(context, PartitionsCall{}, response);
+}
 
 template <>
 struct Functionality<Source> {
@@ -238,8 +262,14 @@ struct Functionality<Source> {
   }
 
   template <class Policy, class H>
-  using service = SourceService<step_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>>;
+  using service = Served<stepped_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>,
+                         SourceService<SourceWork>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<source::v1::Source, source::v1::ReadyResponse, SourceWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class SourceService<SourceWork>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
                                  "be an object of a class derived from numaflow::Sourcer (read, ack, nack, pending, "

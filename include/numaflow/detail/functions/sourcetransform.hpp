@@ -34,16 +34,22 @@ struct TransformFraming
   }
 };
 
-template <class Runner>
-class TransformService final
-    : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, Runner> {
+using TransformWork = work_for_t<DatumStep<TransformFraming>>;
+
+template <class W>
+class TransformService
+    : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, W> {
  public:
   using TransformService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* SourceTransformFn(
-      grpc::CallbackServerContext*) override {
-    return this->template open<PerRequestStream, TransformFraming>();
-  }
+      grpc::CallbackServerContext*) override;
 };
+
+template <class W>
+grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* TransformService<W>::SourceTransformFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<PerRequestStream<TransformFraming>>();
+}
 
 template <>
 struct Functionality<SourceTransform> {
@@ -52,7 +58,7 @@ struct Functionality<SourceTransform> {
   }
 
   template <class Policy, class H>
-  using service = TransformService<step_runner_t<Policy, H, DatumStep<TransformFraming>>>;
+  using service = Served<stepped_runner_t<Policy, H, DatumStep<TransformFraming>>, TransformService<TransformWork>>;
 };
 
 #define NUMAFLOW_DETAIL_TRANSFORM_FORMS                                                                            \
@@ -63,6 +69,13 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, Sync, NUMAFLOW_DETAIL_TRANSFOR
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, MultiProc, NUMAFLOW_DETAIL_TRANSFORM_FORMS,
                                  datum_to_messages_handler<H, SourceTransformer>);
 #undef NUMAFLOW_DETAIL_TRANSFORM_FORMS
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sourcetransformer::v1::SourceTransform,
+                                              sourcetransformer::v1::ReadyResponse, TransformWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class TransformService<TransformWork>;
+#endif
+
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SourceTransform, Async,
     "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "

@@ -4,6 +4,7 @@
 #include "numaflow/detail/policies/lift.hpp"
 #include "numaflow/detail/policies/multiproc.hpp"
 #include "numaflow/detail/policies/sync.hpp"
+#include "numaflow/detail/shapes/work.hpp"
 #include "numaflow/policies/async.hpp"
 #include "numaflow/policies/multiproc.hpp"
 #include "numaflow/policies/sync.hpp"
@@ -42,5 +43,9 @@ struct Execution<MultiProc> {
 template <class Policy, class H, class... Steps>
 using step_runner_t =
     typename Execution<Policy>::template runner<typename Execution<Policy>::template lift<H, Steps...>>;
+
+// The same runner, offered to a service as the Work of `Steps`.
+template <class Policy, class H, class... Steps>
+using stepped_runner_t = SteppedRunner<step_runner_t<Policy, H, Steps...>, Steps...>;
 
 }  // namespace numaflow::detail

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "numaflow/detail/shapes/stream.hpp"
+#include "numaflow/detail/shapes/work.hpp"
 
 namespace numaflow::detail {
 
@@ -56,15 +57,16 @@ void verify_batch_ids(Requested&& requested, Answered&& answered) {
 // Shape 3: requests are collected until the client's EOT, the whole batch goes to one handler
 // call, and its responses (checked complete by the runner's process) are sent followed by the
 // EOT response (sink, batch map). Batches on one stream are strictly sequential.
-template <class Proto, class Runner>
+template <class Proto>
 class BatchStream final : public Stream<Proto> {
- public:
-  BatchStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
-
- private:
   using Request = typename Proto::Request;
   using Response = typename Proto::Response;
 
+ public:
+  using submitter_type = Submitter<std::vector<Request>, std::vector<Response>>;
+  BatchStream(Runtime& runtime, submitter_type& submitter) : Stream<Proto>(runtime), submitter_(submitter) {}
+
+ private:
   void on_request(Request&& request) override {
     if (!Proto::is_eot(request)) {
       // Ids are unique within a batch (the platform guarantees it): a repeated one is the
@@ -77,16 +79,17 @@ class BatchStream final : public Stream<Proto> {
     }
     batch_ids_.clear();
     this->begin_work();
-    runner_.submit(std::exchange(batch_, {}), [this](std::exception_ptr const& error, std::vector<Response> responses) {
-      if (error)
-        this->fail_with_udf_error(error);
-      else
-        this->send_all(responses);
-      this->end_work();
-    });
+    submitter_.submit(std::exchange(batch_, {}),
+                      [this](std::exception_ptr const& error, std::vector<Response> responses) {
+                        if (error)
+                          this->fail_with_udf_error(error);
+                        else
+                          this->send_all(responses);
+                        this->end_work();
+                      });
   }
 
-  Runner& runner_;
+  submitter_type& submitter_;
   std::vector<Request> batch_;       // touched only by the reading side
   std::set<std::string> batch_ids_;  // the ids in batch_
 };

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "numaflow/detail/shapes/stream.hpp"
+#include "numaflow/detail/shapes/work.hpp"
 
 namespace numaflow::detail {
 
@@ -19,10 +20,11 @@ struct StreamJob {
 // Shape 2: after the handshake, every request produces any number of responses, each sent as soon
 // as the handler emits it, and then the response the process returns (the request's EOT). Requests
 // are processed concurrently; for one request the order of its responses is kept.
-template <class Proto, class Runner>
+template <class Proto>
 class RequestStream final : public Stream<Proto> {
  public:
-  RequestStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
+  using submitter_type = Submitter<StreamJob<Proto>, typename Proto::Response>;
+  RequestStream(Runtime& runtime, submitter_type& submitter) : Stream<Proto>(runtime), submitter_(submitter) {}
 
  private:
   using Response = typename Proto::Response;
@@ -30,7 +32,7 @@ class RequestStream final : public Stream<Proto> {
   void on_request(typename Proto::Request&& request) override {
     this->begin_work();
     StreamJob<Proto> job{std::move(request), [this](Response r) { this->send(std::move(r)); }};
-    runner_.submit(std::move(job), [this](std::exception_ptr const& error, Response end) {
+    submitter_.submit(std::move(job), [this](std::exception_ptr const& error, Response end) {
       if (error)
         this->fail_with_udf_error(error);
       else
@@ -39,7 +41,7 @@ class RequestStream final : public Stream<Proto> {
     });
   }
 
-  Runner& runner_;
+  submitter_type& submitter_;
 };
 
 }  // namespace numaflow::detail
