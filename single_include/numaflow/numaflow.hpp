@@ -1189,6 +1189,17 @@ struct HandlerContract;
       static_assert(accepts<H>, "numaflow::Server<" #Tag ", " #Policy ">: the handler must " expected_forms); \
     }                                                                                                         \
   }
+
+// Separate compilation: with NUMAFLOW_SEPARATE_COMPILATION (the CMake target numaflow::numaflow
+// defines it) the parts of a tag that do not depend on the handler — its gRPC service, its stream
+// shapes, the generated service code they reach — are declared `extern template` by each detail
+// twin and instantiated once, in the numaflow library (src/services.cpp defines
+// NUMAFLOW_COMPILING_LIBRARY). Without it (the single header) everything stays header-only.
+#if defined(NUMAFLOW_COMPILING_LIBRARY)
+#define NUMAFLOW_DETAIL_INSTANTIATE template
+#elif defined(NUMAFLOW_SEPARATE_COMPILATION)
+#define NUMAFLOW_DETAIL_INSTANTIATE extern template
+#endif
 // ---- end numaflow/detail/functions/functionality.hpp ----
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
@@ -1198,6 +1209,7 @@ struct HandlerContract;
 #include <google/protobuf/empty.pb.h>
 #include <grpcpp/grpcpp.h>
 
+#include <type_traits>
 #include <utility>
 
 // #include "numaflow/detail/runtime/runtime.hpp"
@@ -1780,16 +1792,111 @@ S* open_stream(Args&&... args) {
 // #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
 // #include "numaflow/detail/runtime/runtime.hpp"
 // #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/shapes/work.hpp"
+// ---- begin numaflow/detail/shapes/work.hpp ----
+
+#include <exception>
+#include <functional>
+#include <utility>
+
+namespace numaflow::detail {
+
+// Where a shape hands one unit of work (`In`) and learns its outcome (`Response`, or an error): the
+// runner of a tag's handler, behind one virtual call per unit of work. Behind this line the shapes
+// and the gRPC services do not depend on the handler's type, so they are compiled once per tag (in
+// the numaflow library, see detail/separate_compilation.hpp), not in every UDF.
+template <class In, class Response>
+class Submitter {
+ public:
+  using Done = std::function<void(std::exception_ptr, Response)>;
+  // Runs the work wherever the runner runs its handler.
+  virtual void submit(In&& in, Done done) = 0;
+  // The same for work that only computes one response from one request: the runner may run it on
+  // the calling gRPC thread (SyncRunner's InlineGate).
+  virtual void submit_per_request(In&& in, Done done) = 0;
+
+ protected:
+  ~Submitter() = default;
+};
+
+// All that a tag's service needs from its handler's runner: a Submitter per kind of work, and the
+// start and stop around serving.
+template <class... Submitters>
+class Work : public Submitters... {
+ public:
+  virtual void start() = 0;
+  virtual void stop() = 0;
+
+ protected:
+  ~Work() = default;
+};
+
+// A submitter for one step, forwarding to the runner `Self` owns.
+template <class Self, class Step, class Base>
+class SubmitStep : public Base {
+  using Done = typename Submitter<typename Step::In, typename Step::Response>::Done;
+
+ public:
+  void submit(typename Step::In&& in, Done done) override {
+    static_cast<Self&>(*this).runner().submit(std::move(in), std::move(done));
+  }
+  void submit_per_request(typename Step::In&& in, Done done) override {
+    auto& runner = static_cast<Self&>(*this).runner();
+    if constexpr (requires { runner.submit_per_request(std::move(in), std::move(done)); })
+      runner.submit_per_request(std::move(in), std::move(done));
+    else
+      runner.submit(std::move(in), std::move(done));
+  }
+};
+
+}  // namespace numaflow::detail
+
+namespace numaflow::detail {
+
+template <class... Steps>
+using work_for_t = Work<Submitter<typename Steps::In, typename Steps::Response>...>;
+
+template <class Self, class Base, class... Steps>
+struct step_submitters {
+  using type = Base;
+};
+template <class Self, class Base, class Step, class... Steps>
+struct step_submitters<Self, Base, Step, Steps...> {
+  using type = SubmitStep<Self, Step, typename step_submitters<Self, Base, Steps...>::type>;
+};
+
+// The handler's side of the line: `Runner` (a SyncRunner, AsyncRunner or MultiProcRunner of the
+// tag's lifted steps) offered to the service as the Work of `Steps`.
+template <class Runner, class... Steps>
+class SteppedRunner final
+    : public step_submitters<SteppedRunner<Runner, Steps...>, work_for_t<Steps...>, Steps...>::type {
+ public:
+  using runner_type = Runner;
+  using process_type = typename Runner::process_type;
+
+  template <class Process, class Runtime>
+  SteppedRunner(Process&& process, Runtime& runtime) : runner_(std::forward<Process>(process), runtime) {}
+
+  void start() override { runner_.start(); }
+  void stop() override { runner_.stop(); }
+  Runner& runner() { return runner_; }
+
+ private:
+  Runner runner_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/work.hpp ----
 
 namespace numaflow::detail {
 
 // Shape 5: a unary RPC answered by the handler. The handler runs on the runner (never on a gRPC
 // thread); `response` stays valid until Finish, as the callback API guarantees.
-template <class Runner, class In, class Response>
-grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime, Runner& runner, In&& in,
-                                       Response* response) {
+template <class In, class Response>
+grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime,
+                                       Submitter<In, Response>& submitter, In&& in, Response* response) {
   auto* reactor = context->DefaultReactor();
-  runner.submit(std::forward<In>(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
+  submitter.submit(std::move(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
     if (error) return reactor->Finish(runtime.udf_error(error));
     *response = std::move(out);
     reactor->Finish(grpc::Status::OK);
@@ -1800,46 +1907,99 @@ grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Run
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/unary.hpp ----
+// #include "numaflow/detail/shapes/work.hpp"
+// #include "numaflow/detail/shapes/work.hpp" (already merged above)
 
 namespace numaflow::detail {
 
 // What every functionality's gRPC service shares: the generated `Generated::CallbackService` with
-// IsReady answered, the runtime, and the runner (or windowed driver) executing the handler. A
-// functionality's service adds only its own RPC overrides, each one line: open<Shape, Framing>()
-// for a streaming RPC, answer(…) for a unary one.
-template <class Generated, class ReadyResponse, class Runner>
+// IsReady answered, the runtime, and the work behind it (a tag's SteppedRunner seen as `W`, or a
+// windowed driver). A functionality's service adds only its own RPC overrides, each one line:
+// open<Shape>() for a streaming RPC, answer(…) for a unary one. For the stepped tags `W` does not
+// depend on the handler, so the service is compiled once per tag.
+template <class Generated, class ReadyResponse, class W>
 class ServiceCore : public Generated::CallbackService, public ServiceBase {
  public:
-  template <class Handler>
-  ServiceCore(Handler&& handler, Runtime& runtime)
-      : runtime_(runtime), runner_(typename Runner::process_type{std::forward<Handler>(handler)}, runtime) {}
+  using work_type = W;
+  ServiceCore(Runtime& runtime, W& work);
 
-  grpc::Service& grpc_service() final { return *this; }
-  void start() final { runner_.start(); }
-  void after_shutdown() final { runner_.stop(); }
-
+  grpc::Service& grpc_service() final;
+  void start() final;
+  void after_shutdown() final;
   grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    ReadyResponse* response) final {
-    return answer_ready(context, response);
-  }
+                                    ReadyResponse* response) final;
 
  protected:
-  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed) with `Framing`.
-  template <template <class, class> class Shape, class Framing>
-  Shape<Framing, Runner>* open() {
-    return open_stream<Shape<Framing, Runner>>(runtime_, runner_);
+  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed).
+  template <class Shape>
+  Shape* open() {
+    if constexpr (requires { typename Shape::submitter_type; })
+      return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
+    else
+      return open_stream<Shape>(runtime_, work_);
   }
 
-  // A unary RPC: `in` goes to the runner, its response answers the call.
+  // A unary RPC: `in` goes to the work, its response answers the call.
   template <class In, class Response>
   grpc::ServerUnaryReactor* answer(grpc::CallbackServerContext* context, In&& in, Response* response) {
-    return answer_unary(context, runtime_, runner_, std::forward<In>(in), response);
+    return answer_unary(context, runtime_, static_cast<Submitter<std::decay_t<In>, Response>&>(work_),
+                        std::decay_t<In>(std::forward<In>(in)), response);
   }
 
  private:
   Runtime& runtime_;
-  Runner runner_;
+  W& work_;
 };
+
+// Defined out of the class, so that an explicit instantiation declaration (extern template, see
+// detail/separate_compilation.hpp) keeps them, and the generated service's constructor they reach,
+// out of the translation units that use the service.
+template <class Generated, class ReadyResponse, class W>
+ServiceCore<Generated, ReadyResponse, W>::ServiceCore(Runtime& runtime, W& work) : runtime_(runtime), work_(work) {}
+
+template <class Generated, class ReadyResponse, class W>
+grpc::Service& ServiceCore<Generated, ReadyResponse, W>::grpc_service() {
+  return *this;
+}
+
+template <class Generated, class ReadyResponse, class W>
+void ServiceCore<Generated, ReadyResponse, W>::start() {
+  work_.start();
+}
+
+template <class Generated, class ReadyResponse, class W>
+void ServiceCore<Generated, ReadyResponse, W>::after_shutdown() {
+  work_.stop();
+}
+
+template <class Generated, class ReadyResponse, class W>
+grpc::ServerUnaryReactor* ServiceCore<Generated, ReadyResponse, W>::IsReady(grpc::CallbackServerContext* context,
+                                                                            google::protobuf::Empty const*,
+                                                                            ReadyResponse* response) {
+  return answer_ready(context, response);
+}
+
+template <class WorkObject>
+struct HeldWork {
+  WorkObject held;
+};
+
+// A service and the work it serves, as the Server owns them: `WorkObject` (the handler's
+// SteppedRunner or driver) is built first, from the handler, and handed to `Service`.
+template <class WorkObject, class Service>
+class Served final : HeldWork<WorkObject>, public Service {
+ public:
+  template <class Handler>
+  Served(Handler&& handler, Runtime& runtime)
+      : HeldWork<WorkObject>{WorkObject(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime)},
+        Service(runtime, this->held) {}
+
+  WorkObject& work() { return this->held; }
+};
+
+// A windowed tag's service and its driver, which is its work (and depends on the handler).
+template <class Driver, template <class> class Service>
+using served_by_driver_t = Served<Driver, Service<Driver>>;
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/stream_service.hpp ----
@@ -2834,12 +2994,12 @@ struct StreamedReduceStreamDriver : ReduceFraming, AsyncWindowedExecution<H> {
 };
 
 template <class Driver>
-class ReduceService final : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
+class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
  public:
   using ReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<windowed_shape_t, ReduceFraming>();
+    return this->template open<WindowedStream<Driver>>();
   }
 };
 
@@ -2862,7 +3022,8 @@ struct Functionality<Reduce> {
 
   template <class Policy, class H>
   using service =
-      ReduceService<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>>;
+      served_by_driver_t<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>,
+                         ReduceService>;
 };
 
 template <>
@@ -2872,8 +3033,9 @@ struct Functionality<ReduceStream> {
   }
 
   template <class Policy, class H>
-  using service = ReduceService<std::conditional_t<std::derived_from<H, ReduceStreamer>, CallbackReduceStreamDriver<H>,
-                                                   StreamedReduceStreamDriver<H>>>;
+  using service = served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>,
+                                                        CallbackReduceStreamDriver<H>, StreamedReduceStreamDriver<H>>,
+                                     ReduceService>;
 };
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,
@@ -3145,13 +3307,12 @@ struct AccumulatorDriver
 };
 
 template <class Driver>
-class AccumulatorService final
-    : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
+class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
  public:
   using AccumulatorService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<windowed_shape_t, AccumulatorFraming>();
+    return this->template open<WindowedStream<Driver>>();
   }
 };
 
@@ -3162,7 +3323,7 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  using service = AccumulatorService<AccumulatorDriver<H>>;
+  using service = served_by_driver_t<AccumulatorDriver<H>, AccumulatorService>;
 };
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
@@ -3306,6 +3467,8 @@ struct HandshakeFraming {
 
 // #include "numaflow/detail/shapes/stream.hpp"
 // #include "numaflow/detail/shapes/stream.hpp" (already merged above)
+// #include "numaflow/detail/shapes/work.hpp"
+// #include "numaflow/detail/shapes/work.hpp" (already merged above)
 
 namespace numaflow::detail {
 
@@ -3353,15 +3516,16 @@ void verify_batch_ids(Requested&& requested, Answered&& answered) {
 // Shape 3: requests are collected until the client's EOT, the whole batch goes to one handler
 // call, and its responses (checked complete by the runner's process) are sent followed by the
 // EOT response (sink, batch map). Batches on one stream are strictly sequential.
-template <class Proto, class Runner>
+template <class Proto>
 class BatchStream final : public Stream<Proto> {
- public:
-  BatchStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
-
- private:
   using Request = typename Proto::Request;
   using Response = typename Proto::Response;
 
+ public:
+  using submitter_type = Submitter<std::vector<Request>, std::vector<Response>>;
+  BatchStream(Runtime& runtime, submitter_type& submitter) : Stream<Proto>(runtime), submitter_(submitter) {}
+
+ private:
   void on_request(Request&& request) override {
     if (!Proto::is_eot(request)) {
       // Ids are unique within a batch (the platform guarantees it): a repeated one is the
@@ -3374,16 +3538,17 @@ class BatchStream final : public Stream<Proto> {
     }
     batch_ids_.clear();
     this->begin_work();
-    runner_.submit(std::exchange(batch_, {}), [this](std::exception_ptr const& error, std::vector<Response> responses) {
-      if (error)
-        this->fail_with_udf_error(error);
-      else
-        this->send_all(responses);
-      this->end_work();
-    });
+    submitter_.submit(std::exchange(batch_, {}),
+                      [this](std::exception_ptr const& error, std::vector<Response> responses) {
+                        if (error)
+                          this->fail_with_udf_error(error);
+                        else
+                          this->send_all(responses);
+                        this->end_work();
+                      });
   }
 
-  Runner& runner_;
+  submitter_type& submitter_;
   std::vector<Request> batch_;       // touched only by the reading side
   std::set<std::string> batch_ids_;  // the ids in batch_
 };
@@ -3843,6 +4008,8 @@ class MultiProcRunner {
 // ---- end numaflow/detail/policies/multiproc.hpp ----
 // #include "numaflow/detail/policies/sync.hpp"
 // #include "numaflow/detail/policies/sync.hpp" (already merged above)
+// #include "numaflow/detail/shapes/work.hpp"
+// #include "numaflow/detail/shapes/work.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
 // #include "numaflow/policies/async.hpp" (already merged above)
 // #include "numaflow/policies/multiproc.hpp"
@@ -3885,6 +4052,10 @@ template <class Policy, class H, class... Steps>
 using step_runner_t =
     typename Execution<Policy>::template runner<typename Execution<Policy>::template lift<H, Steps...>>;
 
+// The same runner, offered to a service as the Work of `Steps`.
+template <class Policy, class H, class... Steps>
+using stepped_runner_t = SteppedRunner<step_runner_t<Policy, H, Steps...>, Steps...>;
+
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/policies/policy_runner.hpp ----
 // #include "numaflow/detail/shapes/per_request.hpp"
@@ -3895,39 +4066,35 @@ using step_runner_t =
 
 // #include "numaflow/detail/shapes/stream.hpp"
 // #include "numaflow/detail/shapes/stream.hpp" (already merged above)
+// #include "numaflow/detail/shapes/work.hpp"
+// #include "numaflow/detail/shapes/work.hpp" (already merged above)
 
 namespace numaflow::detail {
 
 // Shape 1: after the handshake, every request is answered by exactly one response carrying its
 // id (unary map, source transformer). Requests are processed concurrently by the runner; the
 // responses go out in completion order.
-template <class Proto, class Runner>
+template <class Proto>
 class PerRequestStream final : public Stream<Proto> {
  public:
-  PerRequestStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
+  using submitter_type = Submitter<typename Proto::Request, typename Proto::Response>;
+  PerRequestStream(Runtime& runtime, submitter_type& submitter) : Stream<Proto>(runtime), submitter_(submitter) {}
 
  private:
   void on_request(typename Proto::Request&& request) override {
     this->begin_work();
-    submit(std::move(request), [this](std::exception_ptr const& error, typename Proto::Response response) {
-      if (error) {
-        this->fail_with_udf_error(error);
-        this->end_work();
-      } else {
-        this->end_work_with(std::move(response));
-      }
-    });
+    submitter_.submit_per_request(std::move(request),
+                                  [this](std::exception_ptr const& error, typename Proto::Response response) {
+                                    if (error) {
+                                      this->fail_with_udf_error(error);
+                                      this->end_work();
+                                    } else {
+                                      this->end_work_with(std::move(response));
+                                    }
+                                  });
   }
 
-  template <class Done>
-  void submit(typename Proto::Request&& request, Done&& done) {
-    if constexpr (requires { runner_.submit_per_request(std::move(request), std::forward<Done>(done)); })
-      runner_.submit_per_request(std::move(request), std::forward<Done>(done));
-    else
-      runner_.submit(std::move(request), std::forward<Done>(done));
-  }
-
-  Runner& runner_;
+  submitter_type& submitter_;
 };
 
 }  // namespace numaflow::detail
@@ -3962,15 +4129,19 @@ struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> 
   }
 };
 
-// The map.v1 service of the three map modes: `Shape` and `Framing` are the mode's.
-template <class Runner, template <class, class> class Shape, class Framing>
-class MapService final : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Runner> {
+// The map.v1 service of the three map modes: `Shape` is the mode's stream.
+template <class Shape>
+class MapService : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
  public:
   using MapService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapFn(grpc::CallbackServerContext*) override {
-    return this->template open<Shape, Framing>();
-  }
+  grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapFn(grpc::CallbackServerContext*) override;
 };
+
+template <class Shape>
+grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapService<Shape>::MapFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<Shape>();
+}
 
 template <>
 struct Functionality<Map> {
@@ -3980,7 +4151,7 @@ struct Functionality<Map> {
   }
 
   template <class Policy, class H>
-  using service = MapService<step_runner_t<Policy, H, DatumStep<MapFraming>>, PerRequestStream, MapFraming>;
+  using service = Served<stepped_runner_t<Policy, H, DatumStep<MapFraming>>, MapService<PerRequestStream<MapFraming>>>;
 };
 
 #define NUMAFLOW_DETAIL_MAP_FORMS                                                                                  \
@@ -3989,6 +4160,13 @@ struct Functionality<Map> {
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Sync, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
 #undef NUMAFLOW_DETAIL_MAP_FORMS
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
+                                              Work<PerRequestStream<MapFraming>::submitter_type>>;
+NUMAFLOW_DETAIL_INSTANTIATE class MapService<PerRequestStream<MapFraming>>;
+#endif
+
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
                                  "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "
                                  "const& keys, Datum const&) (Task = boost::asio::awaitable), or be a class derived "
@@ -4095,8 +4273,15 @@ struct Functionality<BatchMap> {
   }
 
   template <class Policy, class H>
-  using service = MapService<step_runner_t<Policy, H, BatchStep<BatchMapFraming>>, BatchStream, BatchMapFraming>;
+  using service =
+      Served<stepped_runner_t<Policy, H, BatchStep<BatchMapFraming>>, MapService<BatchStream<BatchMapFraming>>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
+                                              Work<BatchStream<BatchMapFraming>::submitter_type>>;
+NUMAFLOW_DETAIL_INSTANTIATE class MapService<BatchStream<BatchMapFraming>>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Sync,
                                  "be callable as BatchResponses(Datums const& batch), or be a class derived from "
@@ -4181,6 +4366,8 @@ class AsyncMapStreamer {
 
 // #include "numaflow/detail/shapes/stream.hpp"
 // #include "numaflow/detail/shapes/stream.hpp" (already merged above)
+// #include "numaflow/detail/shapes/work.hpp"
+// #include "numaflow/detail/shapes/work.hpp" (already merged above)
 
 namespace numaflow::detail {
 
@@ -4195,10 +4382,11 @@ struct StreamJob {
 // Shape 2: after the handshake, every request produces any number of responses, each sent as soon
 // as the handler emits it, and then the response the process returns (the request's EOT). Requests
 // are processed concurrently; for one request the order of its responses is kept.
-template <class Proto, class Runner>
+template <class Proto>
 class RequestStream final : public Stream<Proto> {
  public:
-  RequestStream(Runtime& runtime, Runner& runner) : Stream<Proto>(runtime), runner_(runner) {}
+  using submitter_type = Submitter<StreamJob<Proto>, typename Proto::Response>;
+  RequestStream(Runtime& runtime, submitter_type& submitter) : Stream<Proto>(runtime), submitter_(submitter) {}
 
  private:
   using Response = typename Proto::Response;
@@ -4206,7 +4394,7 @@ class RequestStream final : public Stream<Proto> {
   void on_request(typename Proto::Request&& request) override {
     this->begin_work();
     StreamJob<Proto> job{std::move(request), [this](Response r) { this->send(std::move(r)); }};
-    runner_.submit(std::move(job), [this](std::exception_ptr const& error, Response end) {
+    submitter_.submit(std::move(job), [this](std::exception_ptr const& error, Response end) {
       if (error)
         this->fail_with_udf_error(error);
       else
@@ -4215,7 +4403,7 @@ class RequestStream final : public Stream<Proto> {
     });
   }
 
-  Runner& runner_;
+  submitter_type& submitter_;
 };
 
 }  // namespace numaflow::detail
@@ -4306,8 +4494,14 @@ struct Functionality<MapStream> {
   }
 
   template <class Policy, class H>
-  using service = MapService<step_runner_t<Policy, H, MapStreamStep>, RequestStream, MapFraming>;
+  using service = Served<stepped_runner_t<Policy, H, MapStreamStep>, MapService<RequestStream<MapFraming>>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
+                                              Work<RequestStream<MapFraming>::submitter_type>>;
+NUMAFLOW_DETAIL_INSTANTIATE class MapService<RequestStream<MapFraming>>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
                                  "be callable as void(Datum const&, MessageEmitter& out), or be a class derived from "
@@ -4461,19 +4655,31 @@ struct GetStep {
   }
 };
 
-template <class Runner>
-class ServingStoreService final : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, Runner> {
+using ServingStoreWork = work_for_t<PutStep, GetStep>;
+
+template <class W>
+class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
  public:
   using ServingStoreService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* Put(grpc::CallbackServerContext* context, serving::v1::PutRequest const* request,
-                                serving::v1::PutResponse* response) override {
-    return this->answer(context, serving_put_call(*request), response);
-  }
+                                serving::v1::PutResponse* response) override;
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context, serving::v1::GetRequest const* request,
-                                serving::v1::GetResponse* response) override {
-    return this->answer(context, GetCall{request->id()}, response);
-  }
+                                serving::v1::GetResponse* response) override;
 };
+
+template <class W>
+grpc::ServerUnaryReactor* ServingStoreService<W>::Put(grpc::CallbackServerContext* context,
+                                                      serving::v1::PutRequest const* request,
+                                                      serving::v1::PutResponse* response) {
+  return this->answer(context, serving_put_call(*request), response);
+}
+
+template <class W>
+grpc::ServerUnaryReactor* ServingStoreService<W>::Get(grpc::CallbackServerContext* context,
+                                                      serving::v1::GetRequest const* request,
+                                                      serving::v1::GetResponse* response) {
+  return this->answer(context, GetCall{request->id()}, response);
+}
 
 template <>
 struct Functionality<ServingStore> {
@@ -4482,8 +4688,13 @@ struct Functionality<ServingStore> {
   }
 
   template <class Policy, class H>
-  using service = ServingStoreService<step_runner_t<Policy, H, PutStep, GetStep>>;
+  using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, ServingStoreWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class ServingStoreService<ServingStoreWork>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
                                  "be an object of a class derived from numaflow::ServingStorer (void put(std::string "
@@ -4643,13 +4854,13 @@ struct SessionDriver : SessionFraming, SyncWindowedExecution<H> {
 };
 
 template <class Driver>
-class SessionReduceService final
+class SessionReduceService
     : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, Driver> {
  public:
   using SessionReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<windowed_shape_t, SessionFraming>();
+    return this->template open<WindowedStream<Driver>>();
   }
 };
 
@@ -4660,7 +4871,7 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  using service = SessionReduceService<SessionDriver<H>>;
+  using service = served_by_driver_t<SessionDriver<H>, SessionReduceService>;
 };
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
@@ -4779,15 +4990,22 @@ struct RetrieveStep {
   static Response encode(RetrieveCall&, SideInputResponse answer) { return side_input_to_proto(std::move(answer)); }
 };
 
-template <class Runner>
-class SideInputService final : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, Runner> {
+using SideInputWork = work_for_t<RetrieveStep>;
+
+template <class W>
+class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
  public:
   using SideInputService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* RetrieveSideInput(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                              sideinput::v1::SideInputResponse* response) override {
-    return this->answer(context, RetrieveCall{}, response);
-  }
+                                              sideinput::v1::SideInputResponse* response) override;
 };
+
+template <class W>
+grpc::ServerUnaryReactor* SideInputService<W>::RetrieveSideInput(grpc::CallbackServerContext* context,
+                                                                 google::protobuf::Empty const*,
+                                                                 sideinput::v1::SideInputResponse* response) {
+  return this->answer(context, RetrieveCall{}, response);
+}
 
 template <>
 struct Functionality<SideInput> {
@@ -4796,8 +5014,13 @@ struct Functionality<SideInput> {
   }
 
   template <class Policy, class H>
-  using service = SideInputService<step_runner_t<Policy, H, RetrieveStep>>;
+  using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, SideInputWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class SideInputService<SideInputWork>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SideInput, Sync,
                                  "be callable as SideInputResponse(), or be a class derived from "
@@ -4976,14 +5199,20 @@ struct SinkFraming : HandshakeFraming<sink::v1::SinkRequest, sink::v1::SinkRespo
   }
 };
 
-template <class Runner>
-class SinkService final : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, Runner> {
+using SinkWork = work_for_t<BatchStep<SinkFraming>>;
+
+template <class W>
+class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
  public:
   using SinkService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override {
-    return this->template open<BatchStream, SinkFraming>();
-  }
+  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override;
 };
+
+template <class W>
+grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkService<W>::SinkFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<BatchStream<SinkFraming>>();
+}
 
 template <>
 struct Functionality<Sink> {
@@ -4997,8 +5226,13 @@ struct Functionality<Sink> {
   }
 
   template <class Policy, class H>
-  using service = SinkService<step_runner_t<Policy, H, BatchStep<SinkFraming>>>;
+  using service = Served<stepped_runner_t<Policy, H, BatchStep<SinkFraming>>, SinkService<SinkWork>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, SinkWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class SinkService<SinkWork>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Sync,
                                  "be callable as SinkResponses(Datums const& batch), or be a class derived from "
@@ -5344,32 +5578,56 @@ struct PartitionsStep {
   }
 };
 
-template <class Runner>
-class SourceService final : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, Runner> {
+using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
+
+template <class W>
+class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
  public:
   using SourceService::ServiceCore::ServiceCore;
-
   grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(
-      grpc::CallbackServerContext*) override {
-    return this->template open<RequestStream, SourceReadFraming>();
-  }
+      grpc::CallbackServerContext*) override;
   grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(
-      grpc::CallbackServerContext*) override {
-    return this->template open<PerRequestStream, SourceAckFraming>();
-  }
+      grpc::CallbackServerContext*) override;
   grpc::ServerUnaryReactor* NackFn(grpc::CallbackServerContext* context, source::v1::NackRequest const* request,
-                                   source::v1::NackResponse* response) override {
-    return this->answer(context, source::v1::NackRequest{*request}, response);
-  }
+                                   source::v1::NackResponse* response) override;
   grpc::ServerUnaryReactor* PendingFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                      source::v1::PendingResponse* response) override {
-    return this->answer(context, PendingCall{}, response);
-  }
+                                      source::v1::PendingResponse* response) override;
   grpc::ServerUnaryReactor* PartitionsFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                         source::v1::PartitionsResponse* response) override {
-    return this->answer(context, PartitionsCall{}, response);
-  }
+                                         source::v1::PartitionsResponse* response) override;
 };
+
+template <class W>
+grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* SourceService<W>::ReadFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<RequestStream<SourceReadFraming>>();
+}
+
+template <class W>
+grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* SourceService<W>::AckFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<PerRequestStream<SourceAckFraming>>();
+}
+
+template <class W>
+grpc::ServerUnaryReactor* SourceService<W>::NackFn(grpc::CallbackServerContext* context,
+                                                   source::v1::NackRequest const* request,
+                                                   source::v1::NackResponse* response) {
+  return this->answer(context, source::v1::NackRequest{*request}, response);
+}
+
+template <class W>
+grpc::ServerUnaryReactor* SourceService<W>::PendingFn(grpc::CallbackServerContext* context,
+                                                      google::protobuf::Empty const*,
+                                                      source::v1::PendingResponse* response) {
+  return this->answer(context, PendingCall{}, response);
+}
+
+template <class W>
+grpc::ServerUnaryReactor* SourceService<W>::PartitionsFn(grpc::CallbackServerContext* context,
+                                                         google::protobuf::Empty const*,
+                                                         source::v1::PartitionsResponse* response) {
+  return this->answer(context, PartitionsCall{}, response);
+}
 
 template <>
 struct Functionality<Source> {
@@ -5378,8 +5636,14 @@ struct Functionality<Source> {
   }
 
   template <class Policy, class H>
-  using service = SourceService<step_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>>;
+  using service = Served<stepped_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>,
+                         SourceService<SourceWork>>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<source::v1::Source, source::v1::ReadyResponse, SourceWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class SourceService<SourceWork>;
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
                                  "be an object of a class derived from numaflow::Sourcer (read, ack, nack, pending, "
@@ -5479,16 +5743,22 @@ struct TransformFraming
   }
 };
 
-template <class Runner>
-class TransformService final
-    : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, Runner> {
+using TransformWork = work_for_t<DatumStep<TransformFraming>>;
+
+template <class W>
+class TransformService
+    : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, W> {
  public:
   using TransformService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* SourceTransformFn(
-      grpc::CallbackServerContext*) override {
-    return this->template open<PerRequestStream, TransformFraming>();
-  }
+      grpc::CallbackServerContext*) override;
 };
+
+template <class W>
+grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* TransformService<W>::SourceTransformFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<PerRequestStream<TransformFraming>>();
+}
 
 template <>
 struct Functionality<SourceTransform> {
@@ -5497,7 +5767,7 @@ struct Functionality<SourceTransform> {
   }
 
   template <class Policy, class H>
-  using service = TransformService<step_runner_t<Policy, H, DatumStep<TransformFraming>>>;
+  using service = Served<stepped_runner_t<Policy, H, DatumStep<TransformFraming>>, TransformService<TransformWork>>;
 };
 
 #define NUMAFLOW_DETAIL_TRANSFORM_FORMS                                                                            \
@@ -5508,6 +5778,13 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, Sync, NUMAFLOW_DETAIL_TRANSFOR
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, MultiProc, NUMAFLOW_DETAIL_TRANSFORM_FORMS,
                                  datum_to_messages_handler<H, SourceTransformer>);
 #undef NUMAFLOW_DETAIL_TRANSFORM_FORMS
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sourcetransformer::v1::SourceTransform,
+                                              sourcetransformer::v1::ReadyResponse, TransformWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class TransformService<TransformWork>;
+#endif
+
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SourceTransform, Async,
     "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "

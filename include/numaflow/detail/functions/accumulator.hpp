@@ -114,8 +114,7 @@ struct AccumulatorDriver
 };
 
 template <class Driver>
-class AccumulatorService final
-    : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
+class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
  public:
   using AccumulatorService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(

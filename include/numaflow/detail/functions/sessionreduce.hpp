@@ -87,7 +87,7 @@ struct SessionDriver : SessionFraming, SyncWindowedExecution<H> {
 };
 
 template <class Driver>
-class SessionReduceService final
+class SessionReduceService
     : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, Driver> {
  public:
   using SessionReduceService::ServiceCore::ServiceCore;

@@ -3,7 +3,6 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>
-#include <ranges>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -111,8 +110,7 @@ struct BatchStep {
   static decltype(auto) call(auto& handler, Datums const& datums) { return call_batch_handler(handler, datums); }
   template <class Answers>
   static Response encode(Datums const& datums, Answers&& answers) {
-    verify_batch_ids(datums | std::views::transform(&Datum::id),
-                     answers | std::views::transform([](auto const& answer) -> auto const& { return answer.id; }));
+    verify_batch_ids(datums, answers);
     return Framing::batch_responses(std::forward<Answers>(answers));
   }
 };

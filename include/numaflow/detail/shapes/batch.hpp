@@ -18,15 +18,17 @@ class IncompleteBatch : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Checks that `answered` holds every id of `requested` exactly once and nothing else; both are
-// ranges of ids (views over the batch and over the handler's answers).
-template <class Requested, class Answered>
-void verify_batch_ids(Requested&& requested, Answered&& answered) {
+// Checks that the handler's `answers` hold the id of every datum of `batch` exactly once and nothing
+// else. (Read directly rather than through std::views, which clang 14 cannot compile with
+// libstdc++ 12, and the fuzz target is built with clang.)
+template <class Batch, class Answers>
+void verify_batch_ids(Batch const& batch, Answers const& answers) {
   std::multiset<std::string_view> remaining;
-  for (std::string_view id : requested) remaining.insert(id);
+  for (auto const& datum : batch) remaining.insert(datum.id);
   std::vector<std::string_view> unknown, duplicate;
   std::set<std::string_view> seen;
-  for (std::string_view id : answered) {
+  for (auto const& answer : answers) {
+    std::string_view const id = answer.id;
     if (!seen.insert(id).second) {
       duplicate.push_back(id);
       continue;

@@ -29,6 +29,8 @@ class Submitter {
 template <class... Submitters>
 class Work : public Submitters... {
  public:
+  using Submitters::submit...;
+  using Submitters::submit_per_request...;
   virtual void start() = 0;
   virtual void stop() = 0;
 
@@ -42,6 +44,8 @@ class SubmitStep : public Base {
   using Done = typename Submitter<typename Step::In, typename Step::Response>::Done;
 
  public:
+  using Base::submit;
+  using Base::submit_per_request;
   void submit(typename Step::In&& in, Done done) override {
     static_cast<Self&>(*this).runner().submit(std::move(in), std::move(done));
   }
