@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -26,45 +27,55 @@ class DatumStream {
   using Executor = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
   DatumStream(Executor executor, std::function<void()> on_consumed)
-      : executor_(std::move(executor)), signal_(executor_), on_consumed_(std::move(on_consumed)) {
-    signal_.expires_at(boost::asio::steady_timer::time_point::max());
-  }
+      : executor_(std::move(executor)),
+        state_(std::make_shared<State>(executor_)),
+        on_consumed_(std::move(on_consumed)) {}
 
   DatumStream(DatumStream const&) = delete;
   DatumStream& operator=(DatumStream const&) = delete;
 
   Task<std::optional<Datum>> next() {
-    while (queue_.empty() && !closed_) {
+    auto& state = *state_;
+    while (state.queue.empty() && !state.closed) {
       boost::system::error_code ignored;
-      co_await signal_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+      co_await state.signal.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
     }
-    if (queue_.empty()) co_return std::nullopt;
-    Datum d = std::move(queue_.front());
-    queue_.pop_front();
+    if (state.queue.empty()) co_return std::nullopt;
+    Datum d = std::move(state.queue.front());
+    state.queue.pop_front();
     if (on_consumed_) on_consumed_();
     co_return d;
   }
 
-  // Safe from any thread.
+  // Safe from any thread, and after the stream is gone: a handler that threw ends its task, which
+  // destroys the stream while a push or close may still be queued on the strand, so the queued
+  // work holds the state it touches.
   void push(Datum d) {
-    boost::asio::post(executor_, [this, d = std::move(d)]() mutable {
-      queue_.push_back(std::move(d));
-      signal_.cancel();
+    boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
+      state->queue.push_back(std::move(d));
+      state->signal.cancel();
     });
   }
 
   void close() {
-    boost::asio::post(executor_, [this] {
-      closed_ = true;
-      signal_.cancel();
+    boost::asio::post(executor_, [state = state_] {
+      state->closed = true;
+      state->signal.cancel();
     });
   }
 
  private:
+  struct State {
+    explicit State(Executor const& executor) : signal(executor) {
+      signal.expires_at(boost::asio::steady_timer::time_point::max());
+    }
+    boost::asio::steady_timer signal;
+    std::deque<Datum> queue;
+    bool closed = false;
+  };
+
   Executor executor_;
-  boost::asio::steady_timer signal_;
-  std::deque<Datum> queue_;
-  bool closed_ = false;
+  std::shared_ptr<State> state_;
   std::function<void()> on_consumed_;
 };
 
