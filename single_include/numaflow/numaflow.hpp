@@ -316,6 +316,7 @@ using Datums = std::vector<Datum>;
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -353,45 +354,55 @@ class DatumStream {
   using Executor = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
   DatumStream(Executor executor, std::function<void()> on_consumed)
-      : executor_(std::move(executor)), signal_(executor_), on_consumed_(std::move(on_consumed)) {
-    signal_.expires_at(boost::asio::steady_timer::time_point::max());
-  }
+      : executor_(std::move(executor)),
+        state_(std::make_shared<State>(executor_)),
+        on_consumed_(std::move(on_consumed)) {}
 
   DatumStream(DatumStream const&) = delete;
   DatumStream& operator=(DatumStream const&) = delete;
 
   Task<std::optional<Datum>> next() {
-    while (queue_.empty() && !closed_) {
+    auto& state = *state_;
+    while (state.queue.empty() && !state.closed) {
       boost::system::error_code ignored;
-      co_await signal_.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+      co_await state.signal.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
     }
-    if (queue_.empty()) co_return std::nullopt;
-    Datum d = std::move(queue_.front());
-    queue_.pop_front();
+    if (state.queue.empty()) co_return std::nullopt;
+    Datum d = std::move(state.queue.front());
+    state.queue.pop_front();
     if (on_consumed_) on_consumed_();
     co_return d;
   }
 
-  // Safe from any thread.
+  // Safe from any thread, and after the stream is gone: a handler that threw ends its task, which
+  // destroys the stream while a push or close may still be queued on the strand, so the queued
+  // work holds the state it touches.
   void push(Datum d) {
-    boost::asio::post(executor_, [this, d = std::move(d)]() mutable {
-      queue_.push_back(std::move(d));
-      signal_.cancel();
+    boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
+      state->queue.push_back(std::move(d));
+      state->signal.cancel();
     });
   }
 
   void close() {
-    boost::asio::post(executor_, [this] {
-      closed_ = true;
-      signal_.cancel();
+    boost::asio::post(executor_, [state = state_] {
+      state->closed = true;
+      state->signal.cancel();
     });
   }
 
  private:
+  struct State {
+    explicit State(Executor const& executor) : signal(executor) {
+      signal.expires_at(boost::asio::steady_timer::time_point::max());
+    }
+    boost::asio::steady_timer signal;
+    std::deque<Datum> queue;
+    bool closed = false;
+  };
+
   Executor executor_;
-  boost::asio::steady_timer signal_;
-  std::deque<Datum> queue_;
-  bool closed_ = false;
+  std::shared_ptr<State> state_;
   std::function<void()> on_consumed_;
 };
 
@@ -1824,6 +1835,8 @@ class Submitter {
 template <class... Submitters>
 class Work : public Submitters... {
  public:
+  using Submitters::submit...;
+  using Submitters::submit_per_request...;
   virtual void start() = 0;
   virtual void stop() = 0;
 
@@ -1837,6 +1850,8 @@ class SubmitStep : public Base {
   using Done = typename Submitter<typename Step::In, typename Step::Response>::Done;
 
  public:
+  using Base::submit;
+  using Base::submit_per_request;
   void submit(typename Step::In&& in, Done done) override {
     static_cast<Self&>(*this).runner().submit(std::move(in), std::move(done));
   }
@@ -3445,7 +3460,6 @@ struct HandshakeFraming {
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>
-#include <ranges>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -3477,15 +3491,17 @@ class IncompleteBatch : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Checks that `answered` holds every id of `requested` exactly once and nothing else; both are
-// ranges of ids (views over the batch and over the handler's answers).
-template <class Requested, class Answered>
-void verify_batch_ids(Requested&& requested, Answered&& answered) {
+// Checks that the handler's `answers` hold the id of every datum of `batch` exactly once and nothing
+// else. (Read directly rather than through std::views, which clang 14 cannot compile with
+// libstdc++ 12, and the fuzz target is built with clang.)
+template <class Batch, class Answers>
+void verify_batch_ids(Batch const& batch, Answers const& answers) {
   std::multiset<std::string_view> remaining;
-  for (std::string_view id : requested) remaining.insert(id);
+  for (auto const& datum : batch) remaining.insert(datum.id);
   std::vector<std::string_view> unknown, duplicate;
   std::set<std::string_view> seen;
-  for (std::string_view id : answered) {
+  for (auto const& answer : answers) {
+    std::string_view const id = answer.id;
     if (!seen.insert(id).second) {
       duplicate.push_back(id);
       continue;
@@ -3655,8 +3671,7 @@ struct BatchStep {
   static decltype(auto) call(auto& handler, Datums const& datums) { return call_batch_handler(handler, datums); }
   template <class Answers>
   static Response encode(Datums const& datums, Answers&& answers) {
-    verify_batch_ids(datums | std::views::transform(&Datum::id),
-                     answers | std::views::transform([](auto const& answer) -> auto const& { return answer.id; }));
+    verify_batch_ids(datums, answers);
     return Framing::batch_responses(std::forward<Answers>(answers));
   }
 };
