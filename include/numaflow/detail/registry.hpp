@@ -39,9 +39,8 @@ namespace hana = boost::hana;
 inline constexpr auto policies = hana::tuple_t<Sync, Async, MultiProc>;
 
 // The one list of functionalities, each with the execution policies it offers. Server<Tag, Policy>
-// is checked against it, the typed tests run every pair in it and the compile-fail tests are
-// generated from it. A functionality's handler contract per policy is in its detail twin
-// (detail/functions/<tag>.hpp, NUMAFLOW_DETAIL_HANDLER_CONTRACT).
+// is checked against it and the compile-fail tests are generated from it. A functionality's handler contract per policy
+// is in its detail twin (detail/functions/<tag>.hpp, NUMAFLOW_DETAIL_HANDLER_CONTRACT).
 inline constexpr auto registry = hana::make_tuple(                              //
     hana::make_pair(hana::type_c<Map>, hana::tuple_t<Sync, Async, MultiProc>),  //
     hana::make_pair(hana::type_c<BatchMap>, hana::tuple_t<Sync, Async>),        //
