@@ -29,13 +29,33 @@ namespace numaflow::testing {
 // A response of an accumulator stream: one output, or the EOF of one key's window.
 using AccumulatorResponse = WindowedResponse<AccumulatorOutput>;
 
+namespace detail {
+// An output must carry its event time and watermark.
+inline AccumulatorOutput accumulator_output(accumulator::v1::AccumulatorResponse const& r) {
+  auto const& p = r.payload();
+  if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
+  if (!p.has_watermark()) throw ProtocolError("numaflow::testing: an accumulator result without watermark");
+  Datum d;
+  d.keys.assign(p.keys().begin(), p.keys().end());
+  d.value = p.value();
+  d.event_time = numaflow::detail::from_proto(p.event_time());
+  d.watermark = numaflow::detail::from_proto(p.watermark());
+  d.id = p.id();
+  for (auto const& [k, v] : p.headers()) d.headers[k] = v;
+  AccumulatorOutput output{std::move(d)};
+  output.tags.assign(r.tags().begin(), r.tags().end());
+  return output;
+}
+}  // namespace detail
+
 // Drives the stream of an accumulator server: each call sends one window operation (throwing
 // ProtocolError once the server has ended the stream); the reads check that every response
 // carries its window and every output its event time and watermark.
-class AccumulatorClient {
+class AccumulatorClient
+    : public KeyedWindowsClient<accumulator::v1::Accumulator, &accumulator::v1::Accumulator::Stub::AccumulateFn,
+                                &detail::accumulator_output> {
  public:
-  using Request = accumulator::v1::AccumulatorRequest;
-  using Response = accumulator::v1::AccumulatorResponse;
+  using KeyedWindowsClient::KeyedWindowsClient;
 
   // The end of the window the platform sends with OPEN and APPEND: the latest protobuf time
   // (9999-12-31 is not it: the platform uses year 262143).
@@ -47,10 +67,6 @@ class AccumulatorClient {
     return {start, open_window_end, "0", std::move(keys)};
   }
 
-  explicit AccumulatorClient(std::string const& socket_path)
-      : stub_(accumulator::v1::Accumulator::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->AccumulateFn(context); }) {}
-
   // OPEN: the keys' first datum.
   void open(KeyedWindow const& window, Datum const& datum) { send(Request::WindowOperation::OPEN, window, &datum); }
 
@@ -59,25 +75,6 @@ class AccumulatorClient {
 
   // CLOSE: the keys end (`window.end` is their close time); the EOF carries this window.
   void close(KeyedWindow const& window) { send(Request::WindowOperation::CLOSE, window, nullptr); }
-
-  // Reads until `count` EOFs have arrived; returns everything read. Throws if the stream ends first.
-  std::vector<AccumulatorResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-    return detail::read_until_eofs<AccumulatorOutput>(stream_, count, timeout, &decode);
-  }
-
-  // The next response; nullopt when the server ended the stream.
-  std::optional<AccumulatorResponse> next(std::chrono::milliseconds timeout = 20s) {
-    auto response = stream_.read(timeout);
-    if (!response) return std::nullopt;
-    return decode(*response);
-  }
-
-  // Half-closes (the platform shutting down: every open key gets its EOF) and returns every
-  // response up to the end of the stream, which must end with OK.
-  std::vector<AccumulatorResponse> half_close() { return detail::read_until_end<AccumulatorOutput>(stream_, &decode); }
-
-  // For malformed operations and for reading the status of a stream the server failed.
-  StreamClient<Request, Response>& stream() { return stream_; }
 
  private:
   void send(Request::WindowOperation::Event event, KeyedWindow const& window, Datum const* datum) {
@@ -90,30 +87,6 @@ class AccumulatorClient {
     }
     if (!stream_.write(r)) throw ProtocolError("numaflow::testing: the accumulator stream is closed");
   }
-
-  static AccumulatorResponse decode(Response const& r) {
-    AccumulatorResponse out;
-    out.window = detail::keyed_window_from_proto(r.window());
-    out.eof = r.eof();
-    if (out.eof) return out;
-    auto const& p = r.payload();
-    if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
-    if (!p.has_watermark()) throw ProtocolError("numaflow::testing: an accumulator result without watermark");
-    Datum d;
-    d.keys.assign(p.keys().begin(), p.keys().end());
-    d.value = p.value();
-    d.event_time = numaflow::detail::from_proto(p.event_time());
-    d.watermark = numaflow::detail::from_proto(p.watermark());
-    d.id = p.id();
-    for (auto const& [k, v] : p.headers()) d.headers[k] = v;
-    AccumulatorOutput output{std::move(d)};
-    output.tags.assign(r.tags().begin(), r.tags().end());
-    out.result = std::move(output);
-    return out;
-  }
-
-  std::unique_ptr<accumulator::v1::Accumulator::Stub> stub_;
-  StreamClient<Request, Response> stream_;
 };
 
 }  // namespace numaflow::testing

@@ -14,30 +14,20 @@
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/map/v1/map.grpc.pb.h"
 #include "numaflow/message.hpp"
-#include "numaflow/testing/map.hpp"
 #include "numaflow/testing/stream_client.hpp"
 
 namespace numaflow::testing {
 
 // Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
 // answered exactly once before the server's EOT.
-class BatchMapClient {
+class BatchMapClient : public HandshakenClient<map::v1::Map, &map::v1::Map::Stub::MapFn> {
  public:
-  using Request = map::v1::MapRequest;
-  using Response = map::v1::MapResponse;
-
-  explicit BatchMapClient(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
-    send_handshake(stream_);
-  }
+  using HandshakenClient::HandshakenClient;
 
   std::map<std::string, Messages> batch_map(Datums batch) {
     auto waiting = detail::assign_ids(batch, next_id_);
-    for (auto const& d : batch) stream_.write(MapClient::request(d));
-    Request eot;
-    eot.mutable_status()->set_eot(true);
-    stream_.write(eot);
+    for (auto const& d : batch) stream_.write(request(d));
+    stream_.write(eot());
     std::map<std::string, Messages> results;
     for (;;) {
       auto response = stream_.read_expected("batch map responses");
@@ -53,15 +43,6 @@ class BatchMapClient {
                           std::to_string(waiting.size()) + " ids");
     return results;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace numaflow::testing

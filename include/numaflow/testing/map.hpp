@@ -22,24 +22,9 @@ namespace numaflow::testing {
 
 // Drives a map server (unary mode) like the platform: handshake, then requests in flight
 // concurrently on one stream, responses matched by id.
-class MapClient {
+class MapClient : public HandshakenClient<map::v1::Map, &map::v1::Map::Stub::MapFn> {
  public:
-  using Request = map::v1::MapRequest;
-  using Response = map::v1::MapResponse;
-
-  explicit MapClient(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
-    send_handshake(stream_);
-  }
-
-  // The request the platform sends for `d` (also the request of a batch map or map stream).
-  static Request request(Datum const& d) {
-    Request r;
-    numaflow::detail::fill_payload(r.mutable_request(), d);
-    r.set_id(d.id);
-    return r;
-  }
+  using HandshakenClient::HandshakenClient;
 
   // Sends every datum (empty ids are numbered) and returns the messages per id. Throws if an id is
   // answered twice, an unknown id comes back, or the stream ends.
@@ -52,15 +37,6 @@ class MapClient {
     auto results = map({std::move(d)});
     return results.begin()->second;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace numaflow::testing

@@ -16,29 +16,21 @@
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/map/v1/map.grpc.pb.h"
 #include "numaflow/message.hpp"
-#include "numaflow/testing/map.hpp"
 #include "numaflow/testing/stream_client.hpp"
 
 namespace numaflow::testing {
 
 // Drives a map-stream server: messages arrive one per response, then an EOT per id; `on_message`
 // (if set) sees every message as it arrives.
-class MapStreamClient {
+class MapStreamClient : public HandshakenClient<map::v1::Map, &map::v1::Map::Stub::MapFn> {
  public:
-  using Request = map::v1::MapRequest;
-  using Response = map::v1::MapResponse;
-
-  explicit MapStreamClient(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
-    send_handshake(stream_);
-  }
+  using HandshakenClient::HandshakenClient;
 
   std::function<void(std::string const& id, Message const&)> on_message;
 
   std::map<std::string, Messages> map_stream(Datums datums) {
     auto open = detail::assign_ids(datums, next_id_);
-    for (auto const& d : datums) stream_.write(MapClient::request(d));
+    for (auto const& d : datums) stream_.write(request(d));
     std::map<std::string, Messages> results;
     for (auto const& id : open) results[id];
     while (!open.empty()) {
@@ -65,15 +57,6 @@ class MapStreamClient {
     auto results = map_stream(one);
     return results.begin()->second;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace numaflow::testing

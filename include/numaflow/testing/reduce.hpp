@@ -25,15 +25,10 @@ namespace numaflow::testing {
 // One reduce.v1 stream (one window), driven like the platform: OPEN for the first datum, APPEND
 // for the rest, half-close when the window closes. Checks that every result carries the window and
 // that exactly one EOF ends the responses.
-class ReduceWindowClient {
+class ReduceWindowClient : public ServiceStreamClient<reduce::v1::Reduce, &reduce::v1::Reduce::Stub::ReduceFn> {
  public:
-  using Request = reduce::v1::ReduceRequest;
-  using Response = reduce::v1::ReduceResponse;
-
   ReduceWindowClient(std::string const& socket_path, IntervalWindow window)
-      : stub_(reduce::v1::Reduce::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->ReduceFn(context); }),
-        window_(window) {}
+      : ServiceStreamClient(socket_path), window_(window) {}
 
   void send(Datum const& d) {
     Request r;
@@ -65,8 +60,6 @@ class ReduceWindowClient {
     return out;
   }
 
-  StreamClient<Request, Response>& stream() { return stream_; }
-
  private:
   std::optional<Message> take(Response const& response) {
     if (eof_) throw ProtocolError("numaflow::testing: a reduce response after the EOF");
@@ -83,8 +76,6 @@ class ReduceWindowClient {
     return numaflow::detail::message_from_result(response.result());
   }
 
-  std::unique_ptr<reduce::v1::Reduce::Stub> stub_;
-  StreamClient<Request, Response> stream_;
   IntervalWindow window_;
   bool first_ = true;
   bool eof_ = false;

@@ -22,12 +22,9 @@
 
 namespace numaflow::testing {
 
-class ServingStoreClient {
+class ServingStoreClient : public UnaryCallClient<serving::v1::ServingStore> {
  public:
-  // Each call waits for the server to be reachable and fails after `timeout`.
-  explicit ServingStoreClient(std::string const& socket_path,
-                              std::chrono::milliseconds timeout = std::chrono::seconds{20})
-      : stub_(serving::v1::ServingStore::NewStub(connect(socket_path))), timeout_(timeout) {}
+  using UnaryCallClient::UnaryCallClient;
 
   // Put; returns the response's `success`. Throws ProtocolError carrying the status on failure.
   bool put(std::string const& id, std::vector<ServingPayload> const& payloads) {
@@ -61,32 +58,6 @@ class ServingStoreClient {
     for (auto const& p : response.payloads()) out.push_back({p.origin(), p.value()});
     return out;
   }
-
-  // IsReady: true when the server answered ready=true.
-  bool is_ready() {
-    grpc::ClientContext context;
-    prepare(context);
-    serving::v1::ReadyResponse response;
-    return stub_->IsReady(&context, google::protobuf::Empty{}, &response).ok() && response.ready();
-  }
-
-  serving::v1::ServingStore::Stub& stub() { return *stub_; }
-
- private:
-  void prepare(grpc::ClientContext& context) const {
-    context.set_wait_for_ready(true);
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
-  }
-
-  static void check(grpc::Status const& status, char const* rpc) {
-    if (!status.ok())
-      throw ProtocolError(std::string{"numaflow::testing: "} + rpc + " failed: " + std::to_string(status.error_code()) +
-                              " " + status.error_message(),
-                          status);
-  }
-
-  std::unique_ptr<serving::v1::ServingStore::Stub> stub_;
-  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace numaflow::testing

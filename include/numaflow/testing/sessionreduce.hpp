@@ -27,17 +27,20 @@ namespace numaflow::testing {
 // A response of a session-reduce stream: one message of a session, or the session's EOF.
 using SessionReduceResponse = WindowedResponse<Message>;
 
+namespace detail {
+inline Message session_reduce_result(sessionreduce::v1::SessionReduceResponse const& r) {
+  return numaflow::detail::message_from_result(r.result());
+}
+}  // namespace detail
+
 // Drives the stream of a session-reduce server: each call sends one window operation (throwing
 // ProtocolError once the server has ended the stream); the reads check that every response
 // carries its window.
-class SessionReduceClient {
+class SessionReduceClient : public KeyedWindowsClient<sessionreduce::v1::SessionReduce,
+                                                      &sessionreduce::v1::SessionReduce::Stub::SessionReduceFn,
+                                                      &detail::session_reduce_result> {
  public:
-  using Request = sessionreduce::v1::SessionReduceRequest;
-  using Response = sessionreduce::v1::SessionReduceResponse;
-
-  explicit SessionReduceClient(std::string const& socket_path)
-      : stub_(sessionreduce::v1::SessionReduce::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->SessionReduceFn(context); }) {}
+  using KeyedWindowsClient::KeyedWindowsClient;
 
   // OPEN: a new session with its first datum.
   void open(KeyedWindow const& session, Datum const& datum) { send(Request::WindowOperation::OPEN, {session}, &datum); }
@@ -58,25 +61,6 @@ class SessionReduceClient {
   // CLOSE: the session ends; its messages and then its EOF follow.
   void close(KeyedWindow const& session) { send(Request::WindowOperation::CLOSE, {session}, nullptr); }
 
-  // Reads until `count` EOFs have arrived; returns everything read. Throws if the stream ends first.
-  std::vector<SessionReduceResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-    return detail::read_until_eofs<Message>(stream_, count, timeout, &decode);
-  }
-
-  // The next response; nullopt when the server ended the stream.
-  std::optional<SessionReduceResponse> next(std::chrono::milliseconds timeout = 20s) {
-    auto response = stream_.read(timeout);
-    if (!response) return std::nullopt;
-    return decode(*response);
-  }
-
-  // Half-closes (the platform shutting down: every open session is flushed) and returns every
-  // response up to the end of the stream, which must end with OK.
-  std::vector<SessionReduceResponse> half_close() { return detail::read_until_end<Message>(stream_, &decode); }
-
-  // For malformed operations and for reading the status of a stream the server failed.
-  StreamClient<Request, Response>& stream() { return stream_; }
-
  private:
   void send(Request::WindowOperation::Event event, std::vector<KeyedWindow> const& windows, Datum const* datum) {
     Request r;
@@ -85,17 +69,6 @@ class SessionReduceClient {
     if (datum) numaflow::detail::fill_payload(r.mutable_payload(), *datum);
     if (!stream_.write(r)) throw ProtocolError("numaflow::testing: the session-reduce stream is closed");
   }
-
-  static SessionReduceResponse decode(Response const& r) {
-    SessionReduceResponse out;
-    out.window = detail::keyed_window_from_proto(r.keyedwindow());
-    out.eof = r.eof();
-    if (!out.eof) out.result = numaflow::detail::message_from_result(r.result());
-    return out;
-  }
-
-  std::unique_ptr<sessionreduce::v1::SessionReduce::Stub> stub_;
-  StreamClient<Request, Response> stream_;
 };
 
 }  // namespace numaflow::testing

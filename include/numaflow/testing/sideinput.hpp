@@ -20,11 +20,9 @@
 
 namespace numaflow::testing {
 
-class SideInputClient {
+class SideInputClient : public UnaryCallClient<sideinput::v1::SideInput> {
  public:
-  // Each call waits for the server to be reachable and fails after `timeout`.
-  explicit SideInputClient(std::string const& socket_path, std::chrono::milliseconds timeout = std::chrono::seconds{20})
-      : stub_(sideinput::v1::SideInput::NewStub(connect(socket_path))), timeout_(timeout) {}
+  using UnaryCallClient::UnaryCallClient;
 
   // One RetrieveSideInput call. Throws ProtocolError carrying the status when the call fails, or
   // when a no-broadcast response carries a value.
@@ -32,11 +30,7 @@ class SideInputClient {
     grpc::ClientContext context;
     prepare(context);
     sideinput::v1::SideInputResponse response;
-    auto status = stub_->RetrieveSideInput(&context, google::protobuf::Empty{}, &response);
-    if (!status.ok())
-      throw ProtocolError("numaflow::testing: RetrieveSideInput failed: " + std::to_string(status.error_code()) + " " +
-                              status.error_message(),
-                          status);
+    check(stub_->RetrieveSideInput(&context, google::protobuf::Empty{}, &response), "RetrieveSideInput");
     if (response.no_broadcast()) {
       if (!response.value().empty())
         throw ProtocolError("numaflow::testing: a no-broadcast side-input response carries a value");
@@ -44,25 +38,6 @@ class SideInputClient {
     }
     return SideInputResponse::broadcast(response.value());
   }
-
-  // IsReady: true when the server answered ready=true.
-  bool is_ready() {
-    grpc::ClientContext context;
-    prepare(context);
-    sideinput::v1::ReadyResponse response;
-    return stub_->IsReady(&context, google::protobuf::Empty{}, &response).ok() && response.ready();
-  }
-
-  sideinput::v1::SideInput::Stub& stub() { return *stub_; }
-
- private:
-  void prepare(grpc::ClientContext& context) const {
-    context.set_wait_for_ready(true);
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
-  }
-
-  std::unique_ptr<sideinput::v1::SideInput::Stub> stub_;
-  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace numaflow::testing

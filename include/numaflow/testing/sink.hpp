@@ -20,29 +20,9 @@ namespace numaflow::testing {
 
 // Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
 // per id arrives before the server's EOT and that the EOT carries no results.
-class SinkClient {
+class SinkClient : public HandshakenClient<sink::v1::Sink, &sink::v1::Sink::Stub::SinkFn> {
  public:
-  using Request = sink::v1::SinkRequest;
-  using Response = sink::v1::SinkResponse;
-
-  explicit SinkClient(std::string const& socket_path)
-      : stub_(sink::v1::Sink::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->SinkFn(context); }) {
-    send_handshake(stream_);
-  }
-
-  static Request request(Datum const& d) {
-    Request r;
-    numaflow::detail::fill_payload(r.mutable_request(), d);
-    r.mutable_request()->set_id(d.id);
-    return r;
-  }
-
-  static Request eot() {
-    Request r;
-    r.mutable_status()->set_eot(true);
-    return r;
-  }
+  using HandshakenClient::HandshakenClient;
 
   SinkResponses sink(Datums batch) {
     auto waiting = detail::assign_ids(batch, next_id_);
@@ -88,15 +68,6 @@ class SinkClient {
     if (r.has_nack_options()) out.nack_options = numaflow::detail::from_proto(r.nack_options());
     return out;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<sink::v1::Sink::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace numaflow::testing

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "numaflow/datum.hpp"
+#include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/window.hpp"
 
@@ -234,6 +235,43 @@ class StreamClient {
   grpc::Status status_;
 };
 
+// What the typed clients of a service without streams (side input, serving store) share: the
+// stub of the generated `Service`, and calls that wait for the server to be reachable and fail
+// after `timeout`.
+template <class Service>
+class UnaryCallClient {
+ public:
+  explicit UnaryCallClient(std::string const& socket_path, std::chrono::milliseconds timeout = std::chrono::seconds{20})
+      : stub_(Service::NewStub(connect(socket_path))), timeout_(timeout) {}
+
+  // IsReady: true when the server answered ready=true.
+  bool is_ready() {
+    grpc::ClientContext context;
+    prepare(context);
+    decltype(detail::ready_response_of(&Service::Stub::IsReady)) response;
+    return stub_->IsReady(&context, google::protobuf::Empty{}, &response).ok() && response.ready();
+  }
+
+  typename Service::Stub& stub() { return *stub_; }
+
+ protected:
+  void prepare(grpc::ClientContext& context) const {
+    context.set_wait_for_ready(true);
+    context.set_deadline(std::chrono::system_clock::now() + timeout_);
+  }
+
+  // Throws ProtocolError carrying the status when the call `rpc` failed.
+  static void check(grpc::Status const& status, char const* rpc) {
+    if (!status.ok())
+      throw ProtocolError(std::string{"numaflow::testing: "} + rpc + " failed: " + std::to_string(status.error_code()) +
+                              " " + status.error_message(),
+                          status);
+  }
+
+  std::unique_ptr<typename Service::Stub> stub_;
+  std::chrono::milliseconds timeout_;
+};
+
 // Opens the stream as the platform does: a handshake request with sot=true, and the server's
 // answer must be a handshake with sot=true (throws ProtocolError otherwise).
 template <class Request, class Response>
@@ -247,6 +285,77 @@ void send_handshake(StreamClient<Request, Response>& stream) {
   if (!response->has_handshake() || !response->handshake().sot())
     throw ProtocolError("numaflow::testing: the server's first response is not a handshake with sot=true");
 }
+
+namespace detail {
+// The request and response types of a bidirectional RPC, from the generated stub method that opens
+// it (e.g. &map::v1::Map::Stub::MapFn).
+template <class Open>
+struct bidi_rpc;
+template <class Stub, class Request_, class Response_>
+struct bidi_rpc<std::unique_ptr<grpc::ClientReaderWriter<Request_, Response_>> (Stub::*)(grpc::ClientContext*)> {
+  using Request = Request_;
+  using Response = Response_;
+};
+}  // namespace detail
+
+// What every typed client of one bidirectional RPC owns: the stub of the generated `Service` and
+// the one stream `Open` (e.g. &map::v1::Map::Stub::MapFn) starts on it. The windowed protocols
+// (reduce, session reduce, accumulator) begin with their first window operation.
+template <class Service, auto Open>
+class ServiceStreamClient {
+ public:
+  using Request = typename detail::bidi_rpc<decltype(Open)>::Request;
+  using Response = typename detail::bidi_rpc<decltype(Open)>::Response;
+
+  explicit ServiceStreamClient(std::string const& socket_path)
+      : stub_(Service::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return (stub_.get()->*Open)(context); }) {}
+
+  // The raw stream: for malformed traffic, and for reading the status of a stream the server failed.
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ protected:
+  std::unique_ptr<typename Service::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+};
+
+// A typed client of a protocol that begins with the platform's handshake (map, batch map, map
+// stream, source transformer, sink) and sends datums, numbering those that come without an id.
+template <class Service, auto Open>
+class HandshakenClient : public ServiceStreamClient<Service, Open> {
+ public:
+  using typename ServiceStreamClient<Service, Open>::Request;
+
+  explicit HandshakenClient(std::string const& socket_path) : ServiceStreamClient<Service, Open>(socket_path) {
+    send_handshake(this->stream_);
+  }
+
+  // The request the platform sends for `d`: the datum under `request`, its id there (sink, source
+  // transformer) or beside it (map, batch map, map stream).
+  static Request request(Datum const& d) {
+    Request r;
+    numaflow::detail::fill_payload(r.mutable_request(), d);
+    if constexpr (requires { r.set_id(d.id); })
+      r.set_id(d.id);
+    else
+      r.mutable_request()->set_id(d.id);
+    return r;
+  }
+
+  // The EOT that ends a batch (batch map, sink).
+  static Request eot() requires requires(Request r) { r.mutable_status(); }
+  {
+    Request r;
+    r.mutable_status()->set_eot(true);
+    return r;
+  }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return this->stream_.close(); }
+
+ protected:
+  std::uint64_t next_id_ = 0;
+};
 
 // A decoded response of a session-reduce (`Result` = Message) or accumulator (`Result` =
 // AccumulatorOutput) stream: a result, or the EOF of one window.
@@ -310,30 +419,58 @@ KeyedWindow keyed_window_from_proto(ProtoWindow const& window) {
           Keys(window.keys().begin(), window.keys().end())};
 }
 
-// Reads until `count` EOFs have arrived; returns everything read, decoded.
-template <class Result, class Stream, class Decode>
-std::vector<WindowedResponse<Result>> read_until_eofs(Stream& stream, std::size_t count,
-                                                      std::chrono::milliseconds timeout, Decode decode) {
-  std::vector<WindowedResponse<Result>> out;
-  while (count > 0) {
-    out.push_back(decode(stream.read_expected("results or EOFs", timeout)));
-    if (out.back().eof) --count;
-  }
-  return out;
-}
-
-// Half-closes and reads every remaining response until the server ends the stream, which must be
-// with OK.
-template <class Result, class Stream, class Decode>
-std::vector<WindowedResponse<Result>> read_until_end(Stream& stream, Decode decode) {
-  stream.writes_done();
-  std::vector<WindowedResponse<Result>> out;
-  while (auto response = stream.read()) out.push_back(decode(*response));
-  auto status = stream.finish();
-  if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
-  return out;
-}
-
 }  // namespace detail
+
+// A typed client of a protocol whose one long-lived stream carries every key's windows (session
+// reduce, accumulator). Every response must carry its window; `decode_result` checks and decodes
+// the result of one that is not an EOF.
+template <class Service, auto Open, auto decode_result>
+class KeyedWindowsClient : public ServiceStreamClient<Service, Open> {
+ public:
+  using typename ServiceStreamClient<Service, Open>::Response;
+  using Decoded = WindowedResponse<std::invoke_result_t<decltype(decode_result), Response const&>>;
+
+  using ServiceStreamClient<Service, Open>::ServiceStreamClient;
+
+  // Reads until `count` EOFs have arrived; returns everything read. Throws if the stream ends first.
+  std::vector<Decoded> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
+    std::vector<Decoded> out;
+    while (count > 0) {
+      out.push_back(decode(this->stream_.read_expected("results or EOFs", timeout)));
+      if (out.back().eof) --count;
+    }
+    return out;
+  }
+
+  // The next response; nullopt when the server ended the stream.
+  std::optional<Decoded> next(std::chrono::milliseconds timeout = 20s) {
+    auto response = this->stream_.read(timeout);
+    if (!response) return std::nullopt;
+    return decode(*response);
+  }
+
+  // Half-closes (the platform shutting down: every window still open is flushed and gets its EOF)
+  // and returns every response up to the end of the stream, which must end with OK.
+  std::vector<Decoded> half_close() {
+    this->stream_.writes_done();
+    std::vector<Decoded> out;
+    while (auto response = this->stream_.read()) out.push_back(decode(*response));
+    auto status = this->stream_.finish();
+    if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
+    return out;
+  }
+
+ private:
+  static Decoded decode(Response const& r) {
+    Decoded out;
+    if constexpr (requires { r.keyedwindow(); })  // session reduce names the field keyedWindow
+      out.window = detail::keyed_window_from_proto(r.keyedwindow());
+    else
+      out.window = detail::keyed_window_from_proto(r.window());
+    out.eof = r.eof();
+    if (!out.eof) out.result = decode_result(r);
+    return out;
+  }
+};
 
 }  // namespace numaflow::testing
