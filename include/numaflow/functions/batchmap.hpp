@@ -7,6 +7,7 @@
 
 #include "numaflow/datum.hpp"
 #include "numaflow/functions/map.hpp"
+#include "numaflow/handler_base.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/policies/async.hpp"
 
@@ -35,17 +36,9 @@ struct BatchResponse {
 
 using BatchResponses = std::vector<BatchResponse>;
 
-class BatchMapper {
- public:
-  virtual ~BatchMapper() = default;
-  virtual BatchResponses handle(Datums const& batch) = 0;
-};
+class BatchMapper : public HandlerBase<BatchResponses(Datums const& batch)> {};
 
-class AsyncBatchMapper {
- public:
-  virtual ~AsyncBatchMapper() = default;
-  virtual Task<BatchResponses> handle(Datums const& batch) = 0;
-};
+class AsyncBatchMapper : public HandlerBase<Task<BatchResponses>(Datums const& batch)> {};
 
 }  // namespace numaflow
 

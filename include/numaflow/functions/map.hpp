@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "numaflow/datum.hpp"
+#include "numaflow/handler_base.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/policies/async.hpp"
 
@@ -15,18 +16,10 @@ struct Map {
 };
 
 // Class-style map handler for Sync and MultiProc.
-class Mapper {
- public:
-  virtual ~Mapper() = default;
-  virtual Messages handle(Datum const& datum) = 0;
-};
+class Mapper : public HandlerBase<Messages(Datum const& datum)> {};
 
 // Class-style map handler for Async.
-class AsyncMapper {
- public:
-  virtual ~AsyncMapper() = default;
-  virtual Task<Messages> handle(Datum const& datum) = 0;
-};
+class AsyncMapper : public HandlerBase<Task<Messages>(Datum const& datum)> {};
 
 }  // namespace numaflow
 

@@ -9,6 +9,7 @@
 #include "numaflow/datum.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/functions/map.hpp"
+#include "numaflow/handler_base.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/policies/async.hpp"
 
@@ -20,17 +21,9 @@ struct MapStream {
   static constexpr char const* name = "MapStream";
 };
 
-class MapStreamer {
- public:
-  virtual ~MapStreamer() = default;
-  virtual void handle(Datum const& datum, MessageEmitter& out) = 0;
-};
+class MapStreamer : public HandlerBase<void(Datum const& datum, MessageEmitter& out)> {};
 
-class AsyncMapStreamer {
- public:
-  virtual ~AsyncMapStreamer() = default;
-  virtual Task<void> handle(Datum const& datum, MessageEmitter& out) = 0;
-};
+class AsyncMapStreamer : public HandlerBase<Task<void>(Datum const& datum, MessageEmitter& out)> {};
 
 }  // namespace numaflow
 

@@ -7,6 +7,7 @@
 #include "numaflow/datum_stream.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/emitter.hpp"
+#include "numaflow/handler_base.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/policies/async.hpp"
 #include "numaflow/window.hpp"
@@ -27,18 +28,11 @@ struct ReduceStream {
 };
 
 // Sync reduce: called once per keys and window, with every datum of it.
-class Reducer {
- public:
-  virtual ~Reducer() = default;
-  virtual Messages handle(Keys const& keys, Datums const& datums, IntervalWindow const& window) = 0;
-};
+class Reducer : public HandlerBase<Messages(Keys const& keys, Datums const& datums, IntervalWindow const& window)> {};
 
 // Async reduce: a coroutine reading the datums as they arrive.
-class AsyncReducer {
- public:
-  virtual ~AsyncReducer() = default;
-  virtual Task<Messages> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window) = 0;
-};
+class AsyncReducer
+    : public HandlerBase<Task<Messages>(Keys const& keys, DatumStream& datums, IntervalWindow const& window)> {};
 
 // Sync reduce stream: one object per keys and window (copied from the one given to the server)
 // sees each datum and may emit at any time; on_close runs when the window closes.
@@ -49,12 +43,8 @@ class ReduceStreamer {
   virtual void on_close(Keys const& keys, IntervalWindow const& window, MessageEmitter& out) = 0;
 };
 
-class AsyncReduceStreamer {
- public:
-  virtual ~AsyncReduceStreamer() = default;
-  virtual Task<void> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window,
-                            MessageEmitter& out) = 0;
-};
+class AsyncReduceStreamer : public HandlerBase<Task<void>(Keys const& keys, DatumStream& datums,
+                                                          IntervalWindow const& window, MessageEmitter& out)> {};
 
 }  // namespace numaflow
 

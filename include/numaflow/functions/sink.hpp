@@ -8,6 +8,7 @@
 
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/runtime/env.hpp"
+#include "numaflow/handler_base.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/policies/async.hpp"
 
@@ -75,17 +76,9 @@ struct SinkResponse {
 using SinkResponses = std::vector<SinkResponse>;
 
 // Class-style sink handler: gets the whole batch, returns one response per datum id.
-class Sinker {
- public:
-  virtual ~Sinker() = default;
-  virtual SinkResponses handle(Datums const& batch) = 0;
-};
+class Sinker : public HandlerBase<SinkResponses(Datums const& batch)> {};
 
-class AsyncSinker {
- public:
-  virtual ~AsyncSinker() = default;
-  virtual Task<SinkResponses> handle(Datums const& batch) = 0;
-};
+class AsyncSinker : public HandlerBase<Task<SinkResponses>(Datums const& batch)> {};
 
 }  // namespace numaflow
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "numaflow/datum.hpp"
+#include "numaflow/handler_base.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/policies/async.hpp"
 
@@ -16,17 +17,9 @@ struct SourceTransform {
   static constexpr char const* name = "SourceTransform";
 };
 
-class SourceTransformer {
- public:
-  virtual ~SourceTransformer() = default;
-  virtual Messages handle(Datum const& datum) = 0;
-};
+class SourceTransformer : public HandlerBase<Messages(Datum const& datum)> {};
 
-class AsyncSourceTransformer {
- public:
-  virtual ~AsyncSourceTransformer() = default;
-  virtual Task<Messages> handle(Datum const& datum) = 0;
-};
+class AsyncSourceTransformer : public HandlerBase<Task<Messages>(Datum const& datum)> {};
 
 }  // namespace numaflow
 

@@ -14,6 +14,7 @@
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
+#include "numaflow/detail/functions/window_framing.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/shapes/windowed_drivers.hpp"
@@ -26,26 +27,14 @@
 // accumulator: how the tag declared in numaflow/functions/accumulator.hpp is served.
 namespace numaflow::detail {
 
-struct AccumulatorFraming : WindowedFraming<accumulator::v1::AccumulatorRequest, accumulator::v1::AccumulatorResponse> {
+struct AccumulatorFraming : WindowOpFraming<accumulator::v1::AccumulatorRequest, accumulator::v1::AccumulatorResponse> {
   using Framing = AccumulatorFraming;
   static constexpr bool by_keys_only = true;
   static constexpr bool eof_per_task = true;
 
+  // Window ends far beyond year 9999 (the platform's maximum instant) are kept as they are.
   static WindowOp parse(Request& r) {
-    WindowOp op;
-    using Event = accumulator::v1::AccumulatorRequest::WindowOperation;
-    switch (r.operation().event()) {
-      case Event::OPEN: op.kind = WindowOp::Kind::open; break;
-      case Event::APPEND: op.kind = WindowOp::Kind::append; break;
-      case Event::CLOSE: op.kind = WindowOp::Kind::close; break;
-      default: throw BadWindowRequest("unknown accumulator window operation " + std::to_string(r.operation().event()));
-    }
-    auto const& w = r.operation().keyedwindow();
-    // Window ends far beyond year 9999 (the platform's maximum instant) are kept as they are.
-    op.windows.push_back(
-        {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    op.datum = payload_datum(r, op.kind);
-    return op;
+    return window_op(r, "accumulator", {keyed_window_of(r.operation().keyedwindow())});
   }
 
   // The response window's end is the task's output watermark: the latest watermark among what it

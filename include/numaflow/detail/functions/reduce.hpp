@@ -8,6 +8,7 @@
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
+#include "numaflow/detail/functions/window_framing.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/shapes/windowed_drivers.hpp"
@@ -23,30 +24,18 @@ namespace numaflow::detail {
 inline IntervalWindow interval(KeyedWindow const& w) { return {w.start, w.end}; }
 
 // reduce.v1 wire format, shared by Reduce and ReduceStream.
-struct ReduceFraming : WindowedFraming<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse> {
+struct ReduceFraming : WindowOpFraming<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse> {
   using Framing = ReduceFraming;
   static constexpr bool by_keys_only = false;
   static constexpr bool eof_per_task = false;  // one EOF after every task of the window
 
+  // The windows carry no keys: the payload's keys are the task's.
   static WindowOp parse(Request& r) {
-    WindowOp op;
-    using Event = reduce::v1::ReduceRequest::WindowOperation;
-    switch (r.operation().event()) {
-      case Event::OPEN: op.kind = WindowOp::Kind::open; break;
-      case Event::APPEND: op.kind = WindowOp::Kind::append; break;
-      case Event::CLOSE: op.kind = WindowOp::Kind::close; break;
-      default: throw BadWindowRequest("unknown reduce window operation " + std::to_string(r.operation().event()));
-    }
     Keys keys(r.payload().keys().begin(), r.payload().keys().end());
+    std::vector<KeyedWindow> windows;
     for (auto const& w : r.operation().windows())
-      op.windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), keys});
-    op.datum = payload_datum(r, op.kind);
-    return op;
-  }
-
-  template <class Task>
-  static Response result(KeyedWindow const& w, Message&& m, Task&) {
-    return message_result(w, std::move(m));
+      windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), keys});
+    return window_op(r, "reduce", std::move(windows));
   }
 };
 

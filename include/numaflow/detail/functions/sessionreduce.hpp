@@ -7,6 +7,7 @@
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
+#include "numaflow/detail/functions/window_framing.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/shapes/windowed_drivers.hpp"
@@ -21,32 +22,15 @@
 namespace numaflow::detail {
 
 struct SessionFraming
-    : WindowedFraming<sessionreduce::v1::SessionReduceRequest, sessionreduce::v1::SessionReduceResponse> {
+    : WindowOpFraming<sessionreduce::v1::SessionReduceRequest, sessionreduce::v1::SessionReduceResponse> {
   using Framing = SessionFraming;
   static constexpr bool by_keys_only = false;
   static constexpr bool eof_per_task = true;
 
   static WindowOp parse(Request& r) {
-    WindowOp op;
-    using Event = sessionreduce::v1::SessionReduceRequest::WindowOperation;
-    switch (r.operation().event()) {
-      case Event::OPEN: op.kind = WindowOp::Kind::open; break;
-      case Event::APPEND: op.kind = WindowOp::Kind::append; break;
-      case Event::CLOSE: op.kind = WindowOp::Kind::close; break;
-      case Event::EXPAND: op.kind = WindowOp::Kind::expand; break;
-      case Event::MERGE: op.kind = WindowOp::Kind::merge; break;
-      default: throw BadWindowRequest("unknown session window operation " + std::to_string(r.operation().event()));
-    }
-    for (auto const& w : r.operation().keyedwindows())
-      op.windows.push_back(
-          {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    op.datum = payload_datum(r, op.kind);
-    return op;
-  }
-
-  template <class Task>
-  static Response result(KeyedWindow const& w, Message&& m, Task&) {
-    return message_result(w, std::move(m));
+    std::vector<KeyedWindow> windows;
+    for (auto const& w : r.operation().keyedwindows()) windows.push_back(keyed_window_of(w));
+    return window_op(r, "session", std::move(windows));
   }
 };
 

@@ -74,15 +74,10 @@ class InlineStartExecutor {
 // Runs `Process` (In → awaitable<Out>) as coroutines on a small pool; while a handler awaits
 // (a timer, a socket) its thread serves other requests.
 template <class Process>
-class AsyncRunner {
+class AsyncRunner : public PooledRunner<Process> {
  public:
-  using process_type = Process;
   AsyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
-
-  void start() { pool_.start(); }
-  void stop() { pool_.stop(); }
+      : PooledRunner<Process>(std::move(process), runtime, hardware_threads()) {}
 
   template <class In, class Done>
   void submit(In&& in, Done&& done) {
@@ -95,16 +90,9 @@ class AsyncRunner {
       }
     } const scope;
     boost::asio::co_spawn(
-        InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
+        InlineStartExecutor{this->pool_.executor()}, this->process_(std::forward<In>(in)),
         [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable { done(error, std::move(out)); });
   }
-
-  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
-  Process& process() { return process_; }
-
- private:
-  Process process_;
-  OwnedThreadPool pool_;
 };
 
 }  // namespace numaflow::detail

@@ -12,32 +12,22 @@
 namespace numaflow::detail {
 
 // What each execution policy makes of a tag's steps (`lift`) and what runs the result (`runner`).
+template <template <class, class...> class Lift, template <class> class Runner>
+struct ExecutionBy {
+  template <class H, class... Steps>
+  using lift = Lift<H, Steps...>;
+  template <class Process>
+  using runner = Runner<Process>;
+};
+
 template <class Policy>
 struct Execution;
-
 template <>
-struct Execution<Sync> {
-  template <class H, class... Steps>
-  using lift = CalledSteps<H, Steps...>;
-  template <class Process>
-  using runner = SyncRunner<Process>;
-};
-
+struct Execution<Sync> : ExecutionBy<CalledSteps, SyncRunner> {};
 template <>
-struct Execution<Async> {
-  template <class H, class... Steps>
-  using lift = AwaitedSteps<H, Steps...>;
-  template <class Process>
-  using runner = AsyncRunner<Process>;
-};
-
+struct Execution<Async> : ExecutionBy<AwaitedSteps, AsyncRunner> {};
 template <>
-struct Execution<MultiProc> {
-  template <class H, class... Steps>
-  using lift = CalledSteps<H, Steps...>;
-  template <class Process>
-  using runner = MultiProcRunner<Process>;
-};
+struct Execution<MultiProc> : ExecutionBy<CalledSteps, MultiProcRunner> {};
 
 // The runner executing handler `H` through `Steps` under `Policy`.
 template <class Policy, class H, class... Steps>

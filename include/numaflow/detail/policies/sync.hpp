@@ -46,6 +46,27 @@ class OwnedThreadPool {
   std::optional<boost::asio::thread_pool> pool_;
 };
 
+// What a runner of `Process` on a pool of threads owns (Sync, Async): the process and the pool,
+// of options().workers threads, or `default_threads` when that is 0.
+template <class Process>
+class PooledRunner {
+ public:
+  using process_type = Process;
+
+  void start() { pool_.start(); }
+  void stop() { pool_.stop(); }
+
+  Process& process() { return process_; }
+  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
+
+ protected:
+  PooledRunner(Process process, Runtime& runtime, std::size_t default_threads)
+      : process_(std::move(process)), pool_(runtime.options().workers ? runtime.options().workers : default_threads) {}
+
+  Process process_;
+  OwnedThreadPool pool_;
+};
+
 // Decides whether a Sync handler call may run on the gRPC thread that read its request.
 //
 // Handing a request to a pool thread costs a thread wake-up and a context switch, ~10 µs on a
@@ -96,16 +117,11 @@ class InlineGate {
 
 // Runs `Process` (In& → Out) on a pool of threads; `done(error, out)` is called on that thread.
 template <class Process>
-class SyncRunner {
+class SyncRunner : public PooledRunner<Process> {
  public:
-  using process_type = Process;
   SyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        pool_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())),
+      : PooledRunner<Process>(std::move(process), runtime, std::max<std::size_t>(4, hardware_threads())),
         gate_(runtime.options().inline_handler_threshold) {}
-
-  void start() { pool_.start(); }
-  void stop() { pool_.stop(); }
 
   template <class In, class Done>
   void submit(In&& in, Done&& done) {
@@ -125,24 +141,21 @@ class SyncRunner {
     post(std::forward<In>(in), std::forward<Done>(done), gate_.measuring());
   }
 
-  Process& process() { return process_; }
-  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
-
  private:
   template <class In, class Done>
   void post(In&& in, Done&& done, bool measure) {
-    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
-                                         measure]() mutable { run(in, done, measure); });
+    boost::asio::post(this->pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
+                                               measure]() mutable { run(in, done, measure); });
   }
 
   template <class In, class Done>
   void run(In& in, Done& done, bool measure) {
-    using Out = std::decay_t<decltype(process_(in))>;
+    using Out = std::decay_t<decltype(this->process_(in))>;
     Out out{};
     std::exception_ptr error;
     auto const started = measure ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     try {
-      out = process_(in);
+      out = this->process_(in);
     } catch (...) {
       error = std::current_exception();
     }
@@ -150,8 +163,6 @@ class SyncRunner {
     done(error, std::move(out));
   }
 
-  Process process_;
-  OwnedThreadPool pool_;
   InlineGate gate_;
 };
 

@@ -77,16 +77,9 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
 
   // Work for this stream started elsewhere (a worker thread, a coroutine, a worker process): the
   // stream stays open and alive until the matching end_work().
-  void begin_work() {
-    std::lock_guard lock(mu_);
-    ++in_flight_;
-    refs_.fetch_add(1, std::memory_order_relaxed);
-  }
+  void begin_work() { count_in(in_flight_); }
 
-  void end_work() {
-    advance([&] { --in_flight_; });
-    release();
-  }
+  void end_work() { count_out(in_flight_); }
 
   // send(response) and end_work() in one step (one lock, one plan): the per-message fast path.
   void end_work_with(Response response) {
@@ -100,16 +93,9 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   // Like begin_work/end_work, but for long-lived things (a keyed window task) that must keep the
   // stream open without counting against the read high-water mark: a window may hold any number of
   // keys.
-  void begin_hold() {
-    std::lock_guard lock(mu_);
-    ++holds_;
-    refs_.fetch_add(1, std::memory_order_relaxed);
-  }
+  void begin_hold() { count_in(holds_); }
 
-  void end_hold() {
-    advance([&] { --holds_; });
-    release();
-  }
+  void end_hold() { count_out(holds_); }
 
   bool failed() const {
     std::lock_guard lock(mu_);
@@ -123,6 +109,18 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     bool buffer_hint = false;
     std::optional<grpc::Status> finish;
   };
+
+  // A reference to the stream that `count` (work in flight, holds) keeps until count_out.
+  void count_in(std::size_t& count) {
+    std::lock_guard lock(mu_);
+    ++count;
+    refs_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void count_out(std::size_t& count) {
+    advance([&] { --count; });
+    release();
+  }
 
   bool ending_locked() const { return error_.has_value() || cancelled_ || finish_called_; }
 
