@@ -45,11 +45,7 @@ struct Functionality<BatchMap> {
       Served<stepped_runner_t<Policy, H, BatchStep<BatchMapFraming>>, MapService<BatchStream<BatchMapFraming>>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
-                                              Work<BatchStream<BatchMapFraming>::submitter_type>>;
-NUMAFLOW_DETAIL_INSTANTIATE class MapService<BatchStream<BatchMapFraming>>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<BatchStream<BatchMapFraming>>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Sync,
                                  "be callable as BatchResponses(Datums const& batch), or be a class derived from "

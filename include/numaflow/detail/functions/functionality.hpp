@@ -56,3 +56,15 @@ struct HandlerContract;
 #elif defined(NUMAFLOW_SEPARATE_COMPILATION)
 #define NUMAFLOW_DETAIL_INSTANTIATE extern template
 #endif
+
+// A stepped tag's gRPC service (e.g. SinkService<SinkWork>) and the ServiceCore it derives from,
+// each named once: instantiated in the library, declared extern elsewhere, nothing without
+// separate compilation.
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(...)                                                               \
+  NUMAFLOW_DETAIL_INSTANTIATE class __VA_ARGS__;                                                               \
+  NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<__VA_ARGS__::generated_type, __VA_ARGS__::ready_response_type, \
+                                                __VA_ARGS__::work_type>
+#else
+#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(...) static_assert(true)
+#endif

@@ -69,11 +69,7 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Sync, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
 #undef NUMAFLOW_DETAIL_MAP_FORMS
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
-                                              Work<PerRequestStream<MapFraming>::submitter_type>>;
-NUMAFLOW_DETAIL_INSTANTIATE class MapService<PerRequestStream<MapFraming>>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<PerRequestStream<MapFraming>>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
                                  "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "

@@ -96,11 +96,7 @@ struct Functionality<MapStream> {
   using service = Served<stepped_runner_t<Policy, H, MapStreamStep>, MapService<RequestStream<MapFraming>>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
-                                              Work<RequestStream<MapFraming>::submitter_type>>;
-NUMAFLOW_DETAIL_INSTANTIATE class MapService<RequestStream<MapFraming>>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<RequestStream<MapFraming>>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
                                  "be callable as void(Datum const&, MessageEmitter& out), or be a class derived from "

@@ -39,12 +39,12 @@ struct ReduceFraming : WindowOpFraming<reduce::v1::ReduceRequest, reduce::v1::Re
   }
 };
 
-template <class H>
-decltype(auto) call_reducer(H& h, Keys const& keys, auto& datums, IntervalWindow const& window) {
-  if constexpr (requires { h.H::handle(keys, datums, window); })
-    return h.H::handle(keys, datums, window);
+template <class H, class... Args>
+decltype(auto) call_reducer(H& h, Args&&... args) {
+  if constexpr (requires { h.H::handle(std::forward<Args>(args)...); })
+    return h.H::handle(std::forward<Args>(args)...);
   else
-    return h(keys, datums, window);
+    return h(std::forward<Args>(args)...);
 }
 
 // Reduce with a handler of the whole window (Sync): buffer the window's datums per keys; call the
@@ -67,16 +67,21 @@ struct BufferedReduceDriver : ReduceFraming, SyncWindowedExecution<H> {
   }
 };
 
-// Reduce with a coroutine reading a DatumStream (Async): one per keys reads the datums as they
-// arrive; its messages go out at close.
-template <class H>
+// Reduce and ReduceStream (`Tag`) with a coroutine reading a DatumStream (Async): one per keys
+// reads the datums as they arrive. A reduce returns its messages, sent at close; a reduce stream
+// emits them as it goes.
+template <class H, class Tag>
 struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
   using AsyncWindowedExecution<H>::AsyncWindowedExecution;
   template <class TaskPtr>
   void create(TaskPtr const& task, TaskHooks hooks) {
     this->create_with(task, std::move(hooks), [](auto& in, KeyedWindow w) -> Task<void> {
-      auto messages = co_await call_reducer(in.handler, w.keys, *in.input, interval(w));
-      for (auto& m : messages) in.hooks.out.emit(std::move(m));
+      if constexpr (std::is_same_v<Tag, ReduceStream>) {
+        co_await call_reducer(in.handler, w.keys, *in.input, interval(w), in.hooks.out);
+      } else {
+        auto messages = co_await call_reducer(in.handler, w.keys, *in.input, interval(w));
+        for (auto& m : messages) in.hooks.out.emit(std::move(m));
+      }
     });
   }
 };
@@ -95,21 +100,6 @@ struct CallbackReduceStreamDriver : ReduceFraming, SyncWindowedExecution<H> {
   void close(TaskPtr const& task, Finished finished) {
     this->close_with(task, std::move(finished),
                      [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, interval(w), in.hooks.out); });
-  }
-};
-
-// ReduceStream with a coroutine reading a DatumStream and emitting as it goes (Async).
-template <class H>
-struct StreamedReduceStreamDriver : ReduceFraming, AsyncWindowedExecution<H> {
-  using AsyncWindowedExecution<H>::AsyncWindowedExecution;
-  template <class TaskPtr>
-  void create(TaskPtr const& task, TaskHooks hooks) {
-    this->create_with(task, std::move(hooks), [](auto& in, KeyedWindow w) -> Task<void> {
-      if constexpr (requires { in.handler.H::handle(w.keys, *in.input, interval(w), in.hooks.out); })
-        co_await in.handler.H::handle(w.keys, *in.input, interval(w), in.hooks.out);
-      else
-        co_await in.handler(w.keys, *in.input, interval(w), in.hooks.out);
-    });
   }
 };
 
@@ -141,9 +131,8 @@ struct Functionality<Reduce> {
   }
 
   template <class Policy, class H>
-  using service =
-      served_by_driver_t<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>,
-                         ReduceService>;
+  using service = served_by_driver_t<
+      std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H, Reduce>>, ReduceService>;
 };
 
 template <>
@@ -153,9 +142,10 @@ struct Functionality<ReduceStream> {
   }
 
   template <class Policy, class H>
-  using service = served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>,
-                                                        CallbackReduceStreamDriver<H>, StreamedReduceStreamDriver<H>>,
-                                     ReduceService>;
+  using service =
+      served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>, CallbackReduceStreamDriver<H>,
+                                            StreamedReduceDriver<H, ReduceStream>>,
+                         ReduceService>;
 };
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,

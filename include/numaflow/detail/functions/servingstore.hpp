@@ -108,10 +108,7 @@ struct Functionality<ServingStore> {
   using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, ServingStoreWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class ServingStoreService<ServingStoreWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ServingStoreService<ServingStoreWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
                                  "be an object of a class derived from numaflow::ServingStorer (void put(std::string "

@@ -69,10 +69,7 @@ struct Functionality<SideInput> {
   using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, SideInputWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class SideInputService<SideInputWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SideInputService<SideInputWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SideInput, Sync,
                                  "be callable as SideInputResponse(), or be a class derived from "

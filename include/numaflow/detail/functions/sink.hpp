@@ -81,10 +81,7 @@ struct Functionality<Sink> {
   using service = Served<stepped_runner_t<Policy, H, BatchStep<SinkFraming>>, SinkService<SinkWork>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, SinkWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class SinkService<SinkWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SinkService<SinkWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Sync,
                                  "be callable as SinkResponses(Datums const& batch), or be a class derived from "

@@ -266,10 +266,7 @@ struct Functionality<Source> {
                          SourceService<SourceWork>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<source::v1::Source, source::v1::ReadyResponse, SourceWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class SourceService<SourceWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SourceService<SourceWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
                                  "be an object of a class derived from numaflow::Sourcer (read, ack, nack, pending, "

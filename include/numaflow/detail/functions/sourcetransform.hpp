@@ -70,11 +70,7 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, MultiProc, NUMAFLOW_DETAIL_TRA
                                  datum_to_messages_handler<H, SourceTransformer>);
 #undef NUMAFLOW_DETAIL_TRANSFORM_FORMS
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sourcetransformer::v1::SourceTransform,
-                                              sourcetransformer::v1::ReadyResponse, TransformWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class TransformService<TransformWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(TransformService<TransformWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SourceTransform, Async,

@@ -21,6 +21,8 @@ namespace numaflow::detail {
 template <class Generated, class ReadyResponse, class W>
 class ServiceCore : public Generated::CallbackService, public ServiceBase {
  public:
+  using generated_type = Generated;
+  using ready_response_type = ReadyResponse;
   using work_type = W;
   ServiceCore(Runtime& runtime, W& work);
 
