@@ -886,6 +886,25 @@ decltype(auto) call_batch_handler(H& h, Datums const& batch) {
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
+// #include "numaflow/handler_base.hpp"
+// ---- begin numaflow/handler_base.hpp ----
+
+namespace numaflow {
+
+// The base of the class-style handlers with one call (numaflow::Mapper, numaflow::Sinker, …):
+// a class derived from one of them overrides `R handle(Args...)`.
+template <class Signature>
+class HandlerBase;
+
+template <class R, class... Args>
+class HandlerBase<R(Args...)> {
+ public:
+  virtual ~HandlerBase() = default;
+  virtual R handle(Args... args) = 0;
+};
+
+}  // namespace numaflow
+// ---- end numaflow/handler_base.hpp ----
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
@@ -938,18 +957,11 @@ struct ReduceStream {
 };
 
 // Sync reduce: called once per keys and window, with every datum of it.
-class Reducer {
- public:
-  virtual ~Reducer() = default;
-  virtual Messages handle(Keys const& keys, Datums const& datums, IntervalWindow const& window) = 0;
-};
+class Reducer : public HandlerBase<Messages(Keys const& keys, Datums const& datums, IntervalWindow const& window)> {};
 
 // Async reduce: a coroutine reading the datums as they arrive.
-class AsyncReducer {
- public:
-  virtual ~AsyncReducer() = default;
-  virtual Task<Messages> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window) = 0;
-};
+class AsyncReducer
+    : public HandlerBase<Task<Messages>(Keys const& keys, DatumStream& datums, IntervalWindow const& window)> {};
 
 // Sync reduce stream: one object per keys and window (copied from the one given to the server)
 // sees each datum and may emit at any time; on_close runs when the window closes.
@@ -960,12 +972,8 @@ class ReduceStreamer {
   virtual void on_close(Keys const& keys, IntervalWindow const& window, MessageEmitter& out) = 0;
 };
 
-class AsyncReduceStreamer {
- public:
-  virtual ~AsyncReduceStreamer() = default;
-  virtual Task<void> handle(Keys const& keys, DatumStream& datums, IntervalWindow const& window,
-                            MessageEmitter& out) = 0;
-};
+class AsyncReduceStreamer : public HandlerBase<Task<void>(Keys const& keys, DatumStream& datums,
+                                                          IntervalWindow const& window, MessageEmitter& out)> {};
 
 }  // namespace numaflow
 
@@ -1211,32 +1219,69 @@ struct HandlerContract;
 #elif defined(NUMAFLOW_SEPARATE_COMPILATION)
 #define NUMAFLOW_DETAIL_INSTANTIATE extern template
 #endif
+
+// A stepped tag's gRPC service (e.g. SinkService<SinkWork>) and the ServiceCore it derives from,
+// each named once: instantiated in the library, declared extern elsewhere, nothing without
+// separate compilation.
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(...)                                                               \
+  NUMAFLOW_DETAIL_INSTANTIATE class __VA_ARGS__;                                                               \
+  NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<__VA_ARGS__::generated_type, __VA_ARGS__::ready_response_type, \
+                                                __VA_ARGS__::work_type>
+#else
+#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(...) static_assert(true)
+#endif
 // ---- end numaflow/detail/functions/functionality.hpp ----
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
-// #include "numaflow/detail/shapes/stream_service.hpp"
-// ---- begin numaflow/detail/shapes/stream_service.hpp ----
+// #include "numaflow/detail/functions/windowed_tag.hpp"
+// ---- begin numaflow/detail/functions/windowed_tag.hpp ----
 
-#include <google/protobuf/empty.pb.h>
-#include <grpcpp/grpcpp.h>
-
+#include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
-// #include "numaflow/detail/runtime/runtime.hpp"
-// ---- begin numaflow/detail/runtime/runtime.hpp ----
+// #include "numaflow/detail/shapes/windowed.hpp"
+// ---- begin numaflow/detail/shapes/windowed.hpp ----
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+// #include "numaflow/datum.hpp"
+// #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream.hpp"
+// ---- begin numaflow/detail/shapes/stream.hpp ----
 
 #include <grpcpp/grpcpp.h>
 
-#include <chrono>
-#include <condition_variable>
-#include <cstdio>
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <deque>
 #include <exception>
 #include <mutex>
-#include <string>
+#include <optional>
+#include <utility>
 
-// #include "numaflow/detail/runtime/env.hpp"
-// #include "numaflow/detail/runtime/env.hpp" (already merged above)
 // #include "numaflow/detail/runtime/grpc_handoff.hpp"
 // ---- begin numaflow/detail/runtime/grpc_handoff.hpp ----
 
@@ -1294,6 +1339,22 @@ class Reaction {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/runtime/grpc_handoff.hpp ----
+// #include "numaflow/detail/runtime/runtime.hpp"
+// ---- begin numaflow/detail/runtime/runtime.hpp ----
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <string>
+
+// #include "numaflow/detail/runtime/env.hpp"
+// #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/detail/runtime/grpc_handoff.hpp"
+// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
 // #include "numaflow/detail/runtime/udf_error.hpp"
 // ---- begin numaflow/detail/runtime/udf_error.hpp ----
 
@@ -1499,24 +1560,6 @@ grpc::ServerUnaryReactor* answer_ready(grpc::CallbackServerContext* context, Rea
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/runtime/runtime.hpp ----
-// #include "numaflow/detail/shapes/stream.hpp"
-// ---- begin numaflow/detail/shapes/stream.hpp ----
-
-#include <grpcpp/grpcpp.h>
-
-#include <algorithm>
-#include <atomic>
-#include <cstddef>
-#include <deque>
-#include <exception>
-#include <mutex>
-#include <optional>
-#include <utility>
-
-// #include "numaflow/detail/runtime/grpc_handoff.hpp"
-// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
-// #include "numaflow/detail/runtime/runtime.hpp"
-// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 
 namespace numaflow::detail {
 
@@ -1581,16 +1624,9 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
 
   // Work for this stream started elsewhere (a worker thread, a coroutine, a worker process): the
   // stream stays open and alive until the matching end_work().
-  void begin_work() {
-    std::lock_guard lock(mu_);
-    ++in_flight_;
-    refs_.fetch_add(1, std::memory_order_relaxed);
-  }
+  void begin_work() { count_in(in_flight_); }
 
-  void end_work() {
-    advance([&] { --in_flight_; });
-    release();
-  }
+  void end_work() { count_out(in_flight_); }
 
   // send(response) and end_work() in one step (one lock, one plan): the per-message fast path.
   void end_work_with(Response response) {
@@ -1604,16 +1640,9 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   // Like begin_work/end_work, but for long-lived things (a keyed window task) that must keep the
   // stream open without counting against the read high-water mark: a window may hold any number of
   // keys.
-  void begin_hold() {
-    std::lock_guard lock(mu_);
-    ++holds_;
-    refs_.fetch_add(1, std::memory_order_relaxed);
-  }
+  void begin_hold() { count_in(holds_); }
 
-  void end_hold() {
-    advance([&] { --holds_; });
-    release();
-  }
+  void end_hold() { count_out(holds_); }
 
   bool failed() const {
     std::lock_guard lock(mu_);
@@ -1627,6 +1656,18 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     bool buffer_hint = false;
     std::optional<grpc::Status> finish;
   };
+
+  // A reference to the stream that `count` (work in flight, holds) keeps until count_out.
+  void count_in(std::size_t& count) {
+    std::lock_guard lock(mu_);
+    ++count;
+    refs_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void count_out(std::size_t& count) {
+    advance([&] { --count; });
+    release();
+  }
 
   bool ending_locked() const { return error_.has_value() || cancelled_ || finish_called_; }
 
@@ -1791,261 +1832,6 @@ S* open_stream(Args&&... args) {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/stream.hpp ----
-// #include "numaflow/detail/shapes/unary.hpp"
-// ---- begin numaflow/detail/shapes/unary.hpp ----
-
-#include <grpcpp/grpcpp.h>
-
-#include <exception>
-#include <utility>
-
-// #include "numaflow/detail/runtime/grpc_handoff.hpp"
-// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
-// #include "numaflow/detail/runtime/runtime.hpp"
-// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
-// #include "numaflow/detail/shapes/work.hpp"
-// ---- begin numaflow/detail/shapes/work.hpp ----
-
-#include <exception>
-#include <functional>
-#include <utility>
-
-namespace numaflow::detail {
-
-// Where a shape hands one unit of work (`In`) and learns its outcome (`Response`, or an error): the
-// runner of a tag's handler, behind one virtual call per unit of work. Behind this line the shapes
-// and the gRPC services do not depend on the handler's type, so they are compiled once per tag (in
-// the numaflow library, see detail/separate_compilation.hpp), not in every UDF.
-template <class In, class Response>
-class Submitter {
- public:
-  using Done = std::function<void(std::exception_ptr, Response)>;
-  // Runs the work wherever the runner runs its handler.
-  virtual void submit(In&& in, Done done) = 0;
-  // The same for work that only computes one response from one request: the runner may run it on
-  // the calling gRPC thread (SyncRunner's InlineGate).
-  virtual void submit_per_request(In&& in, Done done) = 0;
-
- protected:
-  ~Submitter() = default;
-};
-
-// All that a tag's service needs from its handler's runner: a Submitter per kind of work, and the
-// start and stop around serving.
-template <class... Submitters>
-class Work : public Submitters... {
- public:
-  using Submitters::submit...;
-  using Submitters::submit_per_request...;
-  virtual void start() = 0;
-  virtual void stop() = 0;
-
- protected:
-  ~Work() = default;
-};
-
-// A submitter for one step, forwarding to the runner `Self` owns.
-template <class Self, class Step, class Base>
-class SubmitStep : public Base {
-  using Done = typename Submitter<typename Step::In, typename Step::Response>::Done;
-
- public:
-  using Base::submit;
-  using Base::submit_per_request;
-  void submit(typename Step::In&& in, Done done) override {
-    static_cast<Self&>(*this).runner().submit(std::move(in), std::move(done));
-  }
-  void submit_per_request(typename Step::In&& in, Done done) override {
-    auto& runner = static_cast<Self&>(*this).runner();
-    if constexpr (requires { runner.submit_per_request(std::move(in), std::move(done)); })
-      runner.submit_per_request(std::move(in), std::move(done));
-    else
-      runner.submit(std::move(in), std::move(done));
-  }
-};
-
-}  // namespace numaflow::detail
-
-namespace numaflow::detail {
-
-template <class... Steps>
-using work_for_t = Work<Submitter<typename Steps::In, typename Steps::Response>...>;
-
-template <class Self, class Base, class... Steps>
-struct step_submitters {
-  using type = Base;
-};
-template <class Self, class Base, class Step, class... Steps>
-struct step_submitters<Self, Base, Step, Steps...> {
-  using type = SubmitStep<Self, Step, typename step_submitters<Self, Base, Steps...>::type>;
-};
-
-// The handler's side of the line: `Runner` (a SyncRunner, AsyncRunner or MultiProcRunner of the
-// tag's lifted steps) offered to the service as the Work of `Steps`.
-template <class Runner, class... Steps>
-class SteppedRunner final
-    : public step_submitters<SteppedRunner<Runner, Steps...>, work_for_t<Steps...>, Steps...>::type {
- public:
-  using runner_type = Runner;
-  using process_type = typename Runner::process_type;
-
-  template <class Process, class Runtime>
-  SteppedRunner(Process&& process, Runtime& runtime) : runner_(std::forward<Process>(process), runtime) {}
-
-  void start() override { runner_.start(); }
-  void stop() override { runner_.stop(); }
-  Runner& runner() { return runner_; }
-
- private:
-  Runner runner_;
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/shapes/work.hpp ----
-
-namespace numaflow::detail {
-
-// Shape 5: a unary RPC answered by the handler. The handler runs on the runner (never on a gRPC
-// thread); `response` stays valid until Finish, as the callback API guarantees.
-template <class In, class Response>
-grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime,
-                                       Submitter<In, Response>& submitter, In&& in, Response* response) {
-  auto* reactor = context->DefaultReactor();
-  submitter.submit(std::move(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
-    if (error) return reactor->Finish(runtime.udf_error(error));
-    *response = std::move(out);
-    reactor->Finish(grpc::Status::OK);
-  });
-  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
-  return reactor;
-}
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/shapes/unary.hpp ----
-// #include "numaflow/detail/shapes/work.hpp"
-// #include "numaflow/detail/shapes/work.hpp" (already merged above)
-
-namespace numaflow::detail {
-
-// What every functionality's gRPC service shares: the generated `Generated::CallbackService` with
-// IsReady answered, the runtime, and the work behind it (a tag's SteppedRunner seen as `W`, or a
-// windowed driver). A functionality's service adds only its own RPC overrides, each one line:
-// open<Shape>() for a streaming RPC, answer(…) for a unary one. For the stepped tags `W` does not
-// depend on the handler, so the service is compiled once per tag.
-template <class Generated, class ReadyResponse, class W>
-class ServiceCore : public Generated::CallbackService, public ServiceBase {
- public:
-  using work_type = W;
-  ServiceCore(Runtime& runtime, W& work);
-
-  grpc::Service& grpc_service() final;
-  void start() final;
-  void after_shutdown() final;
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    ReadyResponse* response) final;
-
- protected:
-  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed).
-  template <class Shape>
-  Shape* open() {
-    if constexpr (requires { typename Shape::submitter_type; })
-      return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
-    else
-      return open_stream<Shape>(runtime_, work_);
-  }
-
-  // A unary RPC: `in` goes to the work, its response answers the call.
-  template <class In, class Response>
-  grpc::ServerUnaryReactor* answer(grpc::CallbackServerContext* context, In&& in, Response* response) {
-    return answer_unary(context, runtime_, static_cast<Submitter<std::decay_t<In>, Response>&>(work_),
-                        std::decay_t<In>(std::forward<In>(in)), response);
-  }
-
- private:
-  Runtime& runtime_;
-  W& work_;
-};
-
-// Defined out of the class, so that an explicit instantiation declaration (extern template, see
-// detail/separate_compilation.hpp) keeps them, and the generated service's constructor they reach,
-// out of the translation units that use the service.
-template <class Generated, class ReadyResponse, class W>
-ServiceCore<Generated, ReadyResponse, W>::ServiceCore(Runtime& runtime, W& work) : runtime_(runtime), work_(work) {}
-
-template <class Generated, class ReadyResponse, class W>
-grpc::Service& ServiceCore<Generated, ReadyResponse, W>::grpc_service() {
-  return *this;
-}
-
-template <class Generated, class ReadyResponse, class W>
-void ServiceCore<Generated, ReadyResponse, W>::start() {
-  work_.start();
-}
-
-template <class Generated, class ReadyResponse, class W>
-void ServiceCore<Generated, ReadyResponse, W>::after_shutdown() {
-  work_.stop();
-}
-
-template <class Generated, class ReadyResponse, class W>
-grpc::ServerUnaryReactor* ServiceCore<Generated, ReadyResponse, W>::IsReady(grpc::CallbackServerContext* context,
-                                                                            google::protobuf::Empty const*,
-                                                                            ReadyResponse* response) {
-  return answer_ready(context, response);
-}
-
-template <class WorkObject>
-struct HeldWork {
-  WorkObject held;
-};
-
-// A service and the work it serves, as the Server owns them: `WorkObject` (the handler's
-// SteppedRunner or driver) is built first, from the handler, and handed to `Service`.
-template <class WorkObject, class Service>
-class Served final : HeldWork<WorkObject>, public Service {
- public:
-  template <class Handler>
-  Served(Handler&& handler, Runtime& runtime)
-      : HeldWork<WorkObject>{WorkObject(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime)},
-        Service(runtime, this->held) {}
-
-  WorkObject& work() { return this->held; }
-};
-
-// A windowed tag's service and its driver, which is its work (and depends on the handler).
-template <class Driver, template <class> class Service>
-using served_by_driver_t = Served<Driver, Service<Driver>>;
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/shapes/stream_service.hpp ----
-// #include "numaflow/detail/shapes/windowed.hpp"
-// ---- begin numaflow/detail/shapes/windowed.hpp ----
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
-
-#include <algorithm>
-#include <atomic>
-#include <exception>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <set>
-#include <stdexcept>
-#include <string>
-#include <tuple>
-#include <utility>
-#include <vector>
-
-// #include "numaflow/datum.hpp"
-// #include "numaflow/datum.hpp" (already merged above)
-// #include "numaflow/detail/functions/convert.hpp"
-// #include "numaflow/detail/functions/convert.hpp" (already merged above)
-// #include "numaflow/detail/shapes/stream.hpp"
-// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/message.hpp"
@@ -2519,6 +2305,27 @@ class OwnedThreadPool {
   std::optional<boost::asio::thread_pool> pool_;
 };
 
+// What a runner of `Process` on a pool of threads owns (Sync, Async): the process and the pool,
+// of options().workers threads, or `default_threads` when that is 0.
+template <class Process>
+class PooledRunner {
+ public:
+  using process_type = Process;
+
+  void start() { pool_.start(); }
+  void stop() { pool_.stop(); }
+
+  Process& process() { return process_; }
+  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
+
+ protected:
+  PooledRunner(Process process, Runtime& runtime, std::size_t default_threads)
+      : process_(std::move(process)), pool_(runtime.options().workers ? runtime.options().workers : default_threads) {}
+
+  Process process_;
+  OwnedThreadPool pool_;
+};
+
 // Decides whether a Sync handler call may run on the gRPC thread that read its request.
 //
 // Handing a request to a pool thread costs a thread wake-up and a context switch, ~10 µs on a
@@ -2569,16 +2376,11 @@ class InlineGate {
 
 // Runs `Process` (In& → Out) on a pool of threads; `done(error, out)` is called on that thread.
 template <class Process>
-class SyncRunner {
+class SyncRunner : public PooledRunner<Process> {
  public:
-  using process_type = Process;
   SyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        pool_(runtime.options().workers ? runtime.options().workers : std::max<std::size_t>(4, hardware_threads())),
+      : PooledRunner<Process>(std::move(process), runtime, std::max<std::size_t>(4, hardware_threads())),
         gate_(runtime.options().inline_handler_threshold) {}
-
-  void start() { pool_.start(); }
-  void stop() { pool_.stop(); }
 
   template <class In, class Done>
   void submit(In&& in, Done&& done) {
@@ -2598,24 +2400,21 @@ class SyncRunner {
     post(std::forward<In>(in), std::forward<Done>(done), gate_.measuring());
   }
 
-  Process& process() { return process_; }
-  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
-
  private:
   template <class In, class Done>
   void post(In&& in, Done&& done, bool measure) {
-    boost::asio::post(pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
-                                         measure]() mutable { run(in, done, measure); });
+    boost::asio::post(this->pool_.executor(), [this, in = std::forward<In>(in), done = std::forward<Done>(done),
+                                               measure]() mutable { run(in, done, measure); });
   }
 
   template <class In, class Done>
   void run(In& in, Done& done, bool measure) {
-    using Out = std::decay_t<decltype(process_(in))>;
+    using Out = std::decay_t<decltype(this->process_(in))>;
     Out out{};
     std::exception_ptr error;
     auto const started = measure ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     try {
-      out = process_(in);
+      out = this->process_(in);
     } catch (...) {
       error = std::current_exception();
     }
@@ -2623,8 +2422,6 @@ class SyncRunner {
     done(error, std::move(out));
   }
 
-  Process process_;
-  OwnedThreadPool pool_;
   InlineGate gate_;
 };
 
@@ -2693,15 +2490,10 @@ class InlineStartExecutor {
 // Runs `Process` (In → awaitable<Out>) as coroutines on a small pool; while a handler awaits
 // (a timer, a socket) its thread serves other requests.
 template <class Process>
-class AsyncRunner {
+class AsyncRunner : public PooledRunner<Process> {
  public:
-  using process_type = Process;
   AsyncRunner(Process process, Runtime& runtime)
-      : process_(std::move(process)),
-        pool_(runtime.options().workers ? runtime.options().workers : hardware_threads()) {}
-
-  void start() { pool_.start(); }
-  void stop() { pool_.stop(); }
+      : PooledRunner<Process>(std::move(process), runtime, hardware_threads()) {}
 
   template <class In, class Done>
   void submit(In&& in, Done&& done) {
@@ -2714,16 +2506,9 @@ class AsyncRunner {
       }
     } const scope;
     boost::asio::co_spawn(
-        InlineStartExecutor{pool_.executor()}, process_(std::forward<In>(in)),
+        InlineStartExecutor{this->pool_.executor()}, this->process_(std::forward<In>(in)),
         [done = std::forward<Done>(done)](std::exception_ptr error, auto out) mutable { done(error, std::move(out)); });
   }
-
-  boost::asio::thread_pool::executor_type executor() { return pool_.executor(); }
-  Process& process() { return process_; }
-
- private:
-  Process process_;
-  OwnedThreadPool pool_;
 };
 
 }  // namespace numaflow::detail
@@ -2890,6 +2675,325 @@ class AsyncWindowedExecution {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/windowed_drivers.hpp ----
+// #include "numaflow/message.hpp"
+// #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/window.hpp"
+// #include "numaflow/window.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// A keyed window of session reduce or accumulator, as the platform sent it.
+template <class ProtoKeyedWindow>
+KeyedWindow keyed_window_of(ProtoKeyedWindow const& w) {
+  return {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())};
+}
+
+// The kind of a window operation (the generated `WindowOperation` message of reduce, session
+// reduce or accumulator); an event the protocol does not define is a BadWindowRequest naming
+// `protocol`.
+template <class Operation>
+WindowOp::Kind window_op_kind(Operation const& operation, char const* protocol) {
+  auto const event = operation.event();
+  if (event == Operation::OPEN) return WindowOp::Kind::open;
+  if (event == Operation::APPEND) return WindowOp::Kind::append;
+  if (event == Operation::CLOSE) return WindowOp::Kind::close;
+  if constexpr (requires { Operation::EXPAND, Operation::MERGE; }) {  // session reduce only
+    if (event == Operation::EXPAND) return WindowOp::Kind::expand;
+    if (event == Operation::MERGE) return WindowOp::Kind::merge;
+  }
+  throw BadWindowRequest(std::string{"unknown "} + protocol + " window operation " + std::to_string(event));
+}
+
+// What the windowed tags (reduce, session reduce, accumulator) share: their framings beyond WindowedFraming: a
+// request decoded into its operation, the windows it names (each framing reads its own window
+// fields) and its datum; and results that are messages (reduce, session reduce).
+template <class Request_, class Response_>
+struct WindowOpFraming : WindowedFraming<Request_, Response_> {
+  static WindowOp window_op(Request_& r, char const* protocol, std::vector<KeyedWindow> windows) {
+    WindowOp op;
+    op.kind = window_op_kind(r.operation(), protocol);
+    op.windows = std::move(windows);
+    op.datum = WindowOpFraming::payload_datum(r, op.kind);
+    return op;
+  }
+
+  template <class Task>
+  static Response_ result(KeyedWindow const& w, Message&& m, Task&) {
+    return WindowOpFraming::message_result(w, std::move(m));
+  }
+};
+
+// The driver of a callback object (Sync reduce stream, session reduce, accumulator): each task's
+// copy sees on_datum for each datum and on_close at close, serially on the task's strand, then the
+// emitter. What else of the window and in which order each callback is told is the framing's
+// `tell(window, callback, datum...)`, which calls `callback` with it.
+template <class H, class Framing, class... Execution>
+struct CallbackDriver : Framing, SyncWindowedExecution<H, Execution...> {
+  using SyncWindowedExecution<H, Execution...>::SyncWindowedExecution;
+
+  template <class TaskPtr>
+  void feed(TaskPtr const& task, Datum&& d) {
+    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const& w, Datum&& datum) {
+      Framing::tell(
+          w, [&](auto const&... told) { in.handler.H::on_datum(told..., in.hooks.out); }, datum);
+    });
+  }
+  template <class TaskPtr>
+  void close(TaskPtr const& task, Finished finished) {
+    this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const& w) {
+      Framing::tell(w, [&](auto const&... told) { in.handler.H::on_close(told..., in.hooks.out); });
+    });
+  }
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/functions/windowed_tag.hpp ----
+// #include "numaflow/detail/shapes/stream_service.hpp"
+// ---- begin numaflow/detail/shapes/stream_service.hpp ----
+
+#include <google/protobuf/empty.pb.h>
+#include <grpcpp/grpcpp.h>
+
+#include <type_traits>
+#include <utility>
+
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream.hpp"
+// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
+// #include "numaflow/detail/shapes/unary.hpp"
+// ---- begin numaflow/detail/shapes/unary.hpp ----
+
+#include <grpcpp/grpcpp.h>
+
+#include <exception>
+#include <utility>
+
+// #include "numaflow/detail/runtime/grpc_handoff.hpp"
+// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/shapes/work.hpp"
+// ---- begin numaflow/detail/shapes/work.hpp ----
+
+#include <exception>
+#include <functional>
+#include <utility>
+
+namespace numaflow::detail {
+
+// Where a shape hands one unit of work (`In`) and learns its outcome (`Response`, or an error): the
+// runner of a tag's handler, behind one virtual call per unit of work. Behind this line the shapes
+// and the gRPC services do not depend on the handler's type, so they are compiled once per tag (in
+// the numaflow library, see detail/separate_compilation.hpp), not in every UDF.
+template <class In, class Response>
+class Submitter {
+ public:
+  using Done = std::function<void(std::exception_ptr, Response)>;
+  // Runs the work wherever the runner runs its handler.
+  virtual void submit(In&& in, Done done) = 0;
+  // The same for work that only computes one response from one request: the runner may run it on
+  // the calling gRPC thread (SyncRunner's InlineGate).
+  virtual void submit_per_request(In&& in, Done done) = 0;
+
+ protected:
+  ~Submitter() = default;
+};
+
+// All that a tag's service needs from its handler's runner: a Submitter per kind of work, and the
+// start and stop around serving.
+template <class... Submitters>
+class Work : public Submitters... {
+ public:
+  using Submitters::submit...;
+  using Submitters::submit_per_request...;
+  virtual void start() = 0;
+  virtual void stop() = 0;
+
+ protected:
+  ~Work() = default;
+};
+
+// A submitter for one step, forwarding to the runner `Self` owns.
+template <class Self, class Step, class Base>
+class SubmitStep : public Base {
+  using Done = typename Submitter<typename Step::In, typename Step::Response>::Done;
+
+ public:
+  using Base::submit;
+  using Base::submit_per_request;
+  void submit(typename Step::In&& in, Done done) override {
+    static_cast<Self&>(*this).runner().submit(std::move(in), std::move(done));
+  }
+  void submit_per_request(typename Step::In&& in, Done done) override {
+    auto& runner = static_cast<Self&>(*this).runner();
+    if constexpr (requires { runner.submit_per_request(std::move(in), std::move(done)); })
+      runner.submit_per_request(std::move(in), std::move(done));
+    else
+      runner.submit(std::move(in), std::move(done));
+  }
+};
+
+}  // namespace numaflow::detail
+
+namespace numaflow::detail {
+
+template <class... Steps>
+using work_for_t = Work<Submitter<typename Steps::In, typename Steps::Response>...>;
+
+template <class Self, class Base, class... Steps>
+struct step_submitters {
+  using type = Base;
+};
+template <class Self, class Base, class Step, class... Steps>
+struct step_submitters<Self, Base, Step, Steps...> {
+  using type = SubmitStep<Self, Step, typename step_submitters<Self, Base, Steps...>::type>;
+};
+
+// The handler's side of the line: `Runner` (a SyncRunner, AsyncRunner or MultiProcRunner of the
+// tag's lifted steps) offered to the service as the Work of `Steps`.
+template <class Runner, class... Steps>
+class SteppedRunner final
+    : public step_submitters<SteppedRunner<Runner, Steps...>, work_for_t<Steps...>, Steps...>::type {
+ public:
+  using runner_type = Runner;
+  using process_type = typename Runner::process_type;
+
+  template <class Process, class Runtime>
+  SteppedRunner(Process&& process, Runtime& runtime) : runner_(std::forward<Process>(process), runtime) {}
+
+  void start() override { runner_.start(); }
+  void stop() override { runner_.stop(); }
+  Runner& runner() { return runner_; }
+
+ private:
+  Runner runner_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/work.hpp ----
+
+namespace numaflow::detail {
+
+// Shape 5: a unary RPC answered by the handler. The handler runs on the runner (never on a gRPC
+// thread); `response` stays valid until Finish, as the callback API guarantees.
+template <class In, class Response>
+grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Runtime& runtime,
+                                       Submitter<In, Response>& submitter, In&& in, Response* response) {
+  auto* reactor = context->DefaultReactor();
+  submitter.submit(std::move(in), [reactor, response, &runtime](std::exception_ptr const& error, Response out) {
+    if (error) return reactor->Finish(runtime.udf_error(error));
+    *response = std::move(out);
+    reactor->Finish(grpc::Status::OK);
+  });
+  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
+  return reactor;
+}
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/unary.hpp ----
+// #include "numaflow/detail/shapes/work.hpp"
+// #include "numaflow/detail/shapes/work.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+// What every functionality's gRPC service shares: the generated `Generated::CallbackService` with
+// IsReady answered, the runtime, and the work behind it (a tag's SteppedRunner seen as `W`, or a
+// windowed driver). A functionality's service adds only its own RPC overrides, each one line:
+// open<Shape>() for a streaming RPC, answer(…) for a unary one. For the stepped tags `W` does not
+// depend on the handler, so the service is compiled once per tag.
+template <class Generated, class ReadyResponse, class W>
+class ServiceCore : public Generated::CallbackService, public ServiceBase {
+ public:
+  using generated_type = Generated;
+  using ready_response_type = ReadyResponse;
+  using work_type = W;
+  ServiceCore(Runtime& runtime, W& work);
+
+  grpc::Service& grpc_service() final;
+  void start() final;
+  void after_shutdown() final;
+  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
+                                    ReadyResponse* response) final;
+
+ protected:
+  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed).
+  template <class Shape>
+  Shape* open() {
+    if constexpr (requires { typename Shape::submitter_type; })
+      return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
+    else
+      return open_stream<Shape>(runtime_, work_);
+  }
+
+  // A unary RPC: `in` goes to the work, its response answers the call.
+  template <class In, class Response>
+  grpc::ServerUnaryReactor* answer(grpc::CallbackServerContext* context, In&& in, Response* response) {
+    return answer_unary(context, runtime_, static_cast<Submitter<std::decay_t<In>, Response>&>(work_),
+                        std::decay_t<In>(std::forward<In>(in)), response);
+  }
+
+ private:
+  Runtime& runtime_;
+  W& work_;
+};
+
+// Defined out of the class, so that an explicit instantiation declaration (extern template, see
+// detail/separate_compilation.hpp) keeps them, and the generated service's constructor they reach,
+// out of the translation units that use the service.
+template <class Generated, class ReadyResponse, class W>
+ServiceCore<Generated, ReadyResponse, W>::ServiceCore(Runtime& runtime, W& work) : runtime_(runtime), work_(work) {}
+
+template <class Generated, class ReadyResponse, class W>
+grpc::Service& ServiceCore<Generated, ReadyResponse, W>::grpc_service() {
+  return *this;
+}
+
+template <class Generated, class ReadyResponse, class W>
+void ServiceCore<Generated, ReadyResponse, W>::start() {
+  work_.start();
+}
+
+template <class Generated, class ReadyResponse, class W>
+void ServiceCore<Generated, ReadyResponse, W>::after_shutdown() {
+  work_.stop();
+}
+
+template <class Generated, class ReadyResponse, class W>
+grpc::ServerUnaryReactor* ServiceCore<Generated, ReadyResponse, W>::IsReady(grpc::CallbackServerContext* context,
+                                                                            google::protobuf::Empty const*,
+                                                                            ReadyResponse* response) {
+  return answer_ready(context, response);
+}
+
+template <class WorkObject>
+struct HeldWork {
+  WorkObject held;
+};
+
+// A service and the work it serves, as the Server owns them: `WorkObject` (the handler's
+// SteppedRunner or driver) is built first, from the handler, and handed to `Service`.
+template <class WorkObject, class Service>
+class Served final : HeldWork<WorkObject>, public Service {
+ public:
+  template <class Handler>
+  Served(Handler&& handler, Runtime& runtime)
+      : HeldWork<WorkObject>{WorkObject(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime)},
+        Service(runtime, this->held) {}
+
+  WorkObject& work() { return this->held; }
+};
+
+// A windowed tag's service and its driver, which is its work (and depends on the handler).
+template <class Driver, template <class> class Service>
+using served_by_driver_t = Served<Driver, Service<Driver>>;
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/stream_service.hpp ----
+// #include "numaflow/detail/shapes/windowed.hpp"
+// #include "numaflow/detail/shapes/windowed.hpp" (already merged above)
+// #include "numaflow/detail/shapes/windowed_drivers.hpp"
+// #include "numaflow/detail/shapes/windowed_drivers.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/functions/reduce.hpp"
@@ -2907,39 +3011,32 @@ namespace numaflow::detail {
 inline IntervalWindow interval(KeyedWindow const& w) { return {w.start, w.end}; }
 
 // reduce.v1 wire format, shared by Reduce and ReduceStream.
-struct ReduceFraming : WindowedFraming<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse> {
+struct ReduceFraming : WindowOpFraming<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse> {
   using Framing = ReduceFraming;
   static constexpr bool by_keys_only = false;
   static constexpr bool eof_per_task = false;  // one EOF after every task of the window
 
+  // The windows carry no keys: the payload's keys are the task's.
   static WindowOp parse(Request& r) {
-    WindowOp op;
-    using Event = reduce::v1::ReduceRequest::WindowOperation;
-    switch (r.operation().event()) {
-      case Event::OPEN: op.kind = WindowOp::Kind::open; break;
-      case Event::APPEND: op.kind = WindowOp::Kind::append; break;
-      case Event::CLOSE: op.kind = WindowOp::Kind::close; break;
-      default: throw BadWindowRequest("unknown reduce window operation " + std::to_string(r.operation().event()));
-    }
     Keys keys(r.payload().keys().begin(), r.payload().keys().end());
+    std::vector<KeyedWindow> windows;
     for (auto const& w : r.operation().windows())
-      op.windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), keys});
-    op.datum = payload_datum(r, op.kind);
-    return op;
+      windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), keys});
+    return window_op(r, "reduce", std::move(windows));
   }
 
-  template <class Task>
-  static Response result(KeyedWindow const& w, Message&& m, Task&) {
-    return message_result(w, std::move(m));
+  // A reduce stream's callbacks are told the keys, the datum (on_datum) and the interval.
+  static void tell(KeyedWindow const& w, auto&& callback, auto const&... datum) {
+    callback(w.keys, datum..., interval(w));
   }
 };
 
-template <class H>
-decltype(auto) call_reducer(H& h, Keys const& keys, auto& datums, IntervalWindow const& window) {
-  if constexpr (requires { h.H::handle(keys, datums, window); })
-    return h.H::handle(keys, datums, window);
+template <class H, class... Args>
+decltype(auto) call_reducer(H& h, Args&&... args) {
+  if constexpr (requires { h.H::handle(std::forward<Args>(args)...); })
+    return h.H::handle(std::forward<Args>(args)...);
   else
-    return h(keys, datums, window);
+    return h(std::forward<Args>(args)...);
 }
 
 // Reduce with a handler of the whole window (Sync): buffer the window's datums per keys; call the
@@ -2962,51 +3059,28 @@ struct BufferedReduceDriver : ReduceFraming, SyncWindowedExecution<H> {
   }
 };
 
-// Reduce with a coroutine reading a DatumStream (Async): one per keys reads the datums as they
-// arrive; its messages go out at close.
-template <class H>
+// Reduce and ReduceStream (`Tag`) with a coroutine reading a DatumStream (Async): one per keys
+// reads the datums as they arrive. A reduce returns its messages, sent at close; a reduce stream
+// emits them as it goes.
+template <class H, class Tag>
 struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
   using AsyncWindowedExecution<H>::AsyncWindowedExecution;
   template <class TaskPtr>
   void create(TaskPtr const& task, TaskHooks hooks) {
     this->create_with(task, std::move(hooks), [](auto& in, KeyedWindow w) -> Task<void> {
-      auto messages = co_await call_reducer(in.handler, w.keys, *in.input, interval(w));
-      for (auto& m : messages) in.hooks.out.emit(std::move(m));
+      if constexpr (std::is_same_v<Tag, ReduceStream>) {
+        co_await call_reducer(in.handler, w.keys, *in.input, interval(w), in.hooks.out);
+      } else {
+        auto messages = co_await call_reducer(in.handler, w.keys, *in.input, interval(w));
+        for (auto& m : messages) in.hooks.out.emit(std::move(m));
+      }
     });
   }
 };
 
 // ReduceStream with a callback object (Sync): its callbacks run serially per keys on the worker pool.
 template <class H>
-struct CallbackReduceStreamDriver : ReduceFraming, SyncWindowedExecution<H> {
-  using SyncWindowedExecution<H>::SyncWindowedExecution;
-  template <class TaskPtr>
-  void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const& w, Datum&& datum) {
-      in.handler.H::on_datum(w.keys, datum, interval(w), in.hooks.out);
-    });
-  }
-  template <class TaskPtr>
-  void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished),
-                     [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, interval(w), in.hooks.out); });
-  }
-};
-
-// ReduceStream with a coroutine reading a DatumStream and emitting as it goes (Async).
-template <class H>
-struct StreamedReduceStreamDriver : ReduceFraming, AsyncWindowedExecution<H> {
-  using AsyncWindowedExecution<H>::AsyncWindowedExecution;
-  template <class TaskPtr>
-  void create(TaskPtr const& task, TaskHooks hooks) {
-    this->create_with(task, std::move(hooks), [](auto& in, KeyedWindow w) -> Task<void> {
-      if constexpr (requires { in.handler.H::handle(w.keys, *in.input, interval(w), in.hooks.out); })
-        co_await in.handler.H::handle(w.keys, *in.input, interval(w), in.hooks.out);
-      else
-        co_await in.handler(w.keys, *in.input, interval(w), in.hooks.out);
-    });
-  }
-};
+using CallbackReduceStreamDriver = CallbackDriver<H, ReduceFraming>;
 
 template <class Driver>
 class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
@@ -3036,9 +3110,8 @@ struct Functionality<Reduce> {
   }
 
   template <class Policy, class H>
-  using service =
-      served_by_driver_t<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>,
-                         ReduceService>;
+  using service = served_by_driver_t<
+      std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H, Reduce>>, ReduceService>;
 };
 
 template <>
@@ -3048,9 +3121,10 @@ struct Functionality<ReduceStream> {
   }
 
   template <class Policy, class H>
-  using service = served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>,
-                                                        CallbackReduceStreamDriver<H>, StreamedReduceStreamDriver<H>>,
-                                     ReduceService>;
+  using service =
+      served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>, CallbackReduceStreamDriver<H>,
+                                            StreamedReduceDriver<H, ReduceStream>>,
+                         ReduceService>;
 };
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,
@@ -3214,6 +3288,8 @@ class AccumulatorHandler {
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/functions/windowed_tag.hpp"
+// #include "numaflow/detail/functions/windowed_tag.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/detail/shapes/windowed.hpp"
@@ -3234,26 +3310,14 @@ class AccumulatorHandler {
 // accumulator: how the tag declared in numaflow/functions/accumulator.hpp is served.
 namespace numaflow::detail {
 
-struct AccumulatorFraming : WindowedFraming<accumulator::v1::AccumulatorRequest, accumulator::v1::AccumulatorResponse> {
+struct AccumulatorFraming : WindowOpFraming<accumulator::v1::AccumulatorRequest, accumulator::v1::AccumulatorResponse> {
   using Framing = AccumulatorFraming;
   static constexpr bool by_keys_only = true;
   static constexpr bool eof_per_task = true;
 
+  // Window ends far beyond year 9999 (the platform's maximum instant) are kept as they are.
   static WindowOp parse(Request& r) {
-    WindowOp op;
-    using Event = accumulator::v1::AccumulatorRequest::WindowOperation;
-    switch (r.operation().event()) {
-      case Event::OPEN: op.kind = WindowOp::Kind::open; break;
-      case Event::APPEND: op.kind = WindowOp::Kind::append; break;
-      case Event::CLOSE: op.kind = WindowOp::Kind::close; break;
-      default: throw BadWindowRequest("unknown accumulator window operation " + std::to_string(r.operation().event()));
-    }
-    auto const& w = r.operation().keyedwindow();
-    // Window ends far beyond year 9999 (the platform's maximum instant) are kept as they are.
-    op.windows.push_back(
-        {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    op.datum = payload_datum(r, op.kind);
-    return op;
+    return window_op(r, "accumulator", {keyed_window_of(r.operation().keyedwindow())});
   }
 
   // The response window's end is the task's output watermark: the latest watermark among what it
@@ -3289,6 +3353,9 @@ struct AccumulatorFraming : WindowedFraming<accumulator::v1::AccumulatorRequest,
     return r;
   }
 
+  // An accumulator's callbacks are told the datum (on_datum) alone: each object serves one keys.
+  static void tell(KeyedWindow const&, auto&& callback, auto const&... datum) { callback(datum...); }
+
   // The stream ended without a CLOSE for these keys: the EOF carries their output window, so the
   // platform's WAL garbage collection stops at what was emitted. (The open window's own end is far
   // in the future: it would delete everything not yet emitted, and nothing would be replayed.)
@@ -3300,21 +3367,9 @@ struct AccumulatorFraming : WindowedFraming<accumulator::v1::AccumulatorRequest,
 
 template <class H>
 struct AccumulatorDriver
-    : AccumulatorFraming,
-      SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>, AccumulatorFraming::OutputWatermark> {
-  using SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>,
-                              AccumulatorFraming::OutputWatermark>::SyncWindowedExecution;
+    : CallbackDriver<H, AccumulatorFraming, BasicTaskHooks<AccumulatorEmitter>, AccumulatorFraming::OutputWatermark> {
+  using AccumulatorDriver::CallbackDriver::CallbackDriver;
 
-  template <class TaskPtr>
-  void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d),
-                    [](auto& in, KeyedWindow const&, Datum&& datum) { in.handler.H::on_datum(datum, in.hooks.out); });
-  }
-  template <class TaskPtr>
-  void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished),
-                     [](auto& in, KeyedWindow const&) { in.handler.H::on_close(in.hooks.out); });
-  }
   template <class TaskPtr>
   void end(TaskPtr const& task, Finished finished) {
     this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const&) { in.handler.H::on_stream_end(); });
@@ -3368,6 +3423,8 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/handler_base.hpp"
+// #include "numaflow/handler_base.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
@@ -3381,18 +3438,10 @@ struct Map {
 };
 
 // Class-style map handler for Sync and MultiProc.
-class Mapper {
- public:
-  virtual ~Mapper() = default;
-  virtual Messages handle(Datum const& datum) = 0;
-};
+class Mapper : public HandlerBase<Messages(Datum const& datum)> {};
 
 // Class-style map handler for Async.
-class AsyncMapper {
- public:
-  virtual ~AsyncMapper() = default;
-  virtual Task<Messages> handle(Datum const& datum) = 0;
-};
+class AsyncMapper : public HandlerBase<Task<Messages>(Datum const& datum)> {};
 
 }  // namespace numaflow
 
@@ -4035,32 +4084,22 @@ class MultiProcRunner {
 namespace numaflow::detail {
 
 // What each execution policy makes of a tag's steps (`lift`) and what runs the result (`runner`).
+template <template <class, class...> class Lift, template <class> class Runner>
+struct ExecutionBy {
+  template <class H, class... Steps>
+  using lift = Lift<H, Steps...>;
+  template <class Process>
+  using runner = Runner<Process>;
+};
+
 template <class Policy>
 struct Execution;
-
 template <>
-struct Execution<Sync> {
-  template <class H, class... Steps>
-  using lift = CalledSteps<H, Steps...>;
-  template <class Process>
-  using runner = SyncRunner<Process>;
-};
-
+struct Execution<Sync> : ExecutionBy<CalledSteps, SyncRunner> {};
 template <>
-struct Execution<Async> {
-  template <class H, class... Steps>
-  using lift = AwaitedSteps<H, Steps...>;
-  template <class Process>
-  using runner = AsyncRunner<Process>;
-};
-
+struct Execution<Async> : ExecutionBy<AwaitedSteps, AsyncRunner> {};
 template <>
-struct Execution<MultiProc> {
-  template <class H, class... Steps>
-  using lift = CalledSteps<H, Steps...>;
-  template <class Process>
-  using runner = MultiProcRunner<Process>;
-};
+struct Execution<MultiProc> : ExecutionBy<CalledSteps, MultiProcRunner> {};
 
 // The runner executing handler `H` through `Steps` under `Policy`.
 template <class Policy, class H, class... Steps>
@@ -4176,11 +4215,7 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Sync, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
 #undef NUMAFLOW_DETAIL_MAP_FORMS
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
-                                              Work<PerRequestStream<MapFraming>::submitter_type>>;
-NUMAFLOW_DETAIL_INSTANTIATE class MapService<PerRequestStream<MapFraming>>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<PerRequestStream<MapFraming>>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
                                  "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "
@@ -4191,6 +4226,8 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/map.hpp ----
 // ---- end numaflow/functions/map.hpp ----
+// #include "numaflow/handler_base.hpp"
+// #include "numaflow/handler_base.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
@@ -4221,17 +4258,9 @@ struct BatchResponse {
 
 using BatchResponses = std::vector<BatchResponse>;
 
-class BatchMapper {
- public:
-  virtual ~BatchMapper() = default;
-  virtual BatchResponses handle(Datums const& batch) = 0;
-};
+class BatchMapper : public HandlerBase<BatchResponses(Datums const& batch)> {};
 
-class AsyncBatchMapper {
- public:
-  virtual ~AsyncBatchMapper() = default;
-  virtual Task<BatchResponses> handle(Datums const& batch) = 0;
-};
+class AsyncBatchMapper : public HandlerBase<Task<BatchResponses>(Datums const& batch)> {};
 
 }  // namespace numaflow
 
@@ -4292,11 +4321,7 @@ struct Functionality<BatchMap> {
       Served<stepped_runner_t<Policy, H, BatchStep<BatchMapFraming>>, MapService<BatchStream<BatchMapFraming>>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
-                                              Work<BatchStream<BatchMapFraming>::submitter_type>>;
-NUMAFLOW_DETAIL_INSTANTIATE class MapService<BatchStream<BatchMapFraming>>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<BatchStream<BatchMapFraming>>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Sync,
                                  "be callable as BatchResponses(Datums const& batch), or be a class derived from "
@@ -4327,6 +4352,8 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Async,
 // #include "numaflow/emitter.hpp" (already merged above)
 // #include "numaflow/functions/map.hpp"
 // #include "numaflow/functions/map.hpp" (already merged above)
+// #include "numaflow/handler_base.hpp"
+// #include "numaflow/handler_base.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
@@ -4340,17 +4367,9 @@ struct MapStream {
   static constexpr char const* name = "MapStream";
 };
 
-class MapStreamer {
- public:
-  virtual ~MapStreamer() = default;
-  virtual void handle(Datum const& datum, MessageEmitter& out) = 0;
-};
+class MapStreamer : public HandlerBase<void(Datum const& datum, MessageEmitter& out)> {};
 
-class AsyncMapStreamer {
- public:
-  virtual ~AsyncMapStreamer() = default;
-  virtual Task<void> handle(Datum const& datum, MessageEmitter& out) = 0;
-};
+class AsyncMapStreamer : public HandlerBase<Task<void>(Datum const& datum, MessageEmitter& out)> {};
 
 }  // namespace numaflow
 
@@ -4512,11 +4531,7 @@ struct Functionality<MapStream> {
   using service = Served<stepped_runner_t<Policy, H, MapStreamStep>, MapService<RequestStream<MapFraming>>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
-                                              Work<RequestStream<MapFraming>::submitter_type>>;
-NUMAFLOW_DETAIL_INSTANTIATE class MapService<RequestStream<MapFraming>>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<RequestStream<MapFraming>>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
                                  "be callable as void(Datum const&, MessageEmitter& out), or be a class derived from "
@@ -4706,10 +4721,7 @@ struct Functionality<ServingStore> {
   using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, ServingStoreWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class ServingStoreService<ServingStoreWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ServingStoreService<ServingStoreWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
                                  "be an object of a class derived from numaflow::ServingStorer (void put(std::string "
@@ -4780,6 +4792,8 @@ class SessionReducer {
 // #include "numaflow/detail/functions/convert.hpp" (already merged above)
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/functions/windowed_tag.hpp"
+// #include "numaflow/detail/functions/windowed_tag.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/detail/shapes/windowed.hpp"
@@ -4803,50 +4817,25 @@ class SessionReducer {
 namespace numaflow::detail {
 
 struct SessionFraming
-    : WindowedFraming<sessionreduce::v1::SessionReduceRequest, sessionreduce::v1::SessionReduceResponse> {
+    : WindowOpFraming<sessionreduce::v1::SessionReduceRequest, sessionreduce::v1::SessionReduceResponse> {
   using Framing = SessionFraming;
   static constexpr bool by_keys_only = false;
   static constexpr bool eof_per_task = true;
 
   static WindowOp parse(Request& r) {
-    WindowOp op;
-    using Event = sessionreduce::v1::SessionReduceRequest::WindowOperation;
-    switch (r.operation().event()) {
-      case Event::OPEN: op.kind = WindowOp::Kind::open; break;
-      case Event::APPEND: op.kind = WindowOp::Kind::append; break;
-      case Event::CLOSE: op.kind = WindowOp::Kind::close; break;
-      case Event::EXPAND: op.kind = WindowOp::Kind::expand; break;
-      case Event::MERGE: op.kind = WindowOp::Kind::merge; break;
-      default: throw BadWindowRequest("unknown session window operation " + std::to_string(r.operation().event()));
-    }
-    for (auto const& w : r.operation().keyedwindows())
-      op.windows.push_back(
-          {from_proto(w.start()), from_proto(w.end()), w.slot(), Keys(w.keys().begin(), w.keys().end())});
-    op.datum = payload_datum(r, op.kind);
-    return op;
+    std::vector<KeyedWindow> windows;
+    for (auto const& w : r.operation().keyedwindows()) windows.push_back(keyed_window_of(w));
+    return window_op(r, "session", std::move(windows));
   }
 
-  template <class Task>
-  static Response result(KeyedWindow const& w, Message&& m, Task&) {
-    return message_result(w, std::move(m));
-  }
+  // A session's callbacks are told its keys and the datum (on_datum).
+  static void tell(KeyedWindow const& w, auto&& callback, auto const&... datum) { callback(w.keys, datum...); }
 };
 
 template <class H>
-struct SessionDriver : SessionFraming, SyncWindowedExecution<H> {
-  using SyncWindowedExecution<H>::SyncWindowedExecution;
+struct SessionDriver : CallbackDriver<H, SessionFraming> {
+  using CallbackDriver<H, SessionFraming>::CallbackDriver;
 
-  template <class TaskPtr>
-  void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const& w, Datum&& datum) {
-      in.handler.H::on_datum(w.keys, datum, in.hooks.out);
-    });
-  }
-  template <class TaskPtr>
-  void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished),
-                     [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, in.hooks.out); });
-  }
   // Merged away: after every datum fed before, stop emitting and hand over the state.
   template <class TaskPtr>
   void retire(TaskPtr const& task, std::function<void(std::exception_ptr, std::string)> done) {
@@ -5032,10 +5021,7 @@ struct Functionality<SideInput> {
   using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, SideInputWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class SideInputService<SideInputWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SideInputService<SideInputWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SideInput, Sync,
                                  "be callable as SideInputResponse(), or be a class derived from "
@@ -5063,6 +5049,8 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/runtime/env.hpp"
 // #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/handler_base.hpp"
+// #include "numaflow/handler_base.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
@@ -5132,17 +5120,9 @@ struct SinkResponse {
 using SinkResponses = std::vector<SinkResponse>;
 
 // Class-style sink handler: gets the whole batch, returns one response per datum id.
-class Sinker {
- public:
-  virtual ~Sinker() = default;
-  virtual SinkResponses handle(Datums const& batch) = 0;
-};
+class Sinker : public HandlerBase<SinkResponses(Datums const& batch)> {};
 
-class AsyncSinker {
- public:
-  virtual ~AsyncSinker() = default;
-  virtual Task<SinkResponses> handle(Datums const& batch) = 0;
-};
+class AsyncSinker : public HandlerBase<Task<SinkResponses>(Datums const& batch)> {};
 
 }  // namespace numaflow
 
@@ -5244,10 +5224,7 @@ struct Functionality<Sink> {
   using service = Served<stepped_runner_t<Policy, H, BatchStep<SinkFraming>>, SinkService<SinkWork>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, SinkWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class SinkService<SinkWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SinkService<SinkWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Sync,
                                  "be callable as SinkResponses(Datums const& batch), or be a class derived from "
@@ -5655,10 +5632,7 @@ struct Functionality<Source> {
                          SourceService<SourceWork>>;
 };
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<source::v1::Source, source::v1::ReadyResponse, SourceWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class SourceService<SourceWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SourceService<SourceWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
                                  "be an object of a class derived from numaflow::Sourcer (read, ack, nack, pending, "
@@ -5680,6 +5654,8 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Async,
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/handler_base.hpp"
+// #include "numaflow/handler_base.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
@@ -5694,17 +5670,9 @@ struct SourceTransform {
   static constexpr char const* name = "SourceTransform";
 };
 
-class SourceTransformer {
- public:
-  virtual ~SourceTransformer() = default;
-  virtual Messages handle(Datum const& datum) = 0;
-};
+class SourceTransformer : public HandlerBase<Messages(Datum const& datum)> {};
 
-class AsyncSourceTransformer {
- public:
-  virtual ~AsyncSourceTransformer() = default;
-  virtual Task<Messages> handle(Datum const& datum) = 0;
-};
+class AsyncSourceTransformer : public HandlerBase<Task<Messages>(Datum const& datum)> {};
 
 }  // namespace numaflow
 
@@ -5794,11 +5762,7 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, MultiProc, NUMAFLOW_DETAIL_TRA
                                  datum_to_messages_handler<H, SourceTransformer>);
 #undef NUMAFLOW_DETAIL_TRANSFORM_FORMS
 
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sourcetransformer::v1::SourceTransform,
-                                              sourcetransformer::v1::ReadyResponse, TransformWork>;
-NUMAFLOW_DETAIL_INSTANTIATE class TransformService<TransformWork>;
-#endif
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(TransformService<TransformWork>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SourceTransform, Async,

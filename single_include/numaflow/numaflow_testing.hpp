@@ -82,6 +82,8 @@
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (in numaflow.hpp)
+// #include "numaflow/detail/functions/convert.hpp"
+// #include "numaflow/detail/functions/convert.hpp" (in numaflow.hpp)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (in numaflow.hpp)
 // #include "numaflow/window.hpp"
@@ -285,6 +287,43 @@ class StreamClient {
   grpc::Status status_;
 };
 
+// What the typed clients of a service without streams (side input, serving store) share: the
+// stub of the generated `Service`, and calls that wait for the server to be reachable and fail
+// after `timeout`.
+template <class Service>
+class UnaryCallClient {
+ public:
+  explicit UnaryCallClient(std::string const& socket_path, std::chrono::milliseconds timeout = std::chrono::seconds{20})
+      : stub_(Service::NewStub(connect(socket_path))), timeout_(timeout) {}
+
+  // IsReady: true when the server answered ready=true.
+  bool is_ready() {
+    grpc::ClientContext context;
+    prepare(context);
+    decltype(detail::ready_response_of(&Service::Stub::IsReady)) response;
+    return stub_->IsReady(&context, google::protobuf::Empty{}, &response).ok() && response.ready();
+  }
+
+  typename Service::Stub& stub() { return *stub_; }
+
+ protected:
+  void prepare(grpc::ClientContext& context) const {
+    context.set_wait_for_ready(true);
+    context.set_deadline(std::chrono::system_clock::now() + timeout_);
+  }
+
+  // Throws ProtocolError carrying the status when the call `rpc` failed.
+  static void check(grpc::Status const& status, char const* rpc) {
+    if (!status.ok())
+      throw ProtocolError(std::string{"numaflow::testing: "} + rpc + " failed: " + std::to_string(status.error_code()) +
+                              " " + status.error_message(),
+                          status);
+  }
+
+  std::unique_ptr<typename Service::Stub> stub_;
+  std::chrono::milliseconds timeout_;
+};
+
 // Opens the stream as the platform does: a handshake request with sot=true, and the server's
 // answer must be a handshake with sot=true (throws ProtocolError otherwise).
 template <class Request, class Response>
@@ -298,6 +337,77 @@ void send_handshake(StreamClient<Request, Response>& stream) {
   if (!response->has_handshake() || !response->handshake().sot())
     throw ProtocolError("numaflow::testing: the server's first response is not a handshake with sot=true");
 }
+
+namespace detail {
+// The request and response types of a bidirectional RPC, from the generated stub method that opens
+// it (e.g. &map::v1::Map::Stub::MapFn).
+template <class Open>
+struct bidi_rpc;
+template <class Stub, class Request_, class Response_>
+struct bidi_rpc<std::unique_ptr<grpc::ClientReaderWriter<Request_, Response_>> (Stub::*)(grpc::ClientContext*)> {
+  using Request = Request_;
+  using Response = Response_;
+};
+}  // namespace detail
+
+// What every typed client of one bidirectional RPC owns: the stub of the generated `Service` and
+// the one stream `Open` (e.g. &map::v1::Map::Stub::MapFn) starts on it. The windowed protocols
+// (reduce, session reduce, accumulator) begin with their first window operation.
+template <class Service, auto Open>
+class ServiceStreamClient {
+ public:
+  using Request = typename detail::bidi_rpc<decltype(Open)>::Request;
+  using Response = typename detail::bidi_rpc<decltype(Open)>::Response;
+
+  explicit ServiceStreamClient(std::string const& socket_path)
+      : stub_(Service::NewStub(connect(socket_path))),
+        stream_([this](grpc::ClientContext* context) { return (stub_.get()->*Open)(context); }) {}
+
+  // The raw stream: for malformed traffic, and for reading the status of a stream the server failed.
+  StreamClient<Request, Response>& stream() { return stream_; }
+
+ protected:
+  std::unique_ptr<typename Service::Stub> stub_;
+  StreamClient<Request, Response> stream_;
+};
+
+// A typed client of a protocol that begins with the platform's handshake (map, batch map, map
+// stream, source transformer, sink) and sends datums, numbering those that come without an id.
+template <class Service, auto Open>
+class HandshakenClient : public ServiceStreamClient<Service, Open> {
+ public:
+  using typename ServiceStreamClient<Service, Open>::Request;
+
+  explicit HandshakenClient(std::string const& socket_path) : ServiceStreamClient<Service, Open>(socket_path) {
+    send_handshake(this->stream_);
+  }
+
+  // The request the platform sends for `d`: the datum under `request`, its id there (sink, source
+  // transformer) or beside it (map, batch map, map stream).
+  static Request request(Datum const& d) {
+    Request r;
+    numaflow::detail::fill_payload(r.mutable_request(), d);
+    if constexpr (requires { r.set_id(d.id); })
+      r.set_id(d.id);
+    else
+      r.mutable_request()->set_id(d.id);
+    return r;
+  }
+
+  // The EOT that ends a batch (batch map, sink).
+  static Request eot() requires requires(Request r) { r.mutable_status(); }
+  {
+    Request r;
+    r.mutable_status()->set_eot(true);
+    return r;
+  }
+
+  // Half-closes and returns the server's final status.
+  grpc::Status close() { return this->stream_.close(); }
+
+ protected:
+  std::uint64_t next_id_ = 0;
+};
 
 // A decoded response of a session-reduce (`Result` = Message) or accumulator (`Result` =
 // AccumulatorOutput) stream: a result, or the EOF of one window.
@@ -361,31 +471,59 @@ KeyedWindow keyed_window_from_proto(ProtoWindow const& window) {
           Keys(window.keys().begin(), window.keys().end())};
 }
 
-// Reads until `count` EOFs have arrived; returns everything read, decoded.
-template <class Result, class Stream, class Decode>
-std::vector<WindowedResponse<Result>> read_until_eofs(Stream& stream, std::size_t count,
-                                                      std::chrono::milliseconds timeout, Decode decode) {
-  std::vector<WindowedResponse<Result>> out;
-  while (count > 0) {
-    out.push_back(decode(stream.read_expected("results or EOFs", timeout)));
-    if (out.back().eof) --count;
-  }
-  return out;
-}
-
-// Half-closes and reads every remaining response until the server ends the stream, which must be
-// with OK.
-template <class Result, class Stream, class Decode>
-std::vector<WindowedResponse<Result>> read_until_end(Stream& stream, Decode decode) {
-  stream.writes_done();
-  std::vector<WindowedResponse<Result>> out;
-  while (auto response = stream.read()) out.push_back(decode(*response));
-  auto status = stream.finish();
-  if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
-  return out;
-}
-
 }  // namespace detail
+
+// A typed client of a protocol whose one long-lived stream carries every key's windows (session
+// reduce, accumulator). Every response must carry its window; `decode_result` checks and decodes
+// the result of one that is not an EOF.
+template <class Service, auto Open, auto decode_result>
+class KeyedWindowsClient : public ServiceStreamClient<Service, Open> {
+ public:
+  using typename ServiceStreamClient<Service, Open>::Response;
+  using Decoded = WindowedResponse<std::invoke_result_t<decltype(decode_result), Response const&>>;
+
+  using ServiceStreamClient<Service, Open>::ServiceStreamClient;
+
+  // Reads until `count` EOFs have arrived; returns everything read. Throws if the stream ends first.
+  std::vector<Decoded> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
+    std::vector<Decoded> out;
+    while (count > 0) {
+      out.push_back(decode(this->stream_.read_expected("results or EOFs", timeout)));
+      if (out.back().eof) --count;
+    }
+    return out;
+  }
+
+  // The next response; nullopt when the server ended the stream.
+  std::optional<Decoded> next(std::chrono::milliseconds timeout = 20s) {
+    auto response = this->stream_.read(timeout);
+    if (!response) return std::nullopt;
+    return decode(*response);
+  }
+
+  // Half-closes (the platform shutting down: every window still open is flushed and gets its EOF)
+  // and returns every response up to the end of the stream, which must end with OK.
+  std::vector<Decoded> half_close() {
+    this->stream_.writes_done();
+    std::vector<Decoded> out;
+    while (auto response = this->stream_.read()) out.push_back(decode(*response));
+    auto status = this->stream_.finish();
+    if (!status.ok()) throw ProtocolError("numaflow::testing: the stream ended with " + status.error_message(), status);
+    return out;
+  }
+
+ private:
+  static Decoded decode(Response const& r) {
+    Decoded out;
+    if constexpr (requires { r.keyedwindow(); })  // session reduce names the field keyedWindow
+      out.window = detail::keyed_window_from_proto(r.keyedwindow());
+    else
+      out.window = detail::keyed_window_from_proto(r.window());
+    out.eof = r.eof();
+    if (!out.eof) out.result = decode_result(r);
+    return out;
+  }
+};
 
 }  // namespace numaflow::testing
 // ---- end numaflow/testing/stream_client.hpp ----
@@ -397,13 +535,33 @@ namespace numaflow::testing {
 // A response of an accumulator stream: one output, or the EOF of one key's window.
 using AccumulatorResponse = WindowedResponse<AccumulatorOutput>;
 
+namespace detail {
+// An output must carry its event time and watermark.
+inline AccumulatorOutput accumulator_output(accumulator::v1::AccumulatorResponse const& r) {
+  auto const& p = r.payload();
+  if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
+  if (!p.has_watermark()) throw ProtocolError("numaflow::testing: an accumulator result without watermark");
+  Datum d;
+  d.keys.assign(p.keys().begin(), p.keys().end());
+  d.value = p.value();
+  d.event_time = numaflow::detail::from_proto(p.event_time());
+  d.watermark = numaflow::detail::from_proto(p.watermark());
+  d.id = p.id();
+  for (auto const& [k, v] : p.headers()) d.headers[k] = v;
+  AccumulatorOutput output{std::move(d)};
+  output.tags.assign(r.tags().begin(), r.tags().end());
+  return output;
+}
+}  // namespace detail
+
 // Drives the stream of an accumulator server: each call sends one window operation (throwing
 // ProtocolError once the server has ended the stream); the reads check that every response
 // carries its window and every output its event time and watermark.
-class AccumulatorClient {
+class AccumulatorClient
+    : public KeyedWindowsClient<accumulator::v1::Accumulator, &accumulator::v1::Accumulator::Stub::AccumulateFn,
+                                &detail::accumulator_output> {
  public:
-  using Request = accumulator::v1::AccumulatorRequest;
-  using Response = accumulator::v1::AccumulatorResponse;
+  using KeyedWindowsClient::KeyedWindowsClient;
 
   // The end of the window the platform sends with OPEN and APPEND: the latest protobuf time
   // (9999-12-31 is not it: the platform uses year 262143).
@@ -415,10 +573,6 @@ class AccumulatorClient {
     return {start, open_window_end, "0", std::move(keys)};
   }
 
-  explicit AccumulatorClient(std::string const& socket_path)
-      : stub_(accumulator::v1::Accumulator::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->AccumulateFn(context); }) {}
-
   // OPEN: the keys' first datum.
   void open(KeyedWindow const& window, Datum const& datum) { send(Request::WindowOperation::OPEN, window, &datum); }
 
@@ -427,25 +581,6 @@ class AccumulatorClient {
 
   // CLOSE: the keys end (`window.end` is their close time); the EOF carries this window.
   void close(KeyedWindow const& window) { send(Request::WindowOperation::CLOSE, window, nullptr); }
-
-  // Reads until `count` EOFs have arrived; returns everything read. Throws if the stream ends first.
-  std::vector<AccumulatorResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-    return detail::read_until_eofs<AccumulatorOutput>(stream_, count, timeout, &decode);
-  }
-
-  // The next response; nullopt when the server ended the stream.
-  std::optional<AccumulatorResponse> next(std::chrono::milliseconds timeout = 20s) {
-    auto response = stream_.read(timeout);
-    if (!response) return std::nullopt;
-    return decode(*response);
-  }
-
-  // Half-closes (the platform shutting down: every open key gets its EOF) and returns every
-  // response up to the end of the stream, which must end with OK.
-  std::vector<AccumulatorResponse> half_close() { return detail::read_until_end<AccumulatorOutput>(stream_, &decode); }
-
-  // For malformed operations and for reading the status of a stream the server failed.
-  StreamClient<Request, Response>& stream() { return stream_; }
 
  private:
   void send(Request::WindowOperation::Event event, KeyedWindow const& window, Datum const* datum) {
@@ -458,30 +593,6 @@ class AccumulatorClient {
     }
     if (!stream_.write(r)) throw ProtocolError("numaflow::testing: the accumulator stream is closed");
   }
-
-  static AccumulatorResponse decode(Response const& r) {
-    AccumulatorResponse out;
-    out.window = detail::keyed_window_from_proto(r.window());
-    out.eof = r.eof();
-    if (out.eof) return out;
-    auto const& p = r.payload();
-    if (!p.has_event_time()) throw ProtocolError("numaflow::testing: an accumulator result without event time");
-    if (!p.has_watermark()) throw ProtocolError("numaflow::testing: an accumulator result without watermark");
-    Datum d;
-    d.keys.assign(p.keys().begin(), p.keys().end());
-    d.value = p.value();
-    d.event_time = numaflow::detail::from_proto(p.event_time());
-    d.watermark = numaflow::detail::from_proto(p.watermark());
-    d.id = p.id();
-    for (auto const& [k, v] : p.headers()) d.headers[k] = v;
-    AccumulatorOutput output{std::move(d)};
-    output.tags.assign(r.tags().begin(), r.tags().end());
-    out.result = std::move(output);
-    return out;
-  }
-
-  std::unique_ptr<accumulator::v1::Accumulator::Stub> stub_;
-  StreamClient<Request, Response> stream_;
 };
 
 }  // namespace numaflow::testing
@@ -507,6 +618,40 @@ class AccumulatorClient {
 // #include "numaflow/map/v1/map.grpc.pb.h" (in numaflow.hpp)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (in numaflow.hpp)
+// #include "numaflow/testing/stream_client.hpp"
+// #include "numaflow/testing/stream_client.hpp" (already merged above)
+
+namespace numaflow::testing {
+
+// Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
+// answered exactly once before the server's EOT.
+class BatchMapClient : public HandshakenClient<map::v1::Map, &map::v1::Map::Stub::MapFn> {
+ public:
+  using HandshakenClient::HandshakenClient;
+
+  std::map<std::string, Messages> batch_map(Datums batch) {
+    auto waiting = detail::assign_ids(batch, next_id_);
+    for (auto const& d : batch) stream_.write(request(d));
+    stream_.write(eot());
+    std::map<std::string, Messages> results;
+    for (;;) {
+      auto response = stream_.read_expected("batch map responses");
+      if (response.has_status() && response.status().eot()) break;
+      if (!waiting.erase(response.id()))
+        throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" +
+                            response.id() + "\"");
+      auto& out = results[response.id()];
+      for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
+    }
+    if (!waiting.empty())
+      throw ProtocolError("numaflow::testing: the batch map sent EOT before answering " +
+                          std::to_string(waiting.size()) + " ids");
+    return results;
+  }
+};
+
+}  // namespace numaflow::testing
+// ---- end numaflow/testing/batchmap.hpp ----
 // #include "numaflow/testing/map.hpp"
 // ---- begin numaflow/testing/map.hpp ----
 
@@ -537,24 +682,9 @@ namespace numaflow::testing {
 
 // Drives a map server (unary mode) like the platform: handshake, then requests in flight
 // concurrently on one stream, responses matched by id.
-class MapClient {
+class MapClient : public HandshakenClient<map::v1::Map, &map::v1::Map::Stub::MapFn> {
  public:
-  using Request = map::v1::MapRequest;
-  using Response = map::v1::MapResponse;
-
-  explicit MapClient(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
-    send_handshake(stream_);
-  }
-
-  // The request the platform sends for `d` (also the request of a batch map or map stream).
-  static Request request(Datum const& d) {
-    Request r;
-    numaflow::detail::fill_payload(r.mutable_request(), d);
-    r.set_id(d.id);
-    return r;
-  }
+  using HandshakenClient::HandshakenClient;
 
   // Sends every datum (empty ids are numbered) and returns the messages per id. Throws if an id is
   // answered twice, an unknown id comes back, or the stream ends.
@@ -567,73 +697,10 @@ class MapClient {
     auto results = map({std::move(d)});
     return results.begin()->second;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace numaflow::testing
 // ---- end numaflow/testing/map.hpp ----
-// #include "numaflow/testing/stream_client.hpp"
-// #include "numaflow/testing/stream_client.hpp" (already merged above)
-
-namespace numaflow::testing {
-
-// Drives a batch-map server: each call sends one batch and its EOT, then checks that every id is
-// answered exactly once before the server's EOT.
-class BatchMapClient {
- public:
-  using Request = map::v1::MapRequest;
-  using Response = map::v1::MapResponse;
-
-  explicit BatchMapClient(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
-    send_handshake(stream_);
-  }
-
-  std::map<std::string, Messages> batch_map(Datums batch) {
-    auto waiting = detail::assign_ids(batch, next_id_);
-    for (auto const& d : batch) stream_.write(MapClient::request(d));
-    Request eot;
-    eot.mutable_status()->set_eot(true);
-    stream_.write(eot);
-    std::map<std::string, Messages> results;
-    for (;;) {
-      auto response = stream_.read_expected("batch map responses");
-      if (response.has_status() && response.status().eot()) break;
-      if (!waiting.erase(response.id()))
-        throw ProtocolError("numaflow::testing: batch response for an unknown or already answered id \"" +
-                            response.id() + "\"");
-      auto& out = results[response.id()];
-      for (auto const& r : response.results()) out.push_back(numaflow::detail::message_from_result(r));
-    }
-    if (!waiting.empty())
-      throw ProtocolError("numaflow::testing: the batch map sent EOT before answering " +
-                          std::to_string(waiting.size()) + " ids");
-    return results;
-  }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
-};
-
-}  // namespace numaflow::testing
-// ---- end numaflow/testing/batchmap.hpp ----
-// #include "numaflow/testing/map.hpp"
-// #include "numaflow/testing/map.hpp" (already merged above)
 // #include "numaflow/testing/mapstream.hpp"
 // ---- begin numaflow/testing/mapstream.hpp ----
 
@@ -657,8 +724,6 @@ class BatchMapClient {
 // #include "numaflow/map/v1/map.grpc.pb.h" (in numaflow.hpp)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (in numaflow.hpp)
-// #include "numaflow/testing/map.hpp"
-// #include "numaflow/testing/map.hpp" (already merged above)
 // #include "numaflow/testing/stream_client.hpp"
 // #include "numaflow/testing/stream_client.hpp" (already merged above)
 
@@ -666,22 +731,15 @@ namespace numaflow::testing {
 
 // Drives a map-stream server: messages arrive one per response, then an EOT per id; `on_message`
 // (if set) sees every message as it arrives.
-class MapStreamClient {
+class MapStreamClient : public HandshakenClient<map::v1::Map, &map::v1::Map::Stub::MapFn> {
  public:
-  using Request = map::v1::MapRequest;
-  using Response = map::v1::MapResponse;
-
-  explicit MapStreamClient(std::string const& socket_path)
-      : stub_(map::v1::Map::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->MapFn(context); }) {
-    send_handshake(stream_);
-  }
+  using HandshakenClient::HandshakenClient;
 
   std::function<void(std::string const& id, Message const&)> on_message;
 
   std::map<std::string, Messages> map_stream(Datums datums) {
     auto open = detail::assign_ids(datums, next_id_);
-    for (auto const& d : datums) stream_.write(MapClient::request(d));
+    for (auto const& d : datums) stream_.write(request(d));
     std::map<std::string, Messages> results;
     for (auto const& id : open) results[id];
     while (!open.empty()) {
@@ -708,15 +766,6 @@ class MapStreamClient {
     auto results = map_stream(one);
     return results.begin()->second;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<map::v1::Map::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace numaflow::testing
@@ -755,15 +804,10 @@ namespace numaflow::testing {
 // One reduce.v1 stream (one window), driven like the platform: OPEN for the first datum, APPEND
 // for the rest, half-close when the window closes. Checks that every result carries the window and
 // that exactly one EOF ends the responses.
-class ReduceWindowClient {
+class ReduceWindowClient : public ServiceStreamClient<reduce::v1::Reduce, &reduce::v1::Reduce::Stub::ReduceFn> {
  public:
-  using Request = reduce::v1::ReduceRequest;
-  using Response = reduce::v1::ReduceResponse;
-
   ReduceWindowClient(std::string const& socket_path, IntervalWindow window)
-      : stub_(reduce::v1::Reduce::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->ReduceFn(context); }),
-        window_(window) {}
+      : ServiceStreamClient(socket_path), window_(window) {}
 
   void send(Datum const& d) {
     Request r;
@@ -795,8 +839,6 @@ class ReduceWindowClient {
     return out;
   }
 
-  StreamClient<Request, Response>& stream() { return stream_; }
-
  private:
   std::optional<Message> take(Response const& response) {
     if (eof_) throw ProtocolError("numaflow::testing: a reduce response after the EOF");
@@ -813,8 +855,6 @@ class ReduceWindowClient {
     return numaflow::detail::message_from_result(response.result());
   }
 
-  std::unique_ptr<reduce::v1::Reduce::Stub> stub_;
-  StreamClient<Request, Response> stream_;
   IntervalWindow window_;
   bool first_ = true;
   bool eof_ = false;
@@ -850,12 +890,9 @@ class ReduceWindowClient {
 
 namespace numaflow::testing {
 
-class ServingStoreClient {
+class ServingStoreClient : public UnaryCallClient<serving::v1::ServingStore> {
  public:
-  // Each call waits for the server to be reachable and fails after `timeout`.
-  explicit ServingStoreClient(std::string const& socket_path,
-                              std::chrono::milliseconds timeout = std::chrono::seconds{20})
-      : stub_(serving::v1::ServingStore::NewStub(connect(socket_path))), timeout_(timeout) {}
+  using UnaryCallClient::UnaryCallClient;
 
   // Put; returns the response's `success`. Throws ProtocolError carrying the status on failure.
   bool put(std::string const& id, std::vector<ServingPayload> const& payloads) {
@@ -889,32 +926,6 @@ class ServingStoreClient {
     for (auto const& p : response.payloads()) out.push_back({p.origin(), p.value()});
     return out;
   }
-
-  // IsReady: true when the server answered ready=true.
-  bool is_ready() {
-    grpc::ClientContext context;
-    prepare(context);
-    serving::v1::ReadyResponse response;
-    return stub_->IsReady(&context, google::protobuf::Empty{}, &response).ok() && response.ready();
-  }
-
-  serving::v1::ServingStore::Stub& stub() { return *stub_; }
-
- private:
-  void prepare(grpc::ClientContext& context) const {
-    context.set_wait_for_ready(true);
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
-  }
-
-  static void check(grpc::Status const& status, char const* rpc) {
-    if (!status.ok())
-      throw ProtocolError(std::string{"numaflow::testing: "} + rpc + " failed: " + std::to_string(status.error_code()) +
-                              " " + status.error_message(),
-                          status);
-  }
-
-  std::unique_ptr<serving::v1::ServingStore::Stub> stub_;
-  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace numaflow::testing
@@ -955,17 +966,20 @@ namespace numaflow::testing {
 // A response of a session-reduce stream: one message of a session, or the session's EOF.
 using SessionReduceResponse = WindowedResponse<Message>;
 
+namespace detail {
+inline Message session_reduce_result(sessionreduce::v1::SessionReduceResponse const& r) {
+  return numaflow::detail::message_from_result(r.result());
+}
+}  // namespace detail
+
 // Drives the stream of a session-reduce server: each call sends one window operation (throwing
 // ProtocolError once the server has ended the stream); the reads check that every response
 // carries its window.
-class SessionReduceClient {
+class SessionReduceClient : public KeyedWindowsClient<sessionreduce::v1::SessionReduce,
+                                                      &sessionreduce::v1::SessionReduce::Stub::SessionReduceFn,
+                                                      &detail::session_reduce_result> {
  public:
-  using Request = sessionreduce::v1::SessionReduceRequest;
-  using Response = sessionreduce::v1::SessionReduceResponse;
-
-  explicit SessionReduceClient(std::string const& socket_path)
-      : stub_(sessionreduce::v1::SessionReduce::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->SessionReduceFn(context); }) {}
+  using KeyedWindowsClient::KeyedWindowsClient;
 
   // OPEN: a new session with its first datum.
   void open(KeyedWindow const& session, Datum const& datum) { send(Request::WindowOperation::OPEN, {session}, &datum); }
@@ -986,25 +1000,6 @@ class SessionReduceClient {
   // CLOSE: the session ends; its messages and then its EOF follow.
   void close(KeyedWindow const& session) { send(Request::WindowOperation::CLOSE, {session}, nullptr); }
 
-  // Reads until `count` EOFs have arrived; returns everything read. Throws if the stream ends first.
-  std::vector<SessionReduceResponse> until_eofs(std::size_t count, std::chrono::milliseconds timeout = 20s) {
-    return detail::read_until_eofs<Message>(stream_, count, timeout, &decode);
-  }
-
-  // The next response; nullopt when the server ended the stream.
-  std::optional<SessionReduceResponse> next(std::chrono::milliseconds timeout = 20s) {
-    auto response = stream_.read(timeout);
-    if (!response) return std::nullopt;
-    return decode(*response);
-  }
-
-  // Half-closes (the platform shutting down: every open session is flushed) and returns every
-  // response up to the end of the stream, which must end with OK.
-  std::vector<SessionReduceResponse> half_close() { return detail::read_until_end<Message>(stream_, &decode); }
-
-  // For malformed operations and for reading the status of a stream the server failed.
-  StreamClient<Request, Response>& stream() { return stream_; }
-
  private:
   void send(Request::WindowOperation::Event event, std::vector<KeyedWindow> const& windows, Datum const* datum) {
     Request r;
@@ -1013,17 +1008,6 @@ class SessionReduceClient {
     if (datum) numaflow::detail::fill_payload(r.mutable_payload(), *datum);
     if (!stream_.write(r)) throw ProtocolError("numaflow::testing: the session-reduce stream is closed");
   }
-
-  static SessionReduceResponse decode(Response const& r) {
-    SessionReduceResponse out;
-    out.window = detail::keyed_window_from_proto(r.keyedwindow());
-    out.eof = r.eof();
-    if (!out.eof) out.result = numaflow::detail::message_from_result(r.result());
-    return out;
-  }
-
-  std::unique_ptr<sessionreduce::v1::SessionReduce::Stub> stub_;
-  StreamClient<Request, Response> stream_;
 };
 
 }  // namespace numaflow::testing
@@ -1054,11 +1038,9 @@ class SessionReduceClient {
 
 namespace numaflow::testing {
 
-class SideInputClient {
+class SideInputClient : public UnaryCallClient<sideinput::v1::SideInput> {
  public:
-  // Each call waits for the server to be reachable and fails after `timeout`.
-  explicit SideInputClient(std::string const& socket_path, std::chrono::milliseconds timeout = std::chrono::seconds{20})
-      : stub_(sideinput::v1::SideInput::NewStub(connect(socket_path))), timeout_(timeout) {}
+  using UnaryCallClient::UnaryCallClient;
 
   // One RetrieveSideInput call. Throws ProtocolError carrying the status when the call fails, or
   // when a no-broadcast response carries a value.
@@ -1066,11 +1048,7 @@ class SideInputClient {
     grpc::ClientContext context;
     prepare(context);
     sideinput::v1::SideInputResponse response;
-    auto status = stub_->RetrieveSideInput(&context, google::protobuf::Empty{}, &response);
-    if (!status.ok())
-      throw ProtocolError("numaflow::testing: RetrieveSideInput failed: " + std::to_string(status.error_code()) + " " +
-                              status.error_message(),
-                          status);
+    check(stub_->RetrieveSideInput(&context, google::protobuf::Empty{}, &response), "RetrieveSideInput");
     if (response.no_broadcast()) {
       if (!response.value().empty())
         throw ProtocolError("numaflow::testing: a no-broadcast side-input response carries a value");
@@ -1078,25 +1056,6 @@ class SideInputClient {
     }
     return SideInputResponse::broadcast(response.value());
   }
-
-  // IsReady: true when the server answered ready=true.
-  bool is_ready() {
-    grpc::ClientContext context;
-    prepare(context);
-    sideinput::v1::ReadyResponse response;
-    return stub_->IsReady(&context, google::protobuf::Empty{}, &response).ok() && response.ready();
-  }
-
-  sideinput::v1::SideInput::Stub& stub() { return *stub_; }
-
- private:
-  void prepare(grpc::ClientContext& context) const {
-    context.set_wait_for_ready(true);
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
-  }
-
-  std::unique_ptr<sideinput::v1::SideInput::Stub> stub_;
-  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace numaflow::testing
@@ -1129,29 +1088,9 @@ namespace numaflow::testing {
 
 // Drives a sink server: each call sends one batch and its EOT, then checks that exactly one result
 // per id arrives before the server's EOT and that the EOT carries no results.
-class SinkClient {
+class SinkClient : public HandshakenClient<sink::v1::Sink, &sink::v1::Sink::Stub::SinkFn> {
  public:
-  using Request = sink::v1::SinkRequest;
-  using Response = sink::v1::SinkResponse;
-
-  explicit SinkClient(std::string const& socket_path)
-      : stub_(sink::v1::Sink::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->SinkFn(context); }) {
-    send_handshake(stream_);
-  }
-
-  static Request request(Datum const& d) {
-    Request r;
-    numaflow::detail::fill_payload(r.mutable_request(), d);
-    r.mutable_request()->set_id(d.id);
-    return r;
-  }
-
-  static Request eot() {
-    Request r;
-    r.mutable_status()->set_eot(true);
-    return r;
-  }
+  using HandshakenClient::HandshakenClient;
 
   SinkResponses sink(Datums batch) {
     auto waiting = detail::assign_ids(batch, next_id_);
@@ -1197,15 +1136,6 @@ class SinkClient {
     if (r.has_nack_options()) out.nack_options = numaflow::detail::from_proto(r.nack_options());
     return out;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<sink::v1::Sink::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace numaflow::testing
@@ -1397,23 +1327,11 @@ namespace numaflow::testing {
 
 // Drives a source-transformer server: the datum's id is the offset; every result must carry an
 // event time.
-class SourceTransformClient {
+class SourceTransformClient
+    : public HandshakenClient<sourcetransformer::v1::SourceTransform,
+                              &sourcetransformer::v1::SourceTransform::Stub::SourceTransformFn> {
  public:
-  using Request = sourcetransformer::v1::SourceTransformRequest;
-  using Response = sourcetransformer::v1::SourceTransformResponse;
-
-  explicit SourceTransformClient(std::string const& socket_path)
-      : stub_(sourcetransformer::v1::SourceTransform::NewStub(connect(socket_path))),
-        stream_([this](grpc::ClientContext* context) { return stub_->SourceTransformFn(context); }) {
-    send_handshake(stream_);
-  }
-
-  static Request request(Datum const& d) {
-    Request r;
-    numaflow::detail::fill_payload(r.mutable_request(), d);
-    r.mutable_request()->set_id(d.id);
-    return r;
-  }
+  using HandshakenClient::HandshakenClient;
 
   std::map<std::string, Messages> transform(Datums datums) {
     return detail::exchange_per_request(stream_, std::move(datums), next_id_, &request, [](auto const& r) {
@@ -1426,15 +1344,6 @@ class SourceTransformClient {
     auto results = transform({std::move(d)});
     return results.begin()->second;
   }
-
-  // Half-closes and returns the server's final status.
-  grpc::Status close() { return stream_.close(); }
-  StreamClient<Request, Response>& stream() { return stream_; }
-
- private:
-  std::unique_ptr<sourcetransformer::v1::SourceTransform::Stub> stub_;
-  StreamClient<Request, Response> stream_;
-  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace numaflow::testing

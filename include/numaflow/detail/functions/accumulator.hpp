@@ -14,7 +14,7 @@
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
-#include "numaflow/detail/functions/window_framing.hpp"
+#include "numaflow/detail/functions/windowed_tag.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/shapes/windowed_drivers.hpp"
@@ -70,6 +70,9 @@ struct AccumulatorFraming : WindowOpFraming<accumulator::v1::AccumulatorRequest,
     return r;
   }
 
+  // An accumulator's callbacks are told the datum (on_datum) alone: each object serves one keys.
+  static void tell(KeyedWindow const&, auto&& callback, auto const&... datum) { callback(datum...); }
+
   // The stream ended without a CLOSE for these keys: the EOF carries their output window, so the
   // platform's WAL garbage collection stops at what was emitted. (The open window's own end is far
   // in the future: it would delete everything not yet emitted, and nothing would be replayed.)
@@ -81,21 +84,9 @@ struct AccumulatorFraming : WindowOpFraming<accumulator::v1::AccumulatorRequest,
 
 template <class H>
 struct AccumulatorDriver
-    : AccumulatorFraming,
-      SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>, AccumulatorFraming::OutputWatermark> {
-  using SyncWindowedExecution<H, BasicTaskHooks<AccumulatorEmitter>,
-                              AccumulatorFraming::OutputWatermark>::SyncWindowedExecution;
+    : CallbackDriver<H, AccumulatorFraming, BasicTaskHooks<AccumulatorEmitter>, AccumulatorFraming::OutputWatermark> {
+  using AccumulatorDriver::CallbackDriver::CallbackDriver;
 
-  template <class TaskPtr>
-  void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d),
-                    [](auto& in, KeyedWindow const&, Datum&& datum) { in.handler.H::on_datum(datum, in.hooks.out); });
-  }
-  template <class TaskPtr>
-  void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished),
-                     [](auto& in, KeyedWindow const&) { in.handler.H::on_close(in.hooks.out); });
-  }
   template <class TaskPtr>
   void end(TaskPtr const& task, Finished finished) {
     this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const&) { in.handler.H::on_stream_end(); });

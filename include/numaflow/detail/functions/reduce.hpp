@@ -8,7 +8,7 @@
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
-#include "numaflow/detail/functions/window_framing.hpp"
+#include "numaflow/detail/functions/windowed_tag.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/shapes/windowed_drivers.hpp"
@@ -36,6 +36,11 @@ struct ReduceFraming : WindowOpFraming<reduce::v1::ReduceRequest, reduce::v1::Re
     for (auto const& w : r.operation().windows())
       windows.push_back({from_proto(w.start()), from_proto(w.end()), w.slot(), keys});
     return window_op(r, "reduce", std::move(windows));
+  }
+
+  // A reduce stream's callbacks are told the keys, the datum (on_datum) and the interval.
+  static void tell(KeyedWindow const& w, auto&& callback, auto const&... datum) {
+    callback(w.keys, datum..., interval(w));
   }
 };
 
@@ -88,20 +93,7 @@ struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
 
 // ReduceStream with a callback object (Sync): its callbacks run serially per keys on the worker pool.
 template <class H>
-struct CallbackReduceStreamDriver : ReduceFraming, SyncWindowedExecution<H> {
-  using SyncWindowedExecution<H>::SyncWindowedExecution;
-  template <class TaskPtr>
-  void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const& w, Datum&& datum) {
-      in.handler.H::on_datum(w.keys, datum, interval(w), in.hooks.out);
-    });
-  }
-  template <class TaskPtr>
-  void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished),
-                     [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, interval(w), in.hooks.out); });
-  }
-};
+using CallbackReduceStreamDriver = CallbackDriver<H, ReduceFraming>;
 
 template <class Driver>
 class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {

@@ -7,7 +7,7 @@
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
-#include "numaflow/detail/functions/window_framing.hpp"
+#include "numaflow/detail/functions/windowed_tag.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/shapes/windowed_drivers.hpp"
@@ -32,23 +32,15 @@ struct SessionFraming
     for (auto const& w : r.operation().keyedwindows()) windows.push_back(keyed_window_of(w));
     return window_op(r, "session", std::move(windows));
   }
+
+  // A session's callbacks are told its keys and the datum (on_datum).
+  static void tell(KeyedWindow const& w, auto&& callback, auto const&... datum) { callback(w.keys, datum...); }
 };
 
 template <class H>
-struct SessionDriver : SessionFraming, SyncWindowedExecution<H> {
-  using SyncWindowedExecution<H>::SyncWindowedExecution;
+struct SessionDriver : CallbackDriver<H, SessionFraming> {
+  using CallbackDriver<H, SessionFraming>::CallbackDriver;
 
-  template <class TaskPtr>
-  void feed(TaskPtr const& task, Datum&& d) {
-    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const& w, Datum&& datum) {
-      in.handler.H::on_datum(w.keys, datum, in.hooks.out);
-    });
-  }
-  template <class TaskPtr>
-  void close(TaskPtr const& task, Finished finished) {
-    this->close_with(task, std::move(finished),
-                     [](auto& in, KeyedWindow const& w) { in.handler.H::on_close(w.keys, in.hooks.out); });
-  }
   // Merged away: after every datum fed before, stop emitting and hand over the state.
   template <class TaskPtr>
   void retire(TaskPtr const& task, std::function<void(std::exception_ptr, std::string)> done) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "numaflow/detail/shapes/windowed.hpp"
+#include "numaflow/detail/shapes/windowed_drivers.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/window.hpp"
 
@@ -33,7 +34,7 @@ WindowOp::Kind window_op_kind(Operation const& operation, char const* protocol) 
   throw BadWindowRequest(std::string{"unknown "} + protocol + " window operation " + std::to_string(event));
 }
 
-// What the framings of reduce, session reduce and accumulator share beyond WindowedFraming: a
+// What the windowed tags (reduce, session reduce, accumulator) share: their framings beyond WindowedFraming: a
 // request decoded into its operation, the windows it names (each framing reads its own window
 // fields) and its datum; and results that are messages (reduce, session reduce).
 template <class Request_, class Response_>
@@ -49,6 +50,29 @@ struct WindowOpFraming : WindowedFraming<Request_, Response_> {
   template <class Task>
   static Response_ result(KeyedWindow const& w, Message&& m, Task&) {
     return WindowOpFraming::message_result(w, std::move(m));
+  }
+};
+
+// The driver of a callback object (Sync reduce stream, session reduce, accumulator): each task's
+// copy sees on_datum for each datum and on_close at close, serially on the task's strand, then the
+// emitter. What else of the window and in which order each callback is told is the framing's
+// `tell(window, callback, datum...)`, which calls `callback` with it.
+template <class H, class Framing, class... Execution>
+struct CallbackDriver : Framing, SyncWindowedExecution<H, Execution...> {
+  using SyncWindowedExecution<H, Execution...>::SyncWindowedExecution;
+
+  template <class TaskPtr>
+  void feed(TaskPtr const& task, Datum&& d) {
+    this->feed_with(task, std::move(d), [](auto& in, KeyedWindow const& w, Datum&& datum) {
+      Framing::tell(
+          w, [&](auto const&... told) { in.handler.H::on_datum(told..., in.hooks.out); }, datum);
+    });
+  }
+  template <class TaskPtr>
+  void close(TaskPtr const& task, Finished finished) {
+    this->close_with(task, std::move(finished), [](auto& in, KeyedWindow const& w) {
+      Framing::tell(w, [&](auto const&... told) { in.handler.H::on_close(told..., in.hooks.out); });
+    });
   }
 };
 
