@@ -299,8 +299,8 @@ struct bidi_rpc<std::unique_ptr<grpc::ClientReaderWriter<Request_, Response_>> (
 }  // namespace detail
 
 // What every typed client of one bidirectional RPC owns: the stub of the generated `Service` and
-// the one stream `Open` (e.g. &map::v1::Map::Stub::MapFn) starts on it. The windowed protocols
-// (reduce, session reduce, accumulator) begin with their first window operation.
+// the one stream `Open` (e.g. &map::v1::Map::Stub::MapFn) starts on it, with nothing sent yet (the
+// windowed protocols begin with their first window operation; HandshakenClient sends a handshake).
 template <class Service, auto Open>
 class ServiceStreamClient {
  public:
