@@ -307,21 +307,42 @@ using Datums = std::vector<Datum>;
 // #include "numaflow/datum_stream.hpp"
 // ---- begin numaflow/datum_stream.hpp ----
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <utility>
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// ---- begin numaflow/detail/separate_compilation.hpp ----
+
+// Separate compilation. With NUMAFLOW_SEPARATE_COMPILATION (the CMake target numaflow::numaflow
+// defines it) what does not depend on the user's handler is compiled once, in the numaflow
+// library (src/services.cpp defines NUMAFLOW_COMPILING_LIBRARY), instead of in every UDF:
+//  - the parts of a tag that do not depend on the handler (its gRPC service, its stream shapes, the
+//    generated service code they reach) are declared `extern template` by each detail twin
+//    (NUMAFLOW_DETAIL_INSTANTIATE) and instantiated in the library;
+//  - non-template functions whose bodies reach heavy templates (Asio's executors and timers) are
+//    declared in their header and defined in a `*_impl.hpp` that only the library includes
+//    (NUMAFLOW_DETAIL_DEFINITIONS), as NUMAFLOW_DETAIL_COMPILED (non-inline) functions.
+// Without it (the single header, or a plain include path) everything stays header-only: the
+// `*_impl.hpp` headers are included where they are declared, and their functions are inline.
+#if defined(NUMAFLOW_COMPILING_LIBRARY)
+#define NUMAFLOW_DETAIL_INSTANTIATE template
+#define NUMAFLOW_DETAIL_DEFINITIONS 1
+#define NUMAFLOW_DETAIL_COMPILED
+#elif defined(NUMAFLOW_SEPARATE_COMPILATION)
+#define NUMAFLOW_DETAIL_INSTANTIATE extern template
+#define NUMAFLOW_DETAIL_DEFINITIONS 0
+#define NUMAFLOW_DETAIL_COMPILED
+#else
+#define NUMAFLOW_DETAIL_DEFINITIONS 1
+#define NUMAFLOW_DETAIL_COMPILED inline
+#endif
+// ---- end numaflow/detail/separate_compilation.hpp ----
 // #include "numaflow/policies/async.hpp"
 // ---- begin numaflow/policies/async.hpp ----
 
@@ -353,53 +374,23 @@ class DatumStream {
  public:
   using Executor = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
-  DatumStream(Executor executor, std::function<void()> on_consumed)
-      : executor_(std::move(executor)),
-        state_(std::make_shared<State>(executor_)),
-        on_consumed_(std::move(on_consumed)) {}
-
+  DatumStream(Executor executor, std::function<void()> on_consumed);
   DatumStream(DatumStream const&) = delete;
   DatumStream& operator=(DatumStream const&) = delete;
+  ~DatumStream();
 
-  Task<std::optional<Datum>> next() {
-    auto& state = *state_;
-    while (state.queue.empty() && !state.closed) {
-      boost::system::error_code ignored;
-      co_await state.signal.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
-    }
-    if (state.queue.empty()) co_return std::nullopt;
-    Datum d = std::move(state.queue.front());
-    state.queue.pop_front();
-    if (on_consumed_) on_consumed_();
-    co_return d;
-  }
+  Task<std::optional<Datum>> next();
 
   // Safe from any thread, and after the stream is gone: a handler that threw ends its task, which
   // destroys the stream while a push or close may still be queued on the strand, so the queued
   // work holds the state it touches.
-  void push(Datum d) {
-    boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
-      state->queue.push_back(std::move(d));
-      state->signal.cancel();
-    });
-  }
-
-  void close() {
-    boost::asio::post(executor_, [state = state_] {
-      state->closed = true;
-      state->signal.cancel();
-    });
-  }
+  void push(Datum d);
+  void close();
 
  private:
-  struct State {
-    explicit State(Executor const& executor) : signal(executor) {
-      signal.expires_at(boost::asio::steady_timer::time_point::max());
-    }
-    boost::asio::steady_timer signal;
-    std::deque<Datum> queue;
-    bool closed = false;
-  };
+  // Defined with the members (detail/runtime/datum_stream_impl.hpp): its timer and the strand
+  // posts are the heaviest Asio templates a UDF would otherwise compile.
+  struct State;
 
   Executor executor_;
   std::shared_ptr<State> state_;
@@ -407,6 +398,73 @@ class DatumStream {
 };
 
 }  // namespace numaflow
+
+#if NUMAFLOW_DETAIL_DEFINITIONS
+// #include "numaflow/detail/runtime/datum_stream_impl.hpp"
+// ---- begin numaflow/detail/runtime/datum_stream_impl.hpp ----
+
+// numaflow::DatumStream's members: compiled once in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION, inline otherwise (see detail/separate_compilation.hpp).
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <deque>
+#include <utility>
+
+// #include "numaflow/datum_stream.hpp"
+// #include "numaflow/datum_stream.hpp" (already merged above)
+
+namespace numaflow {
+
+struct DatumStream::State {
+  explicit State(Executor const& executor) : signal(executor) {
+    signal.expires_at(boost::asio::steady_timer::time_point::max());
+  }
+  boost::asio::steady_timer signal;
+  std::deque<Datum> queue;
+  bool closed = false;
+};
+
+NUMAFLOW_DETAIL_COMPILED DatumStream::DatumStream(Executor executor, std::function<void()> on_consumed)
+    : executor_(std::move(executor)),
+      state_(std::make_shared<State>(executor_)),
+      on_consumed_(std::move(on_consumed)) {}
+
+NUMAFLOW_DETAIL_COMPILED DatumStream::~DatumStream() = default;
+
+NUMAFLOW_DETAIL_COMPILED Task<std::optional<Datum>> DatumStream::next() {
+  auto& state = *state_;
+  while (state.queue.empty() && !state.closed) {
+    boost::system::error_code ignored;
+    co_await state.signal.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  }
+  if (state.queue.empty()) co_return std::nullopt;
+  Datum d = std::move(state.queue.front());
+  state.queue.pop_front();
+  if (on_consumed_) on_consumed_();
+  co_return d;
+}
+
+NUMAFLOW_DETAIL_COMPILED void DatumStream::push(Datum d) {
+  boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
+    state->queue.push_back(std::move(d));
+    state->signal.cancel();
+  });
+}
+
+NUMAFLOW_DETAIL_COMPILED void DatumStream::close() {
+  boost::asio::post(executor_, [state = state_] {
+    state->closed = true;
+    state->signal.cancel();
+  });
+}
+
+}  // namespace numaflow
+// ---- end numaflow/detail/runtime/datum_stream_impl.hpp ----
+#endif
 // ---- end numaflow/datum_stream.hpp ----
 // #include "numaflow/emitter.hpp"
 // ---- begin numaflow/emitter.hpp ----
@@ -973,6 +1031,7 @@ class AsyncReduceStreamer {
 // #include "numaflow/detail/functions/reduce.hpp"
 // ---- begin numaflow/detail/functions/reduce.hpp ----
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -1132,6 +1191,8 @@ Message message_from_result(Result const& r) {
 #include <map>
 #include <string>
 
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
 // #include "numaflow/policies/async.hpp" (already merged above)
 // #include "numaflow/policies/multiproc.hpp"
@@ -1200,26 +1261,18 @@ struct HandlerContract;
       static_assert(accepts<H>, "numaflow::Server<" #Tag ", " #Policy ">: the handler must " expected_forms); \
     }                                                                                                         \
   }
-
-// Separate compilation: with NUMAFLOW_SEPARATE_COMPILATION (the CMake target numaflow::numaflow
-// defines it) the parts of a tag that do not depend on the handler — its gRPC service, its stream
-// shapes, the generated service code they reach — are declared `extern template` by each detail
-// twin and instantiated once, in the numaflow library (src/services.cpp defines
-// NUMAFLOW_COMPILING_LIBRARY). Without it (the single header) everything stays header-only.
-#if defined(NUMAFLOW_COMPILING_LIBRARY)
-#define NUMAFLOW_DETAIL_INSTANTIATE template
-#elif defined(NUMAFLOW_SEPARATE_COMPILATION)
-#define NUMAFLOW_DETAIL_INSTANTIATE extern template
-#endif
 // ---- end numaflow/detail/functions/functionality.hpp ----
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // ---- begin numaflow/detail/shapes/stream_service.hpp ----
 
 #include <google/protobuf/empty.pb.h>
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -1806,9 +1859,16 @@ S* open_stream(Args&&... args) {
 // #include "numaflow/detail/shapes/work.hpp"
 // ---- begin numaflow/detail/shapes/work.hpp ----
 
+#include <grpcpp/grpcpp.h>
+
 #include <exception>
 #include <functional>
 #include <utility>
+
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream.hpp"
+// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
 
 namespace numaflow::detail {
 
@@ -1888,6 +1948,7 @@ class SteppedRunner final
  public:
   using runner_type = Runner;
   using process_type = typename Runner::process_type;
+  using work_type = work_for_t<Steps...>;
 
   template <class Process, class Runtime>
   SteppedRunner(Process&& process, Runtime& runtime) : runner_(std::forward<Process>(process), runtime) {}
@@ -1898,6 +1959,45 @@ class SteppedRunner final
 
  private:
   Runner runner_;
+};
+
+}  // namespace numaflow::detail
+
+namespace numaflow::detail {
+
+// The work of a streaming RPC whose shape depends on the handler (the windowed tags: the stream
+// calls the driver directly, per request). The service only opens streams through it, so the
+// service itself, and the generated gRPC code it derives from, stay independent of the handler.
+template <class Request, class Response>
+class StreamWork {
+ public:
+  virtual grpc::ServerBidiReactor<Request, Response>* open(Runtime& runtime) = 0;
+  virtual void start() = 0;
+  virtual void stop() = 0;
+
+ protected:
+  ~StreamWork() = default;
+};
+
+// A windowed driver as a service's StreamWork: each stream is a `Shape<Driver>`.
+template <class Driver, template <class> class Shape>
+class DriverWork final : public StreamWork<typename Driver::Framing::Request, typename Driver::Framing::Response> {
+ public:
+  using process_type = typename Driver::process_type;
+  using work_type = StreamWork<typename Driver::Framing::Request, typename Driver::Framing::Response>;
+
+  template <class Process>
+  DriverWork(Process&& process, Runtime& runtime) : driver_(std::forward<Process>(process), runtime) {}
+
+  grpc::ServerBidiReactor<typename Driver::Framing::Request, typename Driver::Framing::Response>* open(
+      Runtime& runtime) override {
+    return open_stream<Shape<Driver>>(runtime, driver_);
+  }
+  void start() override { driver_.start(); }
+  void stop() override { driver_.stop(); }
+
+ private:
+  Driver driver_;
 };
 
 }  // namespace numaflow::detail
@@ -1945,13 +2045,19 @@ class ServiceCore : public Generated::CallbackService, public ServiceBase {
                                     ReadyResponse* response) final;
 
  protected:
-  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed).
+  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch), which hands its work to
+  // the submitter it needs.
   template <class Shape>
   Shape* open() {
-    if constexpr (requires { typename Shape::submitter_type; })
-      return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
-    else
-      return open_stream<Shape>(runtime_, work_);
+    return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
+  }
+
+  // A streaming RPC whose stream the work opens (a windowed tag's StreamWork).
+  // A template, so that the explicit instantiation of a service whose work is not a StreamWork
+  // leaves it out.
+  template <class StreamWork = W>
+  auto* open_by_work() {
+    return static_cast<StreamWork&>(work_).open(runtime_);
   }
 
   // A unary RPC: `in` goes to the work, its response answers the call.
@@ -1994,27 +2100,51 @@ grpc::ServerUnaryReactor* ServiceCore<Generated, ReadyResponse, W>::IsReady(grpc
   return answer_ready(context, response);
 }
 
+// Builds a tag's gRPC service around its work. A stepped tag's service does not depend on the
+// handler: its detail twin declares this `extern template` under NUMAFLOW_SEPARATE_COMPILATION, so
+// a UDF needs neither the service nor the generated gRPC code it derives from (the tag's
+// *.grpc.pb.h), only the protobuf messages its steps encode.
+template <class Service, class W>
+std::unique_ptr<ServiceBase> make_service(Runtime& runtime, W& work) {
+  return std::make_unique<Service>(runtime, work);
+}
+
+// The work a service is handed: a SteppedRunner as its handler-independent Work, a windowed driver
+// as itself.
 template <class WorkObject>
-struct HeldWork {
-  WorkObject held;
+struct served_work {
+  using type = WorkObject;
+};
+template <class WorkObject>
+  requires requires { typename WorkObject::work_type; }
+struct served_work<WorkObject> {
+  using type = typename WorkObject::work_type;
 };
 
 // A service and the work it serves, as the Server owns them: `WorkObject` (the handler's
 // SteppedRunner or driver) is built first, from the handler, and handed to `Service`.
 template <class WorkObject, class Service>
-class Served final : HeldWork<WorkObject>, public Service {
+class Served final : public ServiceBase {
  public:
   template <class Handler>
   Served(Handler&& handler, Runtime& runtime)
-      : HeldWork<WorkObject>{WorkObject(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime)},
-        Service(runtime, this->held) {}
+      : work_(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime),
+        service_(make_service<Service>(runtime, static_cast<typename served_work<WorkObject>::type&>(work_))) {}
 
-  WorkObject& work() { return this->held; }
+  grpc::Service& grpc_service() override { return service_->grpc_service(); }
+  void start() override { service_->start(); }
+  void after_shutdown() override { service_->after_shutdown(); }
+
+  WorkObject& work() { return work_; }
+
+ private:
+  WorkObject work_;
+  std::unique_ptr<ServiceBase> service_;
 };
 
-// A windowed tag's service and its driver, which is its work (and depends on the handler).
-template <class Driver, template <class> class Service>
-using served_by_driver_t = Served<Driver, Service<Driver>>;
+// A windowed tag's service, which opens `Shape<Driver>` streams through the driver's DriverWork.
+template <class Driver, template <class> class Shape, template <class> class Service>
+using served_by_driver_t = Served<DriverWork<Driver, Shape>, Service<typename DriverWork<Driver, Shape>::work_type>>;
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/stream_service.hpp ----
@@ -2044,6 +2174,8 @@ using served_by_driver_t = Served<Driver, Service<Driver>>;
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/convert.hpp"
 // #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream.hpp"
 // #include "numaflow/detail/shapes/stream.hpp" (already merged above)
 // #include "numaflow/emitter.hpp"
@@ -2089,6 +2221,10 @@ inline TaskKey task_key(KeyedWindow const& w, bool by_keys_only) {
 
 using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
+// Posts every job to the strand and empties `jobs`. Not a template, so that only the numaflow
+// library compiles Asio's strand dispatch for it (see detail/separate_compilation.hpp).
+void post_all(Strand const& strand, std::vector<std::function<void()>>& jobs);
+
 // One keyed window being reduced. Its work runs serially on its strand; `Instance` is the tag's
 // per-task handler state (a fresh copy of the user's handler, buffered datums, an async input…).
 template <class Instance>
@@ -2120,8 +2256,7 @@ struct WindowTask {
   void ungate() {
     std::lock_guard lock(mu);
     gated = false;
-    for (auto& job : parked) boost::asio::post(strand, std::move(job));
-    parked.clear();
+    post_all(strand, parked);
   }
 
   mutable std::mutex mu;
@@ -2441,6 +2576,32 @@ template <class Framing, class Driver>
 using windowed_shape_t = WindowedStream<Driver>;
 
 }  // namespace numaflow::detail
+
+#if NUMAFLOW_DETAIL_DEFINITIONS
+// #include "numaflow/detail/shapes/windowed_impl.hpp"
+// ---- begin numaflow/detail/shapes/windowed_impl.hpp ----
+
+// The windowed shape's non-template functions: compiled once in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION, inline otherwise (see detail/separate_compilation.hpp).
+
+#include <boost/asio/post.hpp>
+
+#include <functional>
+#include <vector>
+
+// #include "numaflow/detail/shapes/windowed.hpp"
+// #include "numaflow/detail/shapes/windowed.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+NUMAFLOW_DETAIL_COMPILED void post_all(Strand const& strand, std::vector<std::function<void()>>& jobs) {
+  for (auto& job : jobs) boost::asio::post(strand, std::move(job));
+  jobs.clear();
+}
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/windowed_impl.hpp ----
+#endif
 // ---- end numaflow/detail/shapes/windowed.hpp ----
 // #include "numaflow/detail/shapes/windowed_drivers.hpp"
 // ---- begin numaflow/detail/shapes/windowed_drivers.hpp ----
@@ -2896,10 +3057,14 @@ class AsyncWindowedExecution {
 // #include "numaflow/functions/reduce.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/reduce/v1/reduce.grpc.pb.h"
-#include "numaflow/reduce/v1/reduce.grpc.pb.h"
+// #include "numaflow/reduce/v1/reduce.pb.h"
+#include "numaflow/reduce/v1/reduce.pb.h"
 // #include "numaflow/window.hpp"
 // #include "numaflow/window.hpp" (already merged above)
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+// #include "numaflow/reduce/v1/reduce.grpc.pb.h"
+#include "numaflow/reduce/v1/reduce.grpc.pb.h"
+#endif
 
 // reduce: how the tag declared in numaflow/functions/reduce.hpp is served.
 namespace numaflow::detail {
@@ -3008,15 +3173,23 @@ struct StreamedReduceStreamDriver : ReduceFraming, AsyncWindowedExecution<H> {
   }
 };
 
-template <class Driver>
-class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
+using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class ReduceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, W> {
  public:
   using ReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <class H>
 concept reduce_handler = std::derived_from<H, Reducer> ||
@@ -3038,7 +3211,7 @@ struct Functionality<Reduce> {
   template <class Policy, class H>
   using service =
       served_by_driver_t<std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H>>,
-                         ReduceService>;
+                         WindowedStream, ReduceService>;
 };
 
 template <>
@@ -3050,8 +3223,16 @@ struct Functionality<ReduceStream> {
   template <class Policy, class H>
   using service = served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>,
                                                         CallbackReduceStreamDriver<H>, StreamedReduceStreamDriver<H>>,
-                                     ReduceService>;
+                                     WindowedStream, ReduceService>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, ReduceWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class ReduceService<ReduceWork>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<ReduceService<ReduceWork>>(Runtime&, ReduceWork&);
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,
                                  "be copyable (one copy per keys and window) and callable as Messages(Keys const&, "
@@ -3197,6 +3378,7 @@ class AccumulatorHandler {
 
 #include <algorithm>
 #include <concepts>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -3204,8 +3386,8 @@ class AccumulatorHandler {
 #include <utility>
 #include <vector>
 
-// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
-#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+// #include "numaflow/accumulator/v1/accumulator.pb.h"
+#include "numaflow/accumulator/v1/accumulator.pb.h"
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/convert.hpp"
@@ -3214,6 +3396,8 @@ class AccumulatorHandler {
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/detail/shapes/windowed.hpp"
@@ -3230,6 +3414,10 @@ class AccumulatorHandler {
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/window.hpp"
 // #include "numaflow/window.hpp" (already merged above)
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+#endif
 
 // accumulator: how the tag declared in numaflow/functions/accumulator.hpp is served.
 namespace numaflow::detail {
@@ -3321,15 +3509,23 @@ struct AccumulatorDriver
   }
 };
 
-template <class Driver>
-class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
+using AccumulatorWork = StreamWork<AccumulatorFraming::Request, AccumulatorFraming::Response>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class AccumulatorService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, W> {
  public:
   using AccumulatorService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <>
 struct Functionality<Accumulator> {
@@ -3338,8 +3534,18 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  using service = served_by_driver_t<AccumulatorDriver<H>, AccumulatorService>;
+  using service = served_by_driver_t<AccumulatorDriver<H>, WindowedStream, AccumulatorService>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse,
+                                              AccumulatorWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class AccumulatorService<AccumulatorWork>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<AccumulatorService<AccumulatorWork>>(
+    Runtime&, AccumulatorWork&);
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     Accumulator, Sync,
@@ -3400,6 +3606,7 @@ class AsyncMapper {
 // #include "numaflow/detail/functions/map.hpp"
 // ---- begin numaflow/detail/functions/map.hpp ----
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -4073,6 +4280,8 @@ using stepped_runner_t = SteppedRunner<step_runner_t<Policy, H, Steps...>, Steps
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/policies/policy_runner.hpp ----
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/per_request.hpp"
 // ---- begin numaflow/detail/shapes/per_request.hpp ----
 
@@ -4118,10 +4327,14 @@ class PerRequestStream final : public Stream<Proto> {
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/functions/map.hpp"
 // #include "numaflow/functions/map.hpp" (already merged above)
-// #include "numaflow/map/v1/map.grpc.pb.h"
-#include "numaflow/map/v1/map.grpc.pb.h"
+// #include "numaflow/map/v1/map.pb.h"
+#include "numaflow/map/v1/map.pb.h"
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+// #include "numaflow/map/v1/map.grpc.pb.h"
+#include "numaflow/map/v1/map.grpc.pb.h"
+#endif
 
 // map: how the tag declared in numaflow/functions/map.hpp is served.
 namespace numaflow::detail {
@@ -4144,6 +4357,11 @@ struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> 
   }
 };
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class Shape>
+class MapService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 // The map.v1 service of the three map modes: `Shape` is the mode's stream.
 template <class Shape>
 class MapService : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
@@ -4157,6 +4375,7 @@ grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapService<S
     grpc::CallbackServerContext*) {
   return this->template open<Shape>();
 }
+#endif
 
 template <>
 struct Functionality<Map> {
@@ -4177,9 +4396,13 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datu
 #undef NUMAFLOW_DETAIL_MAP_FORMS
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
                                               Work<PerRequestStream<MapFraming>::submitter_type>>;
 NUMAFLOW_DETAIL_INSTANTIATE class MapService<PerRequestStream<MapFraming>>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<MapService<PerRequestStream<MapFraming>>>(
+    Runtime&, Work<PerRequestStream<MapFraming>::submitter_type>&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
@@ -4239,6 +4462,7 @@ class AsyncBatchMapper {
 // #include "numaflow/detail/functions/batchmap.hpp"
 // ---- begin numaflow/detail/functions/batchmap.hpp ----
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -4293,9 +4517,13 @@ struct Functionality<BatchMap> {
 };
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
                                               Work<BatchStream<BatchMapFraming>::submitter_type>>;
 NUMAFLOW_DETAIL_INSTANTIATE class MapService<BatchStream<BatchMapFraming>>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<MapService<BatchStream<BatchMapFraming>>>(
+    Runtime&, Work<BatchStream<BatchMapFraming>::submitter_type>&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Sync,
@@ -4359,6 +4587,7 @@ class AsyncMapStreamer {
 // ---- begin numaflow/detail/functions/mapstream.hpp ----
 
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -4513,9 +4742,13 @@ struct Functionality<MapStream> {
 };
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
                                               Work<RequestStream<MapFraming>::submitter_type>>;
 NUMAFLOW_DETAIL_INSTANTIATE class MapService<RequestStream<MapFraming>>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<MapService<RequestStream<MapFraming>>>(
+    Runtime&, Work<RequestStream<MapFraming>::submitter_type>&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
@@ -4593,6 +4826,7 @@ class AsyncServingStorer {
 // ---- begin numaflow/detail/functions/servingstore.hpp ----
 
 #include <concepts>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -4603,12 +4837,18 @@ class AsyncServingStorer {
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/functions/servingstore.hpp"
 // #include "numaflow/functions/servingstore.hpp" (already merged above)
+// #include "numaflow/serving/v1/store.pb.h"
+#include "numaflow/serving/v1/store.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/serving/v1/store.grpc.pb.h"
 #include "numaflow/serving/v1/store.grpc.pb.h"
+#endif
 
 // servingstore: how the tag declared in numaflow/functions/servingstore.hpp is served.
 namespace numaflow::detail {
@@ -4672,6 +4912,11 @@ struct GetStep {
 
 using ServingStoreWork = work_for_t<PutStep, GetStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class ServingStoreService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
  public:
@@ -4695,6 +4940,7 @@ grpc::ServerUnaryReactor* ServingStoreService<W>::Get(grpc::CallbackServerContex
                                                       serving::v1::GetResponse* response) {
   return this->answer(context, GetCall{request->id()}, response);
 }
+#endif
 
 template <>
 struct Functionality<ServingStore> {
@@ -4707,8 +4953,12 @@ struct Functionality<ServingStore> {
 };
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, ServingStoreWork>;
 NUMAFLOW_DETAIL_INSTANTIATE class ServingStoreService<ServingStoreWork>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<ServingStoreService<ServingStoreWork>>(
+    Runtime&, ServingStoreWork&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
@@ -4770,6 +5020,7 @@ class SessionReducer {
 // #include "numaflow/detail/functions/sessionreduce.hpp"
 // ---- begin numaflow/detail/functions/sessionreduce.hpp ----
 
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -4794,10 +5045,14 @@ class SessionReducer {
 // #include "numaflow/functions/sessionreduce.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
-#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+// #include "numaflow/sessionreduce/v1/sessionreduce.pb.h"
+#include "numaflow/sessionreduce/v1/sessionreduce.pb.h"
 // #include "numaflow/window.hpp"
 // #include "numaflow/window.hpp" (already merged above)
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+// #include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+#endif
 
 // sessionreduce: how the tag declared in numaflow/functions/sessionreduce.hpp is served.
 namespace numaflow::detail {
@@ -4868,16 +5123,23 @@ struct SessionDriver : SessionFraming, SyncWindowedExecution<H> {
   }
 };
 
-template <class Driver>
-class SessionReduceService
-    : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, Driver> {
+using SessionReduceWork = StreamWork<SessionFraming::Request, SessionFraming::Response>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SessionReduceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, W> {
  public:
   using SessionReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <>
 struct Functionality<SessionReduce> {
@@ -4886,8 +5148,18 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  using service = served_by_driver_t<SessionDriver<H>, SessionReduceService>;
+  using service = served_by_driver_t<SessionDriver<H>, WindowedStream, SessionReduceService>;
 };
+
+#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
+NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse,
+                                              SessionReduceWork>;
+NUMAFLOW_DETAIL_INSTANTIATE class SessionReduceService<SessionReduceWork>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<SessionReduceService<SessionReduceWork>>(
+    Runtime&, SessionReduceWork&);
+#endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SessionReduce, Sync,
@@ -4958,6 +5230,7 @@ class AsyncSideInputRetriever {
 // ---- begin numaflow/detail/functions/sideinput.hpp ----
 
 #include <concepts>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -4967,12 +5240,18 @@ class AsyncSideInputRetriever {
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/functions/sideinput.hpp"
 // #include "numaflow/functions/sideinput.hpp" (already merged above)
+// #include "numaflow/sideinput/v1/sideinput.pb.h"
+#include "numaflow/sideinput/v1/sideinput.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
 #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
+#endif
 
 // sideinput: how the tag declared in numaflow/functions/sideinput.hpp is served.
 namespace numaflow::detail {
@@ -5007,6 +5286,11 @@ struct RetrieveStep {
 
 using SideInputWork = work_for_t<RetrieveStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SideInputService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
  public:
@@ -5021,6 +5305,7 @@ grpc::ServerUnaryReactor* SideInputService<W>::RetrieveSideInput(grpc::CallbackS
                                                                  sideinput::v1::SideInputResponse* response) {
   return this->answer(context, RetrieveCall{}, response);
 }
+#endif
 
 template <>
 struct Functionality<SideInput> {
@@ -5033,8 +5318,12 @@ struct Functionality<SideInput> {
 };
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, SideInputWork>;
 NUMAFLOW_DETAIL_INSTANTIATE class SideInputService<SideInputWork>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<SideInputService<SideInputWork>>(Runtime&,
+                                                                                                       SideInputWork&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SideInput, Sync,
@@ -5150,6 +5439,7 @@ class AsyncSinker {
 // #include "numaflow/detail/functions/sink.hpp"
 // ---- begin numaflow/detail/functions/sink.hpp ----
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -5171,6 +5461,8 @@ class AsyncSinker {
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/runtime/env.hpp"
 // #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/batch.hpp"
 // #include "numaflow/detail/shapes/batch.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
@@ -5179,8 +5471,12 @@ class AsyncSinker {
 // #include "numaflow/functions/sink.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sink/v1/sink.pb.h"
+#include "numaflow/sink/v1/sink.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/sink/v1/sink.grpc.pb.h"
 #include "numaflow/sink/v1/sink.grpc.pb.h"
+#endif
 
 // sink: how the tag declared in numaflow/functions/sink.hpp is served.
 namespace numaflow::detail {
@@ -5216,6 +5512,11 @@ struct SinkFraming : HandshakeFraming<sink::v1::SinkRequest, sink::v1::SinkRespo
 
 using SinkWork = work_for_t<BatchStep<SinkFraming>>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SinkService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
  public:
@@ -5228,6 +5529,7 @@ grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkServic
     grpc::CallbackServerContext*) {
   return this->template open<BatchStream<SinkFraming>>();
 }
+#endif
 
 template <>
 struct Functionality<Sink> {
@@ -5245,8 +5547,11 @@ struct Functionality<Sink> {
 };
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, SinkWork>;
 NUMAFLOW_DETAIL_INSTANTIATE class SinkService<SinkWork>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<SinkService<SinkWork>>(Runtime&, SinkWork&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Sync,
@@ -5377,6 +5682,7 @@ class AsyncSourcer {
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -5400,6 +5706,8 @@ class AsyncSourcer {
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/runtime/env.hpp"
 // #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/per_request.hpp"
 // #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
 // #include "numaflow/detail/shapes/request_stream.hpp"
@@ -5412,8 +5720,12 @@ class AsyncSourcer {
 // #include "numaflow/functions/source.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/source/v1/source.pb.h"
+#include "numaflow/source/v1/source.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/source/v1/source.grpc.pb.h"
 #include "numaflow/source/v1/source.grpc.pb.h"
+#endif
 
 // source: how the tag declared in numaflow/functions/source.hpp is served.
 namespace numaflow::detail {
@@ -5595,6 +5907,11 @@ struct PartitionsStep {
 
 using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SourceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
  public:
@@ -5643,6 +5960,7 @@ grpc::ServerUnaryReactor* SourceService<W>::PartitionsFn(grpc::CallbackServerCon
                                                          source::v1::PartitionsResponse* response) {
   return this->answer(context, PartitionsCall{}, response);
 }
+#endif
 
 template <>
 struct Functionality<Source> {
@@ -5656,8 +5974,11 @@ struct Functionality<Source> {
 };
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<source::v1::Source, source::v1::ReadyResponse, SourceWork>;
 NUMAFLOW_DETAIL_INSTANTIATE class SourceService<SourceWork>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<SourceService<SourceWork>>(Runtime&, SourceWork&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
@@ -5712,6 +6033,7 @@ class AsyncSourceTransformer {
 // #include "numaflow/detail/functions/sourcetransform.hpp"
 // ---- begin numaflow/detail/functions/sourcetransform.hpp ----
 
+#include <memory>
 #include <utility>
 
 // #include "numaflow/datum.hpp"
@@ -5728,6 +6050,8 @@ class AsyncSourceTransformer {
 // #include "numaflow/detail/functions/step.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/per_request.hpp"
 // #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
@@ -5736,8 +6060,12 @@ class AsyncSourceTransformer {
 // #include "numaflow/functions/sourcetransform.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sourcetransformer/v1/transform.pb.h"
+#include "numaflow/sourcetransformer/v1/transform.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
 #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
+#endif
 
 // sourcetransform: how the tag declared in numaflow/functions/sourcetransform.hpp is served.
 namespace numaflow::detail {
@@ -5760,6 +6088,11 @@ struct TransformFraming
 
 using TransformWork = work_for_t<DatumStep<TransformFraming>>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class TransformService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class TransformService
     : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, W> {
@@ -5774,6 +6107,7 @@ grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* 
     grpc::CallbackServerContext*) {
   return this->template open<PerRequestStream<TransformFraming>>();
 }
+#endif
 
 template <>
 struct Functionality<SourceTransform> {
@@ -5795,9 +6129,13 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, MultiProc, NUMAFLOW_DETAIL_TRA
 #undef NUMAFLOW_DETAIL_TRANSFORM_FORMS
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<sourcetransformer::v1::SourceTransform,
                                               sourcetransformer::v1::ReadyResponse, TransformWork>;
 NUMAFLOW_DETAIL_INSTANTIATE class TransformService<TransformWork>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<TransformService<TransformWork>>(Runtime&,
+                                                                                                       TransformWork&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -46,9 +47,13 @@ struct Functionality<BatchMap> {
 };
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
                                               Work<BatchStream<BatchMapFraming>::submitter_type>>;
 NUMAFLOW_DETAIL_INSTANTIATE class MapService<BatchStream<BatchMapFraming>>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<MapService<BatchStream<BatchMapFraming>>>(
+    Runtime&, Work<BatchStream<BatchMapFraming>::submitter_type>&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Sync,

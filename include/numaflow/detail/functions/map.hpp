@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -10,11 +11,15 @@
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/detail/functions/step.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/per_request.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/functions/map.hpp"
-#include "numaflow/map/v1/map.grpc.pb.h"
+#include "numaflow/map/v1/map.pb.h"
 #include "numaflow/message.hpp"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+#include "numaflow/map/v1/map.grpc.pb.h"
+#endif
 
 // map: how the tag declared in numaflow/functions/map.hpp is served.
 namespace numaflow::detail {
@@ -37,6 +42,11 @@ struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> 
   }
 };
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class Shape>
+class MapService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 // The map.v1 service of the three map modes: `Shape` is the mode's stream.
 template <class Shape>
 class MapService : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
@@ -50,6 +60,7 @@ grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapService<S
     grpc::CallbackServerContext*) {
   return this->template open<Shape>();
 }
+#endif
 
 template <>
 struct Functionality<Map> {
@@ -70,9 +81,13 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datu
 #undef NUMAFLOW_DETAIL_MAP_FORMS
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
                                               Work<PerRequestStream<MapFraming>::submitter_type>>;
 NUMAFLOW_DETAIL_INSTANTIATE class MapService<PerRequestStream<MapFraming>>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<MapService<PerRequestStream<MapFraming>>>(
+    Runtime&, Work<PerRequestStream<MapFraming>::submitter_type>&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -97,9 +98,13 @@ struct Functionality<MapStream> {
 };
 
 #if defined(NUMAFLOW_DETAIL_INSTANTIATE)
+#if NUMAFLOW_DETAIL_DEFINITIONS
 NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<map::v1::Map, map::v1::ReadyResponse,
                                               Work<RequestStream<MapFraming>::submitter_type>>;
 NUMAFLOW_DETAIL_INSTANTIATE class MapService<RequestStream<MapFraming>>;
+#endif
+NUMAFLOW_DETAIL_INSTANTIATE std::unique_ptr<ServiceBase> make_service<MapService<RequestStream<MapFraming>>>(
+    Runtime&, Work<RequestStream<MapFraming>::submitter_type>&);
 #endif
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
