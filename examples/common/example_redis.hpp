@@ -13,10 +13,12 @@
 
 #include <hiredis/hiredis.h>
 
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -26,11 +28,12 @@
 #include <vector>
 
 #include <sys/time.h>
+#include <unistd.h>
 
 namespace example {
 
 struct RedisAddress {
-  std::string host;         // empty for a Unix socket
+  std::string host;  // empty for a Unix socket
   int port = 0;
   std::string socket_path;  // empty for TCP
 
@@ -96,7 +99,9 @@ class RedisClient {
       : address_(std::move(address)), timeout_(timeout) {}
 
   // Sends `commands` in one pipeline; the replies come back in the same order. When the connection
-  // fails (or cannot be made), that command's reply and every later one are `lost`.
+  // fails (or cannot be made), the commands left without a reply are `lost`. Replies Redis sent
+  // before closing the connection are still read, even when the rest of the pipeline could not be
+  // written, so a datum whose command Redis answered is never counted among the lost.
   std::vector<RedisReply> pipeline(std::vector<RedisCommand> const& commands) {
     auto connection = borrow();
     std::vector<RedisReply> replies(commands.size());
@@ -104,16 +109,9 @@ class RedisClient {
     std::string failure;
     if (connect(connection, failure)) {
       for (auto const& command : commands) append(*connection, command);
-      for (; answered < commands.size(); ++answered) {
-        void* raw = nullptr;
-        if (redisGetReply(connection.get(), &raw) != REDIS_OK) {
-          failure = "Redis connection to " + address_.to_string() + " failed: " + connection->errstr;
-          connection.reset();  // hiredis cannot use a context after an I/O error
-          break;
-        }
-        std::unique_ptr<redisReply, ReplyDeleter> reply{static_cast<redisReply*>(raw)};
-        replies[answered] = convert(*reply);
-      }
+      failure = send(*connection);
+      answered = receive(*connection, replies, failure);
+      if (!failure.empty()) connection.reset();  // hiredis cannot use a context after an I/O error
     }
     for (std::size_t i = answered; i < replies.size(); ++i) replies[i].text = failure;
     give_back(std::move(connection));
@@ -150,9 +148,8 @@ class RedisClient {
   bool connect(Connection& connection, std::string& failure) const {
     if (connection) return true;
     timeval const tv = to_timeval(timeout_);
-    connection.reset(address_.socket_path.empty()
-                         ? redisConnectWithTimeout(address_.host.c_str(), address_.port, tv)
-                         : redisConnectUnixWithTimeout(address_.socket_path.c_str(), tv));
+    connection.reset(address_.socket_path.empty() ? redisConnectWithTimeout(address_.host.c_str(), address_.port, tv)
+                                                  : redisConnectUnixWithTimeout(address_.socket_path.c_str(), tv));
     if (!connection) {
       failure = "cannot connect to Redis at " + address_.to_string() + ": out of memory";
       return false;
@@ -164,6 +161,50 @@ class RedisClient {
     }
     if (address_.socket_path.empty()) redisEnableKeepAlive(connection.get());
     return true;
+  }
+
+  // Writes every appended command; an error describes why the rest could not be written.
+  std::string send(redisContext& connection) const {
+    for (int done = 0; !done;)
+      if (redisBufferWrite(&connection, &done) != REDIS_OK) return failed(connection.errstr);
+    return {};
+  }
+
+  // Reads replies into `replies` until each command has one or the connection ends; returns how
+  // many arrived and, when not all did, sets `failure` (unless it already says why).
+  std::size_t receive(redisContext& connection, std::vector<RedisReply>& replies, std::string& failure) const {
+    std::size_t answered = 0;
+    char buffer[16 * 1024];
+    while (answered < replies.size()) {
+      void* raw = nullptr;
+      if (redisReaderGetReply(connection.reader, &raw) != REDIS_OK) {
+        failure = failed(std::string{"unreadable reply: "} + connection.reader->errstr);
+        break;
+      }
+      if (raw) {
+        std::unique_ptr<redisReply, ReplyDeleter> reply{static_cast<redisReply*>(raw)};
+        replies[answered++] = convert(*reply);
+        continue;
+      }
+      // Read directly: after a failed write hiredis refuses to read from the context.
+      auto const n = ::read(connection.fd, buffer, sizeof buffer);
+      if (n > 0) {
+        redisReaderFeed(connection.reader, buffer, static_cast<std::size_t>(n));
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else {
+        if (failure.empty())
+          failure = failed(n == 0            ? std::string{"closed by Redis"}
+                           : errno == EAGAIN ? std::string{"no reply within the timeout"}
+                                             : std::string{std::strerror(errno)});
+        break;
+      }
+    }
+    return answered;
+  }
+
+  std::string failed(std::string const& why) const {
+    return "Redis connection to " + address_.to_string() + " failed: " + why;
   }
 
   static void append(redisContext& connection, RedisCommand const& command) {

@@ -56,7 +56,7 @@ class RedisStore final : public numaflow::ServingStorer {
 
  private:
   std::shared_ptr<example::RedisClient> redis_;  // shared: the server may copy the handler
-  std::string ttl_;                               // seconds, as EXPIRE takes them
+  std::string ttl_;                              // seconds, as EXPIRE takes them
 };
 
 std::uint64_t ttl_from_environment() {

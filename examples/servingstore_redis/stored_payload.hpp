@@ -24,8 +24,7 @@ inline std::string base64_encode(std::string_view bytes) {
   for (std::size_t i = 0; i < bytes.size(); i += 3) {
     std::size_t const n = bytes.size() - i < 3 ? bytes.size() - i : 3;
     std::uint32_t group = 0;
-    for (std::size_t j = 0; j < 3; ++j)
-      group = group << 8 | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0u);
+    for (std::size_t j = 0; j < 3; ++j) group = group << 8 | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0u);
     for (std::size_t j = 0; j < 4; ++j) out += j <= n ? base64_alphabet[group >> (18 - 6 * j) & 0x3f] : '=';
   }
   return out;
@@ -105,11 +104,12 @@ class ObjectReader {
 
  private:
   [[noreturn]] void fail(std::string const& what) const {
-    throw std::runtime_error("stored payload is not the JSON expected (" + what + " at offset " +
-                             std::to_string(pos_) + ")");
+    throw std::runtime_error("stored payload is not the JSON expected (" + what + " at offset " + std::to_string(pos_) +
+                             ")");
   }
   void skip_space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
       ++pos_;
   }
   bool consume(char c) {

@@ -43,7 +43,8 @@ std::string environment(char const* name) {
 // Throws std::invalid_argument with a message for the operator.
 Config config_from_environment() {
   Config config{.redis = example::RedisAddress::from_environment(), .hash_key = environment("SINK_HASH_KEY")};
-  if (config.hash_key.empty()) throw std::invalid_argument("SINK_HASH_KEY is not set: it names the Redis hash to count in");
+  if (config.hash_key.empty())
+    throw std::invalid_argument("SINK_HASH_KEY is not set: it names the Redis hash to count in");
   auto const on_error = environment("ON_REDIS_ERROR");
   if (on_error == "fallback")
     config.unwritten = Unwritten::fallback;
@@ -81,9 +82,10 @@ class RedisSink final : public numaflow::Sinker {
       }
       ++not_written;
       if (!first_error) first_error = &replies[i].text;
-      responses.push_back(unwritten_ == Unwritten::fallback
-                              ? numaflow::SinkResponse::fallback(batch[i].id)
-                              : numaflow::SinkResponse::failure(batch[i].id, "not written to Redis: " + replies[i].text));
+      responses.push_back(
+          unwritten_ == Unwritten::fallback
+              ? numaflow::SinkResponse::fallback(batch[i].id)
+              : numaflow::SinkResponse::failure(batch[i].id, "not written to Redis: " + replies[i].text));
     }
     report(not_written, batch.size(), first_error);
     return responses;
