@@ -224,11 +224,12 @@ TEST_F(RedisExamples, SinkAnswersEachDatumByItsOwnReplyWhenRedisRefusesPartOfABa
   auto const info = redis.command({"INFO", "memory"}).text;
   auto const used = std::stoll(info.substr(info.find("used_memory:") + 12));
   ASSERT_TRUE(redis.command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}).ok());
-  ASSERT_TRUE(redis.command({"CONFIG", "SET", "maxmemory", std::to_string(used + 256 * 1024)}).ok());
+  ASSERT_TRUE(redis.command({"CONFIG", "SET", "maxmemory", std::to_string(used + 256LL * 1024)}).ok());
 
   SinkExample sink{"sink_redis", {"SINK_HASH_KEY=counts", "REDIS_ADDR=" + redis.address()}};
   SinkClient client{sink.socket()};
   std::vector<std::string> values;
+  values.reserve(200);
   for (int i = 0; i < 200; ++i) values.push_back(std::to_string(i) + std::string(4096, 'v'));
   auto const responses = client.sink(batch_of("big", values));
   ASSERT_TRUE(redis.command({"CONFIG", "SET", "maxmemory", "0"}).ok());
@@ -262,7 +263,7 @@ TEST_F(RedisExamples, SinkAnswersExactlyWhenRedisClosesTheConnectionMidBatch) {
   ASSERT_TRUE(redis.command({"CONFIG", "SET", "proto-max-bulk-len", "1mb"}).ok());
   SinkExample sink{"sink_redis", {"SINK_HASH_KEY=counts", "REDIS_ADDR=" + redis.address()}};
   SinkClient client{sink.socket()};
-  std::string const too_long(1536 * 1024, 'h');
+  std::string const too_long(std::size_t{1536} * 1024, 'h');
   auto const responses = by_id(client.sink(batch_of("cut", {"a", "b", "c", too_long, "d", "e"})));
   for (auto const* id : {"cut0", "cut1", "cut2"})
     EXPECT_EQ(responses.at(id).status, SinkResponse::Status::success) << id;
