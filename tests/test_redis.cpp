@@ -278,7 +278,8 @@ TEST_F(RedisExamples, SinkAnswersExactlyWhenRedisClosesTheConnectionMidBatch) {
   EXPECT_EQ(sink.stop(), 0);
 }
 
-TEST_F(RedisExamples, SinkRefusesABadConfigurationAtStartUp) {
+// No Redis needed: the configuration is refused before any connection.
+TEST(RedisExampleConfiguration, SinkRefusesABadConfigurationAtStartUp) {
   EXPECT_EQ(start_up_exit_code("sink_redis", {}), 2);  // no SINK_HASH_KEY
   EXPECT_EQ(start_up_exit_code("sink_redis", {"SINK_HASH_KEY=h", "ON_REDIS_ERROR=drop"}), 2);
   EXPECT_EQ(start_up_exit_code("sink_redis", {"SINK_HASH_KEY=h", "REDIS_ADDR=redis"}), 2);  // no port
@@ -348,7 +349,7 @@ TEST_F(RedisExamples, StoreFailsTheCallAndExitsWhenRedisIsAway) {
   EXPECT_EQ(store.exit_code(), 1);  // for the platform to restart it
 }
 
-TEST_F(RedisExamples, StoreRefusesABadConfigurationAtStartUp) {
+TEST(RedisExampleConfiguration, StoreRefusesABadConfigurationAtStartUp) {
   EXPECT_EQ(start_up_exit_code("servingstore_redis", {"REDIS_TTL_SECONDS=0"}), 2);
   EXPECT_EQ(start_up_exit_code("servingstore_redis", {"REDIS_TTL_SECONDS=soon"}), 2);
   EXPECT_EQ(start_up_exit_code("servingstore_redis", {"REDIS_ADDR=:6379"}), 2);
