@@ -9,8 +9,8 @@
 //   nack     queues the offsets for redelivery.
 //   pending  the number of messages emitted and not acknowledged.
 //
-// numaflow-go's example also steps its next number back by one for every nacked offset, so later
-// reads emit some numbers twice; this one does not.
+// Unlike numaflow-go's example, this one does not step its next number back for every nacked
+// offset (which makes later reads emit some numbers twice).
 //
 // Handler: a class derived from numaflow::Sourcer (policy sync); the state is behind a mutex.
 

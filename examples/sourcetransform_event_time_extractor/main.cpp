@@ -5,8 +5,9 @@
 // RFC 3339 and its common variants, UTC when the zone is missing). A payload that is not a JSON
 // object, lacks the field, or holds no readable time there is a UDF error.
 //
-// numaflow-go's extractor evaluates the expression json(payload).item[1].time and parses the
-// result with the dateparse package.
+// numaflow-go's extractor evaluates the expression
+//   json(payload).item[1].time
+// and parses the result with the dateparse package.
 //
 // Handler: a lambda, policy sync.
 

@@ -5,8 +5,10 @@
 // its event time). A payload that is not a JSON object, lacks an integer "id", or, when kept, holds
 // no readable "time" is a UDF error.
 //
-// numaflow-go's example evaluates the expressions int(json(payload).id) < 100 and
-// json(payload).time; this one the same, written with common/example_json.hpp.
+// numaflow-go's example evaluates the expressions
+//   int(json(payload).id) < 100
+//   json(payload).time
+// this one the same, written with common/example_json.hpp.
 //
 // Handler: a lambda, policy sync.
 
