@@ -383,8 +383,32 @@ TEST(GoTwinMapExamples, MapCatMetadataAddsItsEntryAndKeepsTheDatumsMetadata) {
   EXPECT_TRUE(client.close().ok());
 }
 
-TEST(GoTwinMapExamples, MapRetryTagsRetryTwiceThenForwards) {
+TEST(GoTwinMapExamples, MapRetryFailsTwiceThenForwards) {
   Example<map::v1::Map> example{"map_retry"};
+  MapClient client{example.socket()};
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    auto messages = client.map_one(with_value("m", {"k"}));
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].is_fail(), attempt < 3) << "attempt " << attempt;
+    if (attempt == 3) {
+      EXPECT_EQ(messages[0].value, "m");
+      EXPECT_TRUE(messages[0].tags.empty());
+    }
+  }
+  EXPECT_TRUE(client.map_one(with_value("other"))[0].is_fail()) << "counted per value";
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinMapExamples, MapRetryRejectsAnUnknownMode) {
+  test::Dirs dirs;
+  test::Process process{{std::string{NUMAFLOW_EXAMPLES_DIR} + "/map_retry", "--socket", dirs / "udf.sock",
+                         "--server-info", dirs / "info"},
+                        {"RETRY_WITH=sometimes"}};
+  EXPECT_EQ(process.exit_code(), 2);
+}
+
+TEST(GoTwinMapExamples, MapRetryTagsRetryTwiceThenForwards) {
+  Example<map::v1::Map> example{"map_retry", {}, {"RETRY_WITH=tag"}};
   MapClient client{example.socket()};
   for (int round = 0; round < 2; ++round) {  // the count is forgotten after the success
     for (int attempt = 1; attempt <= 3; ++attempt) {
