@@ -345,6 +345,11 @@ using Task = boost::asio::awaitable<T>;
 
 namespace numaflow {
 
+namespace detail {
+template <class H>
+class AsyncWindowedExecution;
+}
+
 // The datums of one keyed window, as they arrive, for coroutine handlers:
 //   while (auto datum = co_await input.next()) { … }
 // next() returns std::nullopt once the window is closed and every datum was consumed. All of it
@@ -354,9 +359,7 @@ class DatumStream {
   using Executor = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
   DatumStream(Executor executor, std::function<void()> on_consumed)
-      : executor_(std::move(executor)),
-        state_(std::make_shared<State>(executor_)),
-        on_consumed_(std::move(on_consumed)) {}
+      : executor_(std::move(executor)), state_(std::make_shared<State>(executor_, std::move(on_consumed))) {}
 
   DatumStream(DatumStream const&) = delete;
   DatumStream& operator=(DatumStream const&) = delete;
@@ -370,7 +373,7 @@ class DatumStream {
     if (state.queue.empty()) co_return std::nullopt;
     Datum d = std::move(state.queue.front());
     state.queue.pop_front();
-    if (on_consumed_) on_consumed_();
+    state.consumed();
     co_return d;
   }
 
@@ -379,6 +382,7 @@ class DatumStream {
   // work holds the state it touches.
   void push(Datum d) {
     boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
+      if (state->abandoned) return state->consumed();
       state->queue.push_back(std::move(d));
       state->signal.cancel();
     });
@@ -392,18 +396,36 @@ class DatumStream {
   }
 
  private:
+  template <class H>
+  friend class detail::AsyncWindowedExecution;
+
+  // The handler has returned (or thrown) and will read no more: every datum it left, or that is
+  // still on its way, counts as consumed, since the server counts each one as work in flight
+  // until it is (a stream with work in flight is never finished nor freed).
+  void abandon() {
+    boost::asio::post(executor_, [state = state_] {
+      state->abandoned = true;
+      for (; !state->queue.empty(); state->queue.pop_front()) state->consumed();
+    });
+  }
+
   struct State {
-    explicit State(Executor const& executor) : signal(executor) {
+    State(Executor const& executor, std::function<void()> on_consumed)
+        : signal(executor), on_consumed(std::move(on_consumed)) {
       signal.expires_at(boost::asio::steady_timer::time_point::max());
     }
+    void consumed() const {
+      if (on_consumed) on_consumed();
+    }
     boost::asio::steady_timer signal;
+    std::function<void()> on_consumed;
     std::deque<Datum> queue;
     bool closed = false;
+    bool abandoned = false;
   };
 
   Executor executor_;
   std::shared_ptr<State> state_;
-  std::function<void()> on_consumed_;
 };
 
 }  // namespace numaflow
@@ -2869,8 +2891,10 @@ class AsyncWindowedExecution {
   void create_with(TaskPtr const& task, TaskHooks hooks, Run run) {
     auto& instance = task->instance.emplace(runner_.process(), std::move(hooks));
     instance.input = std::make_unique<DatumStream>(task->strand, instance.hooks.consumed);
-    boost::asio::co_spawn(task->strand, run(*task->instance, task->current_window()),
-                          [task](std::exception_ptr e) { task->instance->complete(e); });
+    boost::asio::co_spawn(task->strand, run(*task->instance, task->current_window()), [task](std::exception_ptr e) {
+      task->instance->input->abandon();
+      task->instance->complete(e);
+    });
   }
 
   template <class TaskPtr>
