@@ -13,6 +13,11 @@
 
 namespace numaflow {
 
+namespace detail {
+template <class H>
+class AsyncWindowedExecution;
+}
+
 // The datums of one keyed window, as they arrive, for coroutine handlers:
 //   while (auto datum = co_await input.next()) { … }
 // next() returns std::nullopt once the window is closed and every datum was consumed. All of it
@@ -35,13 +40,20 @@ class DatumStream {
   void close();
 
  private:
+  template <class H>
+  friend class detail::AsyncWindowedExecution;
+
+  // The handler has returned (or thrown) and will read no more: every datum it left, or that is
+  // still on its way, counts as consumed, since the server counts each one as work in flight
+  // until it is (a stream with work in flight is never finished nor freed).
+  void abandon();
+
   // Defined with the members (detail/runtime/datum_stream_impl.hpp): its timer and the strand
   // posts are the heaviest Asio templates a UDF would otherwise compile.
   struct State;
 
   Executor executor_;
   std::shared_ptr<State> state_;
-  std::function<void()> on_consumed_;
 };
 
 }  // namespace numaflow

@@ -366,6 +366,11 @@ using Task = boost::asio::awaitable<T>;
 
 namespace numaflow {
 
+namespace detail {
+template <class H>
+class AsyncWindowedExecution;
+}
+
 // The datums of one keyed window, as they arrive, for coroutine handlers:
 //   while (auto datum = co_await input.next()) { … }
 // next() returns std::nullopt once the window is closed and every datum was consumed. All of it
@@ -388,13 +393,20 @@ class DatumStream {
   void close();
 
  private:
+  template <class H>
+  friend class detail::AsyncWindowedExecution;
+
+  // The handler has returned (or thrown) and will read no more: every datum it left, or that is
+  // still on its way, counts as consumed, since the server counts each one as work in flight
+  // until it is (a stream with work in flight is never finished nor freed).
+  void abandon();
+
   // Defined with the members (detail/runtime/datum_stream_impl.hpp): its timer and the strand
   // posts are the heaviest Asio templates a UDF would otherwise compile.
   struct State;
 
   Executor executor_;
   std::shared_ptr<State> state_;
-  std::function<void()> on_consumed_;
 };
 
 }  // namespace numaflow
@@ -420,18 +432,22 @@ class DatumStream {
 namespace numaflow {
 
 struct DatumStream::State {
-  explicit State(Executor const& executor) : signal(executor) {
+  State(Executor const& executor, std::function<void()> on_consumed)
+      : signal(executor), on_consumed(std::move(on_consumed)) {
     signal.expires_at(boost::asio::steady_timer::time_point::max());
   }
+  void consumed() const {
+    if (on_consumed) on_consumed();
+  }
   boost::asio::steady_timer signal;
+  std::function<void()> on_consumed;
   std::deque<Datum> queue;
   bool closed = false;
+  bool abandoned = false;
 };
 
 NUMAFLOW_DETAIL_COMPILED DatumStream::DatumStream(Executor executor, std::function<void()> on_consumed)
-    : executor_(std::move(executor)),
-      state_(std::make_shared<State>(executor_)),
-      on_consumed_(std::move(on_consumed)) {}
+    : executor_(std::move(executor)), state_(std::make_shared<State>(executor_, std::move(on_consumed))) {}
 
 NUMAFLOW_DETAIL_COMPILED DatumStream::~DatumStream() = default;
 
@@ -444,12 +460,13 @@ NUMAFLOW_DETAIL_COMPILED Task<std::optional<Datum>> DatumStream::next() {
   if (state.queue.empty()) co_return std::nullopt;
   Datum d = std::move(state.queue.front());
   state.queue.pop_front();
-  if (on_consumed_) on_consumed_();
+  state.consumed();
   co_return d;
 }
 
 NUMAFLOW_DETAIL_COMPILED void DatumStream::push(Datum d) {
   boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
+    if (state->abandoned) return state->consumed();
     state->queue.push_back(std::move(d));
     state->signal.cancel();
   });
@@ -459,6 +476,13 @@ NUMAFLOW_DETAIL_COMPILED void DatumStream::close() {
   boost::asio::post(executor_, [state = state_] {
     state->closed = true;
     state->signal.cancel();
+  });
+}
+
+NUMAFLOW_DETAIL_COMPILED void DatumStream::abandon() {
+  boost::asio::post(executor_, [state = state_] {
+    state->abandoned = true;
+    for (; !state->queue.empty(); state->queue.pop_front()) state->consumed();
   });
 }
 
@@ -3030,8 +3054,10 @@ class AsyncWindowedExecution {
   void create_with(TaskPtr const& task, TaskHooks hooks, Run run) {
     auto& instance = task->instance.emplace(runner_.process(), std::move(hooks));
     instance.input = std::make_unique<DatumStream>(task->strand, instance.hooks.consumed);
-    boost::asio::co_spawn(task->strand, run(*task->instance, task->current_window()),
-                          [task](std::exception_ptr e) { task->instance->complete(e); });
+    boost::asio::co_spawn(task->strand, run(*task->instance, task->current_window()), [task](std::exception_ptr e) {
+      task->instance->input->abandon();
+      task->instance->complete(e);
+    });
   }
 
   template <class TaskPtr>

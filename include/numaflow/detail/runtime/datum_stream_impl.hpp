@@ -16,18 +16,22 @@
 namespace numaflow {
 
 struct DatumStream::State {
-  explicit State(Executor const& executor) : signal(executor) {
+  State(Executor const& executor, std::function<void()> on_consumed)
+      : signal(executor), on_consumed(std::move(on_consumed)) {
     signal.expires_at(boost::asio::steady_timer::time_point::max());
   }
+  void consumed() const {
+    if (on_consumed) on_consumed();
+  }
   boost::asio::steady_timer signal;
+  std::function<void()> on_consumed;
   std::deque<Datum> queue;
   bool closed = false;
+  bool abandoned = false;
 };
 
 NUMAFLOW_DETAIL_COMPILED DatumStream::DatumStream(Executor executor, std::function<void()> on_consumed)
-    : executor_(std::move(executor)),
-      state_(std::make_shared<State>(executor_)),
-      on_consumed_(std::move(on_consumed)) {}
+    : executor_(std::move(executor)), state_(std::make_shared<State>(executor_, std::move(on_consumed))) {}
 
 NUMAFLOW_DETAIL_COMPILED DatumStream::~DatumStream() = default;
 
@@ -40,12 +44,13 @@ NUMAFLOW_DETAIL_COMPILED Task<std::optional<Datum>> DatumStream::next() {
   if (state.queue.empty()) co_return std::nullopt;
   Datum d = std::move(state.queue.front());
   state.queue.pop_front();
-  if (on_consumed_) on_consumed_();
+  state.consumed();
   co_return d;
 }
 
 NUMAFLOW_DETAIL_COMPILED void DatumStream::push(Datum d) {
   boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
+    if (state->abandoned) return state->consumed();
     state->queue.push_back(std::move(d));
     state->signal.cancel();
   });
@@ -55,6 +60,13 @@ NUMAFLOW_DETAIL_COMPILED void DatumStream::close() {
   boost::asio::post(executor_, [state = state_] {
     state->closed = true;
     state->signal.cancel();
+  });
+}
+
+NUMAFLOW_DETAIL_COMPILED void DatumStream::abandon() {
+  boost::asio::post(executor_, [state = state_] {
+    state->abandoned = true;
+    for (; !state->queue.empty(); state->queue.pop_front()) state->consumed();
   });
 }
 
