@@ -1,6 +1,6 @@
 // The handler-independent half of every functionality (its gRPC service, its stream shapes and the
 // generated service code they reach), instantiated once here instead of in every UDF; see
-// NUMAFLOW_DETAIL_INSTANTIATE in numaflow/detail/functions/functionality.hpp.
+// NUMAFLOW_DETAIL_INSTANTIATE_SERVICE in numaflow/detail/separate_compilation.hpp.
 #define NUMAFLOW_COMPILING_LIBRARY
 #include "numaflow/numaflow.hpp"
 

@@ -4,7 +4,21 @@
 #include <numaflow/numaflow.hpp>
 #include <numaflow/testing.hpp>
 
+#include <chrono>
 #include <cstring>
+#include <mutex>
+#include <stop_token>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
 
 #include "support.hpp"
 
@@ -249,3 +263,503 @@ TEST_P(BatchAndStreamExamples, ServingstoreMemoryAppendsAndReturnsEverything) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, BatchAndStreamExamples, ::testing::Values("sync", "async"));
+
+// ---- Twins of numaflow-go's examples (examples/README.md has the table) ----------------------------
+
+namespace {
+
+Datum with_id(std::string id, std::string value, Keys keys = {}) {
+  Datum d = with_value(std::move(value), std::move(keys));
+  d.id = std::move(id);
+  return d;
+}
+
+// Publishes side-input values into `dir` as the platform does: a new file, then a symbolic link
+// `name` re-pointed to it atomically (a temporary link renamed over it).
+class SideInputPublisher {
+ public:
+  SideInputPublisher(std::filesystem::path dir, std::string name) : dir_(std::move(dir)), name_(std::move(name)) {}
+  void publish(std::string const& value) {
+    auto const file = dir_ / (name_ + "_" + std::to_string(++published_));
+    std::ofstream{file, std::ios::binary} << value;
+    auto const tmp = dir_ / (name_ + "_tmp");
+    std::filesystem::create_symlink(file, tmp);
+    std::filesystem::rename(tmp, dir_ / name_);
+  }
+
+ private:
+  std::filesystem::path dir_;
+  std::string name_;
+  int published_ = 0;
+};
+
+// A stand-in for Redis on 127.0.0.1: keeps every byte it is sent and answers each HINCRBY with ":1".
+class FakeRedis {
+ public:
+  FakeRedis() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener_, 4) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+      throw std::runtime_error("FakeRedis: cannot listen");
+    port_ = ntohs(address.sin_port);
+    thread_ = std::jthread([this](std::stop_token stop) { serve(stop); });
+  }
+  ~FakeRedis() {
+    thread_.request_stop();
+    thread_.join();
+    ::close(listener_);
+  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string received() const {
+    std::lock_guard lock(mu_);
+    return received_;
+  }
+
+ private:
+  void serve(std::stop_token const& stop) {
+    std::vector<pollfd> fds{{listener_, POLLIN, 0}};
+    while (!stop.stop_requested()) {
+      if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+      if (fds[0].revents & POLLIN) {
+        int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (connection >= 0) fds.push_back({connection, POLLIN, 0});
+      }
+      for (std::size_t i = 1; i < fds.size(); ++i) {
+        if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
+        char buffer[4096];
+        auto n = ::read(fds[i].fd, buffer, sizeof buffer);
+        if (n <= 0) {
+          ::close(fds[i].fd);
+          fds[i].fd = -1;  // poll skips it
+          continue;
+        }
+        std::lock_guard lock(mu_);
+        received_.append(buffer, static_cast<std::size_t>(n));
+        std::size_t commands = 0;
+        for (auto at = received_.find("HINCRBY"); at != std::string::npos; at = received_.find("HINCRBY", at + 1))
+          ++commands;
+        for (; replied_ < commands; ++replied_) (void)!::write(fds[i].fd, ":1\r\n", 4);
+      }
+    }
+    for (std::size_t i = 1; i < fds.size(); ++i)
+      if (fds[i].fd >= 0) ::close(fds[i].fd);
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  mutable std::mutex mu_;
+  std::string received_;
+  std::size_t replied_ = 0;
+  std::jthread thread_;
+};
+
+// Calls `attempt` every 20 ms until it returns true, for at most 10 s.
+template <class Attempt>
+bool eventually(Attempt attempt) {
+  for (int i = 0; i < 500; ++i) {
+    if (attempt()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST(GoTwinMapExamples, MapCatMetadataAddsItsEntryAndKeepsTheDatumsMetadata) {
+  Example<map::v1::Map> example{"map_cat_metadata"};
+  MapClient client{example.socket()};
+  auto d = with_value("hello", {"k"});
+  d.user_metadata.add("src", "a", "1");
+  auto messages = client.map_one(d);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].value, "hello");
+  EXPECT_EQ(messages[0].keys, Keys{"k"});
+  EXPECT_EQ(messages[0].user_metadata.value("map-group", "map-key"), "map-value");
+  EXPECT_EQ(messages[0].user_metadata.value("src", "a"), "1");
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinMapExamples, MapRetryFailsTwiceThenForwards) {
+  Example<map::v1::Map> example{"map_retry"};
+  MapClient client{example.socket()};
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    auto messages = client.map_one(with_value("m", {"k"}));
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].is_fail(), attempt < 3) << "attempt " << attempt;
+    if (attempt == 3) {
+      EXPECT_EQ(messages[0].value, "m");
+      EXPECT_TRUE(messages[0].tags.empty());
+    }
+  }
+  EXPECT_TRUE(client.map_one(with_value("other"))[0].is_fail()) << "counted per value";
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinMapExamples, MapRetryRejectsAnUnknownMode) {
+  test::Dirs dirs;
+  test::Process process{{std::string{NUMAFLOW_EXAMPLES_DIR} + "/map_retry", "--socket", dirs / "udf.sock",
+                         "--server-info", dirs / "info"},
+                        {"RETRY_WITH=sometimes"}};
+  EXPECT_EQ(process.exit_code(), 2);
+}
+
+TEST(GoTwinMapExamples, MapRetryTagsRetryTwiceThenForwards) {
+  Example<map::v1::Map> example{"map_retry", {}, {"RETRY_WITH=tag"}};
+  MapClient client{example.socket()};
+  for (int round = 0; round < 2; ++round) {  // the count is forgotten after the success
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      auto messages = client.map_one(with_value("m", {"k"}));
+      ASSERT_EQ(messages.size(), 1u);
+      EXPECT_EQ(messages[0].value, "m");
+      EXPECT_TRUE(messages[0].keys.empty());
+      EXPECT_EQ(messages[0].tags, attempt < 3 ? std::vector<std::string>{"retry"} : std::vector<std::string>{})
+          << "attempt " << attempt;
+    }
+  }
+  EXPECT_EQ(client.map_one(with_value("other"))[0].tags, std::vector<std::string>{"retry"}) << "counted per value";
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinMapExamples, MapSlowCatSleepsSleepSecondsThenForwards) {
+  Example<map::v1::Map> example{"map_slow_cat", {}, {"SLEEP_SECONDS=1"}};
+  MapClient client{example.socket()};
+  auto const start = std::chrono::steady_clock::now();
+  auto messages = client.map_one(with_value("slow", {"k"}));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds{950});
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].value, "slow");
+  EXPECT_EQ(messages[0].keys, Keys{"k"});
+  EXPECT_TRUE(client.close().ok());
+}
+
+#ifdef NUMAFLOW_EXAMPLES_JSON
+TEST(GoTwinMapExamples, MapFilterKeepsOnlyMatchingPayloads) {
+  Example<map::v1::Map> example{"map_filter"};
+  MapClient client{example.socket()};
+  auto keep = [&](std::string payload) {
+    auto messages = client.map_one(with_value(payload, {"k"}));
+    EXPECT_EQ(messages.size(), 1u) << payload;
+    if (messages.empty() || messages[0].is_drop()) return false;
+    EXPECT_EQ(messages[0].value, payload);
+    EXPECT_TRUE(messages[0].keys.empty());
+    return true;
+  };
+  EXPECT_TRUE(keep(R"({"id": 1, "msg": "hello", "desc": "a good one"})"));
+  EXPECT_TRUE(keep(R"({"id": "99", "msg": "hello", "desc": "goodness"})")) << "an id in a string counts";
+  EXPECT_FALSE(keep(R"({"id": 100, "msg": "hello", "desc": "good"})"));
+  EXPECT_FALSE(keep(R"({"id": 1, "msg": "hello!", "desc": "good"})"));
+  EXPECT_FALSE(keep(R"({"id": 1, "msg": "hello", "desc": "bad"})"));
+  EXPECT_FALSE(keep(R"({"id": 1, "msg": "hello"})")) << "no desc: nothing to contain good";
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinMapExamples, MapTickgenReformatsGeneratorPayloads) {
+  Example<map::v1::Map> example{"map_tickgen"};
+  MapClient client{example.socket()};
+  auto messages =
+      client.map_one(with_value(R"({"Data":{"value":5,"padding":"AAAA"},"Createdts":1700000000123456789})", {"k"}));
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].value, R"({"Value":5,"Time":"2023-11-14T22:13:20Z"})");
+  EXPECT_EQ(messages[0].keys, Keys{"k"});
+  EXPECT_EQ(client.map_one(with_value(R"({"data":{"Value":7}})"))[0].value,
+            R"({"Value":7,"Time":"1970-01-01T00:00:00Z"})")
+      << "names in any case; missing fields are 0";
+  EXPECT_TRUE(client.map_one(with_value("not json")).empty());
+  EXPECT_TRUE(client.map_one(with_value(R"({"Data":{"value":"5"}})")).empty()) << "a value of the wrong type";
+  EXPECT_TRUE(client.close().ok());
+}
+#endif
+
+TEST(GoTwinSinkExamples, SinkFailureFailsEveryDatum) {
+  Example<sink::v1::Sink> example{"sink_failure"};
+  SinkClient client{example.socket()};
+  auto responses = client.sink({with_id("a", "x"), with_id("b", "y")});
+  ASSERT_EQ(responses.size(), 2u);
+  for (auto const& r : responses) {
+    EXPECT_EQ(r.status, SinkResponse::Status::failure);
+    EXPECT_EQ(r.error, "test retry strategy for id: " + r.id);
+  }
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSinkExamples, SinkFallbackSendsEveryDatumToTheFallback) {
+  Example<sink::v1::Sink> example{"sink_fallback"};
+  SinkClient client{example.socket()};
+  auto responses = client.sink({with_id("a", "x"), with_id("b", "y")});
+  ASSERT_EQ(responses.size(), 2u);
+  for (auto const& r : responses) EXPECT_EQ(r.status, SinkResponse::Status::fallback);
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSinkExamples, SinkLogMetadataAnswersSuccess) {
+  Example<sink::v1::Sink> example{"sink_log_metadata"};
+  SinkClient client{example.socket()};
+  auto d = with_id("a", "x");
+  d.user_metadata.add("g", "k", "v");
+  auto responses = client.sink({d, with_id("b", "y")});
+  ASSERT_EQ(responses.size(), 2u);
+  for (auto const& r : responses) EXPECT_EQ(r.status, SinkResponse::Status::success);
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSinkExamples, SinkOnSuccessLogSendsTheFixedMessageOn) {
+  Example<sink::v1::Sink> example{"sink_on_success_log"};
+  SinkClient client{example.socket()};
+  auto responses = client.sink({with_id("a", "x", {"k"})});
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_EQ(responses[0].status, SinkResponse::Status::on_success);
+  ASSERT_TRUE(responses[0].on_success_message);
+  EXPECT_EQ(responses[0].on_success_message->value, "on-success-message");
+  EXPECT_TRUE(responses[0].on_success_message->keys.empty());
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSinkExamples, SinkOnSuccessAnswersOnSuccessOrFallbackAtRandom) {
+  Example<sink::v1::Sink> example{"sink_on_success"};
+  SinkClient client{example.socket()};
+  Datums batch;
+  for (int i = 0; i < 64; ++i) batch.push_back(with_id(std::to_string(i), "v"));
+  std::map<SinkResponse::Status, int> seen;
+  for (auto const& r : client.sink(batch)) {
+    ++seen[r.status];
+    if (r.status == SinkResponse::Status::on_success) {
+      ASSERT_TRUE(r.on_success_message);
+      EXPECT_EQ(r.on_success_message->value, "primary sink write succeeded");
+    }
+  }
+  EXPECT_EQ(seen[SinkResponse::Status::on_success] + seen[SinkResponse::Status::fallback], 64);
+  // One in 2^63 runs sees one outcome only.
+  EXPECT_GT(seen[SinkResponse::Status::on_success], 0);
+  EXPECT_GT(seen[SinkResponse::Status::fallback], 0);
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSinkExamples, SinkServeServesEachValue) {
+  Example<sink::v1::Sink> example{"sink_serve"};
+  SinkClient client{example.socket()};
+  std::map<std::string, SinkResponse> by_id;
+  for (auto& r : client.sink({with_id("a", "first"), with_id("b", std::string{"\0bin", 4})})) by_id[r.id] = r;
+  EXPECT_EQ(by_id["a"].status, SinkResponse::Status::serve);
+  EXPECT_EQ(by_id["a"].serve_payload, "first");
+  EXPECT_EQ(by_id["b"].serve_payload, std::string("\0bin", 4));
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinTransformExamples, AssignEventTimeStampsTheCurrentTime) {
+  Example<sourcetransformer::v1::SourceTransform> example{"sourcetransform_assign_event_time"};
+  SourceTransformClient client{example.socket()};
+  auto const before = Timestamp::now();
+  auto messages = client.transform_one(with_value("v", {"k"}));
+  auto const after = Timestamp::now();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].value, "v");
+  EXPECT_EQ(messages[0].keys, Keys{"k"});
+  ASSERT_TRUE(messages[0].event_time);
+  EXPECT_LE(before, *messages[0].event_time);
+  EXPECT_LE(*messages[0].event_time, after);
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinTransformExamples, MetadataEventTimeRecordsTheAssignedTime) {
+  Example<sourcetransformer::v1::SourceTransform> example{"sourcetransform_metadata_event_time"};
+  SourceTransformClient client{example.socket()};
+  auto d = with_value("v", {"k"});
+  d.user_metadata.add("src", "a", "1");
+  auto messages = client.transform_one(d);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].value, "v");
+  ASSERT_TRUE(messages[0].event_time);
+  EXPECT_EQ(messages[0].user_metadata.value("event-time-group", "event-time"),
+            to_rfc3339({messages[0].event_time->seconds, 0}));
+  EXPECT_EQ(messages[0].user_metadata.value("src", "a"), "1");
+  EXPECT_TRUE(client.close().ok());
+}
+
+#ifdef NUMAFLOW_EXAMPLES_JSON
+TEST(GoTwinTransformExamples, FilterKeepsMatchingPayloadsAndDropsAtTheEventTime) {
+  Example<sourcetransformer::v1::SourceTransform> example{"sourcetransform_filter"};
+  SourceTransformClient client{example.socket()};
+  auto kept = client.transform_one(with_value(R"({"id": 3, "msg": "hello", "desc": "good"})", {"k"}));
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_FALSE(kept[0].is_drop());
+  EXPECT_EQ(kept[0].keys, Keys{"k"});
+  EXPECT_EQ(kept[0].event_time, (Timestamp{1700000000, 0}));
+  auto dropped = client.transform_one(with_value(R"({"id": 300, "msg": "hello", "desc": "good"})", {"k"}));
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_TRUE(dropped[0].is_drop());
+  EXPECT_EQ(dropped[0].event_time, (Timestamp{1700000000, 0}));
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinTransformExamples, EventTimeExtractorReadsItemOneTime) {
+  Example<sourcetransformer::v1::SourceTransform> example{"sourcetransform_event_time_extractor"};
+  SourceTransformClient client{example.socket()};
+  auto extracted = [&](std::string payload) {
+    auto messages = client.transform_one(with_value(std::move(payload), {"k"}));
+    EXPECT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages.at(0).keys, Keys{"k"});
+    return messages.at(0).event_time.value_or(Timestamp{});
+  };
+  EXPECT_EQ(extracted(R"({"item":[{"time":"2000-01-01T00:00:00Z"},{"time":"2022-01-01T00:00:00Z"}]})"),
+            (Timestamp{1640995200, 0}));
+  EXPECT_EQ(extracted(R"({"item":[{},{"time":"2023-06-01T12:30:00.5+02:00"}]})"), (Timestamp{1685615400, 500000000}));
+  EXPECT_EQ(extracted(R"({"item":[{},{"time":"2022-01-01 00:00:01"}]})"), (Timestamp{1640995201, 0})) << "no zone: UTC";
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinTransformExamples, TimeExtractionFilterKeepsSmallIdsWithTheirTime) {
+  Example<sourcetransformer::v1::SourceTransform> example{"sourcetransform_time_extraction_filter"};
+  SourceTransformClient client{example.socket()};
+  auto kept = client.transform_one(with_value(R"({"id": 7, "time": "2021-12-31T23:59:59Z"})", {"k"}));
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_FALSE(kept[0].is_drop());
+  EXPECT_EQ(kept[0].value, R"({"id": 7, "time": "2021-12-31T23:59:59Z"})");
+  EXPECT_EQ(kept[0].event_time, (Timestamp{1640995199, 0}));
+  auto dropped = client.transform_one(with_value(R"({"id": 700, "time": "not read"})", {"k"}));
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_TRUE(dropped[0].is_drop());
+  EXPECT_EQ(dropped[0].event_time, (Timestamp{1700000000, 0}));
+  EXPECT_TRUE(client.close().ok());
+}
+#endif
+
+TEST(GoTwinSideInputExamples, GeneratorsBroadcastTheirSequences) {
+  auto retrieve_three = [](std::string const& name) {
+    Example<sideinput::v1::SideInput> example{name};
+    numaflow::testing::SideInputClient client{example.socket()};
+    std::vector<std::string> values;
+    for (int i = 0; i < 3; ++i) {
+      auto r = client.retrieve();
+      EXPECT_FALSE(r.skip);
+      values.push_back(r.value);
+    }
+    return values;
+  };
+  EXPECT_EQ(retrieve_three("sideinput_map"), (std::vector<std::string>{"odd", "even", "odd"}));
+  EXPECT_EQ(retrieve_three("sideinput_function"), (std::vector<std::string>{"e2e-odd", "e2e-even", "e2e-odd"}));
+  EXPECT_EQ(retrieve_three("sideinput_reduce"), (std::vector<std::string>{"1", "2", "3"}));
+}
+
+TEST(GoTwinSideInputExamples, SideinputMapUdfFollowsTheSideInput) {
+  numaflow::testing::TempDir side_inputs;
+  SideInputPublisher publisher{side_inputs.path(), "myticker"};
+  Example<map::v1::Map> example{"sideinput_map_udf", {"--side-input-dir", side_inputs.path()}};
+  MapClient client{example.socket()};
+  auto map_x = [&] { return client.map_one(with_value("x", {"k"})); };
+  auto before = map_x();
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_TRUE(before[0].is_drop()) << "no side input yet";
+  publisher.publish("even");
+  EXPECT_TRUE(eventually([&] { return map_x()[0].value == "x-even-data"; }));
+  EXPECT_TRUE(map_x()[0].keys.empty());
+  publisher.publish("odd");
+  EXPECT_TRUE(eventually([&] { return map_x()[0].value == "x-odd-data"; }));
+  publisher.publish("neither");
+  EXPECT_TRUE(eventually([&] { return map_x()[0].is_drop(); }));
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSideInputExamples, SideinputUdfAttachesTheSideInput) {
+  numaflow::testing::TempDir side_inputs;
+  SideInputPublisher publisher{side_inputs.path(), "ticker"};
+  Example<map::v1::Map> example{"sideinput_udf", {"--side-input-dir", side_inputs.path(), "--side-input-name=ticker"}};
+  MapClient client{example.socket()};
+  auto map_x = [&] { return client.map_one(with_value("x", {"k"})); };
+  auto before = map_x();
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].value, "x");
+  EXPECT_TRUE(before[0].user_metadata.empty()) << "no side input yet";
+  publisher.publish("tick-1");
+  EXPECT_TRUE(eventually([&] { return map_x()[0].user_metadata.value("side_input", "ticker") == "tick-1"; }));
+  EXPECT_EQ(map_x()[0].keys, Keys{"k"});
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSideInputExamples, SourceSideinputEmitsEachValueOnceAcked) {
+  numaflow::testing::TempDir side_inputs;
+  SideInputPublisher publisher{side_inputs.path(), "myticker"};
+  Example<source::v1::Source> example{"source_sideinput", {"--side-input-dir", side_inputs.path()}};
+  numaflow::testing::SourceClient client{example.socket()};
+  EXPECT_TRUE(client.read(1, 100).empty()) << "nothing published yet";
+  publisher.publish("v1");
+  std::vector<SourceMessage> first;
+  ASSERT_TRUE(eventually([&] { return !(first = client.read(1, 100)).empty(); }));
+  EXPECT_EQ(first[0].value, "v1");
+  EXPECT_EQ(first[0].offset.value, "0");
+  publisher.publish("v2");
+  std::this_thread::sleep_for(std::chrono::milliseconds{300});  // the watcher has queued v2
+  EXPECT_TRUE(client.read(1, 100).empty()) << "v1 is not acknowledged yet";
+  client.ack({first[0].offset});
+  auto second = client.read(1, 2000);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].value, "v2");
+  EXPECT_EQ(second[0].offset.value, "1");
+  EXPECT_EQ(client.pending(), 0);
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSourceExamples, SourceSimpleMetadataEmitsAHundredWithUuidsAndRedeliversNacks) {
+  Example<source::v1::Source> example{"source_simple_metadata"};
+  numaflow::testing::SourceClient client{example.socket()};
+  auto batch = client.read(3);
+  ASSERT_EQ(batch.size(), 3u);
+  EXPECT_EQ(batch[0].value, "0");
+  EXPECT_EQ(batch[2].offset.value, "2");
+  for (auto const& m : batch) {
+    EXPECT_EQ(m.headers.at("x-txn-id").size(), 36u);
+    EXPECT_EQ(m.user_metadata.value("simple-source", "txn-id").value_or("").size(), 36u);
+    EXPECT_NE(m.headers.at("x-txn-id"), m.user_metadata.value("simple-source", "txn-id").value_or(""));
+  }
+  EXPECT_EQ(client.pending(), 3);
+  EXPECT_TRUE(client.read(3).empty()) << "nothing new while messages wait for their ack";
+  client.ack({batch[0].offset, batch[2].offset});
+  client.nack({{batch[1].offset, std::nullopt}});
+  auto again = client.read(3);
+  ASSERT_EQ(again.size(), 1u) << "the redelivery only: 1 is unacknowledged again";
+  EXPECT_EQ(again[0].value, "1");
+  client.ack({again[0].offset});
+  std::size_t total = 3;
+  for (int reads = 0; reads < 50; ++reads) {
+    auto next = client.read(10);
+    if (next.empty()) break;
+    total += next.size();
+    std::vector<Offset> offsets;
+    for (auto const& m : next) offsets.push_back(m.offset);
+    client.ack(offsets);
+  }
+  EXPECT_EQ(total, 100u);
+  EXPECT_EQ(client.pending(), 0);
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSideInputExamples, SinkSideinputCountsEachDatumUnderTheSideInputValueInRedis) {
+  FakeRedis redis;
+  numaflow::testing::TempDir side_inputs;
+  SideInputPublisher publisher{side_inputs.path(), "myticker"};
+  publisher.publish("s1");
+  Example<sink::v1::Sink> example{"sink_sideinput",
+                                  {"--side-input-dir", side_inputs.path()},
+                                  {"SINK_HASH_KEY=hash", "REDIS_ADDR=" + redis.address()}};
+  SinkClient client{example.socket()};
+  auto responses = client.sink({with_id("a", "x"), with_id("b", "y")});
+  ASSERT_EQ(responses.size(), 2u);
+  for (auto const& r : responses) EXPECT_EQ(r.status, SinkResponse::Status::success);
+  std::string const command = "*4\r\n$7\r\nHINCRBY\r\n$4\r\nhash\r\n$2\r\ns1\r\n$1\r\n1\r\n";
+  EXPECT_EQ(redis.received(), command + command);
+  EXPECT_TRUE(client.close().ok());
+}
+
+TEST(GoTwinSideInputExamples, SinkSideinputAnswersSuccessWhenRedisIsDown) {
+  Example<sink::v1::Sink> example{"sink_sideinput",
+                                  {"--side-input-dir", "/nonexistent-side-inputs"},
+                                  {"SINK_HASH_KEY=hash", "REDIS_ADDR=127.0.0.1:1"}};
+  SinkClient client{example.socket()};
+  auto responses = client.sink({with_id("a", "x")});
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_EQ(responses[0].status, SinkResponse::Status::success) << "as in Go, a Redis error is only logged";
+  EXPECT_TRUE(client.close().ok());
+}

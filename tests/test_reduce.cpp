@@ -102,6 +102,23 @@ TEST(ReduceAsync, CoroutineReadsDatumsAsTheyArrive) {
   EXPECT_EQ(results["even"], "2550");
 }
 
+// Datums a handler never reads, queued before it returned or arriving after, must not keep the
+// window's stream open: it still ends with the result and the EOF.
+TEST(ReduceAsync, HandlerThatStopsReadingEarlyStillClosesTheWindow) {
+  test::Dirs dirs;
+  Server<Reduce, Async> server{[](Keys const& keys, DatumStream& datums, IntervalWindow const&) -> Task<Messages> {
+                                 auto first = co_await datums.next();
+                                 co_return Messages{Message{"first:" + first->value}.with_keys(keys)};
+                               },
+                               dirs.options("r.sock")};
+  server.start();
+  ReduceWindowClient client{dirs / "r.sock", window_at(0)};
+  for (int i = 1; i <= 50; ++i) client.send(keyed("a", std::to_string(i)));
+  auto results = client.close_window();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].value, "first:1");
+}
+
 TEST(ReduceStreamSync, ResultsBeforeTheWindowCloses) {
   test::Dirs dirs;
   Server<ReduceStream, Sync> server{Chunker{}, dirs.options("rs.sock")};

@@ -5,8 +5,11 @@
 #include <numaflow/numaflow.hpp>
 #include <numaflow/testing.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support.hpp"
@@ -287,6 +290,78 @@ TEST(AccumulatorSorterExample, AHalfCloseDropsTheBufferAndEndsAtTheOutputWaterma
   ASSERT_EQ(rest.size(), 1U) << "20 stays unemitted";
   EXPECT_TRUE(rest[0].eof);
   EXPECT_EQ(rest[0].window, (KeyedWindow{Timestamp{0, 0}, Timestamp::from_unix_millis(15), "slot-0", {"k"}}));
+}
+
+// --- twins of numaflow-go's reduce examples -------------------------------------------------------
+
+TEST(GoTwinReduceExamples, ReduceSumSumsIntegersPerKeysSkippingOthers) {
+  Example<reduce::v1::Reduce> example{"reduce_sum"};
+  ReduceWindowClient client{example.socket(), {Timestamp{0, 0}, Timestamp{60, 0}}};
+  for (auto v : {"1", "2", "oops", "-4", "10"}) client.send(keyed({"a"}, v));
+  client.send(keyed({"b"}, "7"));
+  auto results = values_by_keys(client.close_window());
+  EXPECT_EQ(results[Keys{"a"}], std::vector<std::string>{"9"});
+  EXPECT_EQ(results[Keys{"b"}], std::vector<std::string>{"7"});
+}
+
+TEST(GoTwinReduceExamples, ReducestreamSumReportsAtOneHundredThenTheRestAtClose) {
+  Example<reduce::v1::Reduce> example{"reducestream_sum"};
+  ReduceWindowClient client{example.socket(), {Timestamp{0, 0}, Timestamp{60, 0}}};
+  for (auto v : {"30", "40", "x", "50"}) client.send(keyed({"k"}, v));
+  auto early = client.next_result(10s);  // before the window closes
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->value, "120");
+  EXPECT_EQ(early->keys, Keys{"k"});
+  client.send(keyed({"k"}, "5"));
+  auto rest = client.close_window();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].value, "5");
+}
+
+TEST(GoTwinReduceExamples, SessionreduceSumAddsMergedSessions) {
+  Example<sessionreduce::v1::SessionReduce> example{"sessionreduce_sum"};
+  SessionReduceClient client{example.socket()};
+  auto early = session(0, 10000, "k"), late = session(5000, 20000, "k"), joined = session(0, 20000, "k");
+  client.open(early, keyed({"k"}, "10", 1));
+  client.append(early, keyed({"k"}, "5", 2));
+  client.open(late, keyed({"k"}, "100", 5000));
+  client.merge({late, early});
+  client.append(joined, keyed({"k"}, "-1", 8000));
+  client.close(joined);
+  auto responses = client.until_eofs(1);
+  ASSERT_EQ(responses.size(), 2u);
+  ASSERT_TRUE(responses[0].result);
+  EXPECT_EQ(responses[0].result->value, "114");
+  EXPECT_EQ(responses[0].result->keys, Keys{"k"});
+  EXPECT_TRUE(responses[1].eof);
+  EXPECT_TRUE(client.half_close().empty());
+}
+
+TEST(GoTwinReduceExamples, SideinputReduceUdfEmitsOnlyWithASideInputAndAPositiveSum) {
+  numaflow::testing::TempDir side_inputs;
+  Example<reduce::v1::Reduce> example{"sideinput_reduce_udf", {"--side-input-dir", side_inputs.path()}};
+  auto reduce_window = [&](std::int64_t start_s, std::vector<std::string> const& values) {
+    ReduceWindowClient client{example.socket(), {Timestamp{start_s, 0}, Timestamp{start_s + 60, 0}}};
+    for (auto const& v : values) client.send(keyed({"k"}, v));
+    return client.close_window();
+  };
+  auto before = reduce_window(0, {"1", "2"});
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_TRUE(before[0].is_drop()) << "no side input yet";
+  // Published the platform's way: a file, then the link renamed over `myticker`.
+  std::ofstream{side_inputs.path() / "myticker_1"} << "1";
+  std::filesystem::create_symlink(side_inputs.path() / "myticker_1", side_inputs.path() / "myticker_tmp");
+  std::filesystem::rename(side_inputs.path() / "myticker_tmp", side_inputs.path() / "myticker");
+  bool emitted = false;
+  for (int i = 0; i < 250 && !emitted; ++i) {
+    auto after = reduce_window(60 * (i + 1), {"1", "2"});
+    emitted = after.size() == 1 && after[0].value == "reduce_sideinput" && after[0].keys.empty();
+    if (!emitted) std::this_thread::sleep_for(40ms);
+  }
+  EXPECT_TRUE(emitted);
+  auto non_positive = reduce_window(100000, {"-3", "x"});
+  ASSERT_EQ(non_positive.size(), 1u);
+  EXPECT_TRUE(non_positive[0].is_drop());
 }
 
 // --- command lines -------------------------------------------------------------------------------

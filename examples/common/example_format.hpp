@@ -30,6 +30,14 @@ inline std::string escaped(std::string_view bytes) {
   return out;
 }
 
+// Writes `text` and a newline to stdout in one write (lines of concurrent handlers never
+// interleave) and flushes it.
+inline void print_line(std::string text) {
+  text += '\n';
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
 // [a,b,c]
 inline std::string list(numaflow::Keys const& items) {
   std::string out = "[";

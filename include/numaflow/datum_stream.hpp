@@ -1,22 +1,22 @@
 #pragma once
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <utility>
 
 #include "numaflow/datum.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/policies/async.hpp"
 
 namespace numaflow {
+
+namespace detail {
+template <class H>
+class AsyncWindowedExecution;
+}
 
 // The datums of one keyed window, as they arrive, for coroutine handlers:
 //   while (auto datum = co_await input.next()) { … }
@@ -26,57 +26,38 @@ class DatumStream {
  public:
   using Executor = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
-  DatumStream(Executor executor, std::function<void()> on_consumed)
-      : executor_(std::move(executor)),
-        state_(std::make_shared<State>(executor_)),
-        on_consumed_(std::move(on_consumed)) {}
-
+  DatumStream(Executor executor, std::function<void()> on_consumed);
   DatumStream(DatumStream const&) = delete;
   DatumStream& operator=(DatumStream const&) = delete;
+  ~DatumStream();
 
-  Task<std::optional<Datum>> next() {
-    auto& state = *state_;
-    while (state.queue.empty() && !state.closed) {
-      boost::system::error_code ignored;
-      co_await state.signal.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
-    }
-    if (state.queue.empty()) co_return std::nullopt;
-    Datum d = std::move(state.queue.front());
-    state.queue.pop_front();
-    if (on_consumed_) on_consumed_();
-    co_return d;
-  }
+  Task<std::optional<Datum>> next();
 
   // Safe from any thread, and after the stream is gone: a handler that threw ends its task, which
   // destroys the stream while a push or close may still be queued on the strand, so the queued
   // work holds the state it touches.
-  void push(Datum d) {
-    boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
-      state->queue.push_back(std::move(d));
-      state->signal.cancel();
-    });
-  }
-
-  void close() {
-    boost::asio::post(executor_, [state = state_] {
-      state->closed = true;
-      state->signal.cancel();
-    });
-  }
+  void push(Datum d);
+  void close();
 
  private:
-  struct State {
-    explicit State(Executor const& executor) : signal(executor) {
-      signal.expires_at(boost::asio::steady_timer::time_point::max());
-    }
-    boost::asio::steady_timer signal;
-    std::deque<Datum> queue;
-    bool closed = false;
-  };
+  template <class H>
+  friend class detail::AsyncWindowedExecution;
+
+  // The handler has returned (or thrown) and will read no more: every datum it left, or that is
+  // still on its way, counts as consumed, since the server counts each one as work in flight
+  // until it is (a stream with work in flight is never finished nor freed).
+  void abandon();
+
+  // Defined with the members (detail/runtime/datum_stream_impl.hpp): its timer and the strand
+  // posts are the heaviest Asio templates a UDF would otherwise compile.
+  struct State;
 
   Executor executor_;
   std::shared_ptr<State> state_;
-  std::function<void()> on_consumed_;
 };
 
 }  // namespace numaflow
+
+#if NUMAFLOW_DETAIL_DEFINITIONS
+#include "numaflow/detail/runtime/datum_stream_impl.hpp"
+#endif

@@ -307,21 +307,60 @@ using Datums = std::vector<Datum>;
 // #include "numaflow/datum_stream.hpp"
 // ---- begin numaflow/datum_stream.hpp ----
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <utility>
 
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// ---- begin numaflow/detail/separate_compilation.hpp ----
+
+// Separate compilation. With NUMAFLOW_SEPARATE_COMPILATION (the CMake target numaflow::numaflow
+// defines it) what does not depend on the user's handler is compiled once, in the numaflow
+// library (src/services.cpp defines NUMAFLOW_COMPILING_LIBRARY), instead of in every UDF:
+//  - the parts of a tag that do not depend on the handler (its gRPC service, its stream shapes, the
+//    generated service code they reach) are declared `extern template` by each detail twin
+//    (NUMAFLOW_DETAIL_INSTANTIATE, NUMAFLOW_DETAIL_INSTANTIATE_SERVICE) and instantiated in the
+//    library;
+//  - non-template functions whose bodies reach heavy templates (Asio's executors and timers) are
+//    declared in their header and defined in a `*_impl.hpp` that only the library includes
+//    (NUMAFLOW_DETAIL_DEFINITIONS), as NUMAFLOW_DETAIL_COMPILED (non-inline) functions.
+// Without it (the single header, or a plain include path) everything stays header-only: the
+// `*_impl.hpp` headers are included where they are declared, and their functions are inline.
+#if defined(NUMAFLOW_COMPILING_LIBRARY)
+#define NUMAFLOW_DETAIL_INSTANTIATE template
+#define NUMAFLOW_DETAIL_DEFINITIONS 1
+#define NUMAFLOW_DETAIL_COMPILED
+#elif defined(NUMAFLOW_SEPARATE_COMPILATION)
+#define NUMAFLOW_DETAIL_INSTANTIATE extern template
+#define NUMAFLOW_DETAIL_DEFINITIONS 0
+#define NUMAFLOW_DETAIL_COMPILED
+#else
+#define NUMAFLOW_DETAIL_DEFINITIONS 1
+#define NUMAFLOW_DETAIL_COMPILED inline
+#endif
+
+// A tag's gRPC service `Service` (e.g. SinkService<SinkWork>) around its work `W`, named once per
+// service by its detail twin: the library instantiates the service, the ServiceCore it derives
+// from and make_service<Service>; a UDF sees only make_service, declared extern (the service's
+// class, with the generated gRPC code it derives from, is not even defined there); without
+// separate compilation, nothing.
+#if defined(NUMAFLOW_COMPILING_LIBRARY)
+#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(Service, W)                                 \
+  template class Service;                                                               \
+  template class ServiceCore<Service::generated_type, Service::ready_response_type, W>; \
+  template std::unique_ptr<ServiceBase> make_service<Service>(Runtime&, W&)
+#elif defined(NUMAFLOW_SEPARATE_COMPILATION)
+#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(Service, W) \
+  extern template std::unique_ptr<ServiceBase> make_service<Service>(Runtime&, W&)
+#else
+#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(Service, W) static_assert(true)
+#endif
+// ---- end numaflow/detail/separate_compilation.hpp ----
 // #include "numaflow/policies/async.hpp"
 // ---- begin numaflow/policies/async.hpp ----
 
@@ -345,6 +384,11 @@ using Task = boost::asio::awaitable<T>;
 
 namespace numaflow {
 
+namespace detail {
+template <class H>
+class AsyncWindowedExecution;
+}
+
 // The datums of one keyed window, as they arrive, for coroutine handlers:
 //   while (auto datum = co_await input.next()) { … }
 // next() returns std::nullopt once the window is closed and every datum was consumed. All of it
@@ -353,60 +397,116 @@ class DatumStream {
  public:
   using Executor = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
-  DatumStream(Executor executor, std::function<void()> on_consumed)
-      : executor_(std::move(executor)),
-        state_(std::make_shared<State>(executor_)),
-        on_consumed_(std::move(on_consumed)) {}
-
+  DatumStream(Executor executor, std::function<void()> on_consumed);
   DatumStream(DatumStream const&) = delete;
   DatumStream& operator=(DatumStream const&) = delete;
+  ~DatumStream();
 
-  Task<std::optional<Datum>> next() {
-    auto& state = *state_;
-    while (state.queue.empty() && !state.closed) {
-      boost::system::error_code ignored;
-      co_await state.signal.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
-    }
-    if (state.queue.empty()) co_return std::nullopt;
-    Datum d = std::move(state.queue.front());
-    state.queue.pop_front();
-    if (on_consumed_) on_consumed_();
-    co_return d;
-  }
+  Task<std::optional<Datum>> next();
 
   // Safe from any thread, and after the stream is gone: a handler that threw ends its task, which
   // destroys the stream while a push or close may still be queued on the strand, so the queued
   // work holds the state it touches.
-  void push(Datum d) {
-    boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
-      state->queue.push_back(std::move(d));
-      state->signal.cancel();
-    });
-  }
-
-  void close() {
-    boost::asio::post(executor_, [state = state_] {
-      state->closed = true;
-      state->signal.cancel();
-    });
-  }
+  void push(Datum d);
+  void close();
 
  private:
-  struct State {
-    explicit State(Executor const& executor) : signal(executor) {
-      signal.expires_at(boost::asio::steady_timer::time_point::max());
-    }
-    boost::asio::steady_timer signal;
-    std::deque<Datum> queue;
-    bool closed = false;
-  };
+  template <class H>
+  friend class detail::AsyncWindowedExecution;
+
+  // The handler has returned (or thrown) and will read no more: every datum it left, or that is
+  // still on its way, counts as consumed, since the server counts each one as work in flight
+  // until it is (a stream with work in flight is never finished nor freed).
+  void abandon();
+
+  // Defined with the members (detail/runtime/datum_stream_impl.hpp): its timer and the strand
+  // posts are the heaviest Asio templates a UDF would otherwise compile.
+  struct State;
 
   Executor executor_;
   std::shared_ptr<State> state_;
-  std::function<void()> on_consumed_;
 };
 
 }  // namespace numaflow
+
+#if NUMAFLOW_DETAIL_DEFINITIONS
+// #include "numaflow/detail/runtime/datum_stream_impl.hpp"
+// ---- begin numaflow/detail/runtime/datum_stream_impl.hpp ----
+
+// numaflow::DatumStream's members: compiled once in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION, inline otherwise (see detail/separate_compilation.hpp).
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <deque>
+#include <utility>
+
+// #include "numaflow/datum_stream.hpp"
+// #include "numaflow/datum_stream.hpp" (already merged above)
+
+namespace numaflow {
+
+struct DatumStream::State {
+  State(Executor const& executor, std::function<void()> on_consumed)
+      : signal(executor), on_consumed(std::move(on_consumed)) {
+    signal.expires_at(boost::asio::steady_timer::time_point::max());
+  }
+  void consumed() const {
+    if (on_consumed) on_consumed();
+  }
+  boost::asio::steady_timer signal;
+  std::function<void()> on_consumed;
+  std::deque<Datum> queue;
+  bool closed = false;
+  bool abandoned = false;
+};
+
+NUMAFLOW_DETAIL_COMPILED DatumStream::DatumStream(Executor executor, std::function<void()> on_consumed)
+    : executor_(std::move(executor)), state_(std::make_shared<State>(executor_, std::move(on_consumed))) {}
+
+NUMAFLOW_DETAIL_COMPILED DatumStream::~DatumStream() = default;
+
+NUMAFLOW_DETAIL_COMPILED Task<std::optional<Datum>> DatumStream::next() {
+  auto& state = *state_;
+  while (state.queue.empty() && !state.closed) {
+    boost::system::error_code ignored;
+    co_await state.signal.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  }
+  if (state.queue.empty()) co_return std::nullopt;
+  Datum d = std::move(state.queue.front());
+  state.queue.pop_front();
+  state.consumed();
+  co_return d;
+}
+
+NUMAFLOW_DETAIL_COMPILED void DatumStream::push(Datum d) {
+  boost::asio::post(executor_, [state = state_, d = std::move(d)]() mutable {
+    if (state->abandoned) return state->consumed();
+    state->queue.push_back(std::move(d));
+    state->signal.cancel();
+  });
+}
+
+NUMAFLOW_DETAIL_COMPILED void DatumStream::close() {
+  boost::asio::post(executor_, [state = state_] {
+    state->closed = true;
+    state->signal.cancel();
+  });
+}
+
+NUMAFLOW_DETAIL_COMPILED void DatumStream::abandon() {
+  boost::asio::post(executor_, [state = state_] {
+    state->abandoned = true;
+    for (; !state->queue.empty(); state->queue.pop_front()) state->consumed();
+  });
+}
+
+}  // namespace numaflow
+// ---- end numaflow/detail/runtime/datum_stream_impl.hpp ----
+#endif
 // ---- end numaflow/datum_stream.hpp ----
 // #include "numaflow/emitter.hpp"
 // ---- begin numaflow/emitter.hpp ----
@@ -981,6 +1081,7 @@ class AsyncReduceStreamer : public HandlerBase<Task<void>(Keys const& keys, Datu
 // #include "numaflow/detail/functions/reduce.hpp"
 // ---- begin numaflow/detail/functions/reduce.hpp ----
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -1140,6 +1241,8 @@ Message message_from_result(Result const& r) {
 #include <map>
 #include <string>
 
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/policies/async.hpp"
 // #include "numaflow/policies/async.hpp" (already merged above)
 // #include "numaflow/policies/multiproc.hpp"
@@ -1208,29 +1311,6 @@ struct HandlerContract;
       static_assert(accepts<H>, "numaflow::Server<" #Tag ", " #Policy ">: the handler must " expected_forms); \
     }                                                                                                         \
   }
-
-// Separate compilation: with NUMAFLOW_SEPARATE_COMPILATION (the CMake target numaflow::numaflow
-// defines it) the parts of a tag that do not depend on the handler — its gRPC service, its stream
-// shapes, the generated service code they reach — are declared `extern template` by each detail
-// twin and instantiated once, in the numaflow library (src/services.cpp defines
-// NUMAFLOW_COMPILING_LIBRARY). Without it (the single header) everything stays header-only.
-#if defined(NUMAFLOW_COMPILING_LIBRARY)
-#define NUMAFLOW_DETAIL_INSTANTIATE template
-#elif defined(NUMAFLOW_SEPARATE_COMPILATION)
-#define NUMAFLOW_DETAIL_INSTANTIATE extern template
-#endif
-
-// A stepped tag's gRPC service (e.g. SinkService<SinkWork>) and the ServiceCore it derives from,
-// each named once: instantiated in the library, declared extern elsewhere, nothing without
-// separate compilation.
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(...)                                                               \
-  NUMAFLOW_DETAIL_INSTANTIATE class __VA_ARGS__;                                                               \
-  NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<__VA_ARGS__::generated_type, __VA_ARGS__::ready_response_type, \
-                                                __VA_ARGS__::work_type>
-#else
-#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(...) static_assert(true)
-#endif
 // ---- end numaflow/detail/functions/functionality.hpp ----
 // #include "numaflow/detail/functions/handler_traits.hpp"
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
@@ -1268,6 +1348,8 @@ struct HandlerContract;
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/convert.hpp"
 // #include "numaflow/detail/functions/convert.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream.hpp"
 // ---- begin numaflow/detail/shapes/stream.hpp ----
 
@@ -1875,6 +1957,10 @@ inline TaskKey task_key(KeyedWindow const& w, bool by_keys_only) {
 
 using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
+// Posts every job to the strand and empties `jobs`. Not a template, so that only the numaflow
+// library compiles Asio's strand dispatch for it (see detail/separate_compilation.hpp).
+void post_all(Strand const& strand, std::vector<std::function<void()>>& jobs);
+
 // One keyed window being reduced. Its work runs serially on its strand; `Instance` is the tag's
 // per-task handler state (a fresh copy of the user's handler, buffered datums, an async input…).
 template <class Instance>
@@ -1906,8 +1992,7 @@ struct WindowTask {
   void ungate() {
     std::lock_guard lock(mu);
     gated = false;
-    for (auto& job : parked) boost::asio::post(strand, std::move(job));
-    parked.clear();
+    post_all(strand, parked);
   }
 
   mutable std::mutex mu;
@@ -2227,6 +2312,32 @@ template <class Framing, class Driver>
 using windowed_shape_t = WindowedStream<Driver>;
 
 }  // namespace numaflow::detail
+
+#if NUMAFLOW_DETAIL_DEFINITIONS
+// #include "numaflow/detail/shapes/windowed_impl.hpp"
+// ---- begin numaflow/detail/shapes/windowed_impl.hpp ----
+
+// The windowed shape's non-template functions: compiled once in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION, inline otherwise (see detail/separate_compilation.hpp).
+
+#include <boost/asio/post.hpp>
+
+#include <functional>
+#include <vector>
+
+// #include "numaflow/detail/shapes/windowed.hpp"
+// #include "numaflow/detail/shapes/windowed.hpp" (already merged above)
+
+namespace numaflow::detail {
+
+NUMAFLOW_DETAIL_COMPILED void post_all(Strand const& strand, std::vector<std::function<void()>>& jobs) {
+  for (auto& job : jobs) boost::asio::post(strand, std::move(job));
+  jobs.clear();
+}
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/shapes/windowed_impl.hpp ----
+#endif
 // ---- end numaflow/detail/shapes/windowed.hpp ----
 // #include "numaflow/detail/shapes/windowed_drivers.hpp"
 // ---- begin numaflow/detail/shapes/windowed_drivers.hpp ----
@@ -2654,8 +2765,10 @@ class AsyncWindowedExecution {
   void create_with(TaskPtr const& task, TaskHooks hooks, Run run) {
     auto& instance = task->instance.emplace(runner_.process(), std::move(hooks));
     instance.input = std::make_unique<DatumStream>(task->strand, instance.hooks.consumed);
-    boost::asio::co_spawn(task->strand, run(*task->instance, task->current_window()),
-                          [task](std::exception_ptr e) { task->instance->complete(e); });
+    boost::asio::co_spawn(task->strand, run(*task->instance, task->current_window()), [task](std::exception_ptr e) {
+      task->instance->input->abandon();
+      task->instance->complete(e);
+    });
   }
 
   template <class TaskPtr>
@@ -2748,12 +2861,15 @@ struct CallbackDriver : Framing, SyncWindowedExecution<H, Execution...> {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/functions/windowed_tag.hpp ----
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // ---- begin numaflow/detail/shapes/stream_service.hpp ----
 
 #include <google/protobuf/empty.pb.h>
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -2776,9 +2892,16 @@ struct CallbackDriver : Framing, SyncWindowedExecution<H, Execution...> {
 // #include "numaflow/detail/shapes/work.hpp"
 // ---- begin numaflow/detail/shapes/work.hpp ----
 
+#include <grpcpp/grpcpp.h>
+
 #include <exception>
 #include <functional>
 #include <utility>
+
+// #include "numaflow/detail/runtime/runtime.hpp"
+// #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
+// #include "numaflow/detail/shapes/stream.hpp"
+// #include "numaflow/detail/shapes/stream.hpp" (already merged above)
 
 namespace numaflow::detail {
 
@@ -2858,6 +2981,7 @@ class SteppedRunner final
  public:
   using runner_type = Runner;
   using process_type = typename Runner::process_type;
+  using work_type = work_for_t<Steps...>;
 
   template <class Process, class Runtime>
   SteppedRunner(Process&& process, Runtime& runtime) : runner_(std::forward<Process>(process), runtime) {}
@@ -2868,6 +2992,45 @@ class SteppedRunner final
 
  private:
   Runner runner_;
+};
+
+}  // namespace numaflow::detail
+
+namespace numaflow::detail {
+
+// The work of a streaming RPC whose shape depends on the handler (the windowed tags: the stream
+// calls the driver directly, per request). The service only opens streams through it, so the
+// service itself, and the generated gRPC code it derives from, stay independent of the handler.
+template <class Request, class Response>
+class StreamWork {
+ public:
+  virtual grpc::ServerBidiReactor<Request, Response>* open(Runtime& runtime) = 0;
+  virtual void start() = 0;
+  virtual void stop() = 0;
+
+ protected:
+  ~StreamWork() = default;
+};
+
+// A windowed driver as a service's StreamWork: each stream is a `Shape<Driver>`.
+template <class Driver, template <class> class Shape>
+class DriverWork final : public StreamWork<typename Driver::Framing::Request, typename Driver::Framing::Response> {
+ public:
+  using process_type = typename Driver::process_type;
+  using work_type = StreamWork<typename Driver::Framing::Request, typename Driver::Framing::Response>;
+
+  template <class Process>
+  DriverWork(Process&& process, Runtime& runtime) : driver_(std::forward<Process>(process), runtime) {}
+
+  grpc::ServerBidiReactor<typename Driver::Framing::Request, typename Driver::Framing::Response>* open(
+      Runtime& runtime) override {
+    return open_stream<Shape<Driver>>(runtime, driver_);
+  }
+  void start() override { driver_.start(); }
+  void stop() override { driver_.stop(); }
+
+ private:
+  Driver driver_;
 };
 
 }  // namespace numaflow::detail
@@ -2917,13 +3080,19 @@ class ServiceCore : public Generated::CallbackService, public ServiceBase {
                                     ReadyResponse* response) final;
 
  protected:
-  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed).
+  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch), which hands its work to
+  // the submitter it needs.
   template <class Shape>
   Shape* open() {
-    if constexpr (requires { typename Shape::submitter_type; })
-      return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
-    else
-      return open_stream<Shape>(runtime_, work_);
+    return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
+  }
+
+  // A streaming RPC whose stream the work opens (a windowed tag's StreamWork).
+  // A template, so that the explicit instantiation of a service whose work is not a StreamWork
+  // leaves it out.
+  template <class StreamWork = W>
+  auto* open_by_work() {
+    return static_cast<StreamWork&>(work_).open(runtime_);
   }
 
   // A unary RPC: `in` goes to the work, its response answers the call.
@@ -2966,27 +3135,51 @@ grpc::ServerUnaryReactor* ServiceCore<Generated, ReadyResponse, W>::IsReady(grpc
   return answer_ready(context, response);
 }
 
+// Builds a tag's gRPC service around its work. A stepped tag's service does not depend on the
+// handler: its detail twin declares this `extern template` under NUMAFLOW_SEPARATE_COMPILATION, so
+// a UDF needs neither the service nor the generated gRPC code it derives from (the tag's
+// *.grpc.pb.h), only the protobuf messages its steps encode.
+template <class Service, class W>
+std::unique_ptr<ServiceBase> make_service(Runtime& runtime, W& work) {
+  return std::make_unique<Service>(runtime, work);
+}
+
+// The work a service is handed: a SteppedRunner as its handler-independent Work, a windowed driver
+// as itself.
 template <class WorkObject>
-struct HeldWork {
-  WorkObject held;
+struct served_work {
+  using type = WorkObject;
+};
+template <class WorkObject>
+  requires requires { typename WorkObject::work_type; }
+struct served_work<WorkObject> {
+  using type = typename WorkObject::work_type;
 };
 
 // A service and the work it serves, as the Server owns them: `WorkObject` (the handler's
 // SteppedRunner or driver) is built first, from the handler, and handed to `Service`.
 template <class WorkObject, class Service>
-class Served final : HeldWork<WorkObject>, public Service {
+class Served final : public ServiceBase {
  public:
   template <class Handler>
   Served(Handler&& handler, Runtime& runtime)
-      : HeldWork<WorkObject>{WorkObject(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime)},
-        Service(runtime, this->held) {}
+      : work_(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime),
+        service_(make_service<Service>(runtime, static_cast<typename served_work<WorkObject>::type&>(work_))) {}
 
-  WorkObject& work() { return this->held; }
+  grpc::Service& grpc_service() override { return service_->grpc_service(); }
+  void start() override { service_->start(); }
+  void after_shutdown() override { service_->after_shutdown(); }
+
+  WorkObject& work() { return work_; }
+
+ private:
+  WorkObject work_;
+  std::unique_ptr<ServiceBase> service_;
 };
 
-// A windowed tag's service and its driver, which is its work (and depends on the handler).
-template <class Driver, template <class> class Service>
-using served_by_driver_t = Served<Driver, Service<Driver>>;
+// A windowed tag's service, which opens `Shape<Driver>` streams through the driver's DriverWork.
+template <class Driver, template <class> class Shape, template <class> class Service>
+using served_by_driver_t = Served<DriverWork<Driver, Shape>, Service<typename DriverWork<Driver, Shape>::work_type>>;
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/stream_service.hpp ----
@@ -3000,10 +3193,14 @@ using served_by_driver_t = Served<Driver, Service<Driver>>;
 // #include "numaflow/functions/reduce.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/reduce/v1/reduce.grpc.pb.h"
-#include "numaflow/reduce/v1/reduce.grpc.pb.h"
+// #include "numaflow/reduce/v1/reduce.pb.h"
+#include "numaflow/reduce/v1/reduce.pb.h"
 // #include "numaflow/window.hpp"
 // #include "numaflow/window.hpp" (already merged above)
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+// #include "numaflow/reduce/v1/reduce.grpc.pb.h"
+#include "numaflow/reduce/v1/reduce.grpc.pb.h"
+#endif
 
 // reduce: how the tag declared in numaflow/functions/reduce.hpp is served.
 namespace numaflow::detail {
@@ -3082,15 +3279,23 @@ struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
 template <class H>
 using CallbackReduceStreamDriver = CallbackDriver<H, ReduceFraming>;
 
-template <class Driver>
-class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
+using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class ReduceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, W> {
  public:
   using ReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <class H>
 concept reduce_handler = std::derived_from<H, Reducer> ||
@@ -3111,7 +3316,8 @@ struct Functionality<Reduce> {
 
   template <class Policy, class H>
   using service = served_by_driver_t<
-      std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H, Reduce>>, ReduceService>;
+      std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H, Reduce>>, WindowedStream,
+      ReduceService>;
 };
 
 template <>
@@ -3124,8 +3330,10 @@ struct Functionality<ReduceStream> {
   using service =
       served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>, CallbackReduceStreamDriver<H>,
                                             StreamedReduceDriver<H, ReduceStream>>,
-                         ReduceService>;
+                         WindowedStream, ReduceService>;
 };
+
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ReduceService<ReduceWork>, ReduceWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,
                                  "be copyable (one copy per keys and window) and callable as Messages(Keys const&, "
@@ -3271,6 +3479,7 @@ class AccumulatorHandler {
 
 #include <algorithm>
 #include <concepts>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -3278,8 +3487,8 @@ class AccumulatorHandler {
 #include <utility>
 #include <vector>
 
-// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
-#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+// #include "numaflow/accumulator/v1/accumulator.pb.h"
+#include "numaflow/accumulator/v1/accumulator.pb.h"
 // #include "numaflow/datum.hpp"
 // #include "numaflow/datum.hpp" (already merged above)
 // #include "numaflow/detail/functions/convert.hpp"
@@ -3290,6 +3499,8 @@ class AccumulatorHandler {
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/functions/windowed_tag.hpp"
 // #include "numaflow/detail/functions/windowed_tag.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/detail/shapes/windowed.hpp"
@@ -3306,6 +3517,10 @@ class AccumulatorHandler {
 // #include "numaflow/message.hpp" (already merged above)
 // #include "numaflow/window.hpp"
 // #include "numaflow/window.hpp" (already merged above)
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+// #include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+#endif
 
 // accumulator: how the tag declared in numaflow/functions/accumulator.hpp is served.
 namespace numaflow::detail {
@@ -3376,15 +3591,23 @@ struct AccumulatorDriver
   }
 };
 
-template <class Driver>
-class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
+using AccumulatorWork = StreamWork<AccumulatorFraming::Request, AccumulatorFraming::Response>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class AccumulatorService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, W> {
  public:
   using AccumulatorService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <>
 struct Functionality<Accumulator> {
@@ -3393,8 +3616,10 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  using service = served_by_driver_t<AccumulatorDriver<H>, AccumulatorService>;
+  using service = served_by_driver_t<AccumulatorDriver<H>, WindowedStream, AccumulatorService>;
 };
+
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(AccumulatorService<AccumulatorWork>, AccumulatorWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     Accumulator, Sync,
@@ -3449,6 +3674,7 @@ class AsyncMapper : public HandlerBase<Task<Messages>(Datum const& datum)> {};
 // #include "numaflow/detail/functions/map.hpp"
 // ---- begin numaflow/detail/functions/map.hpp ----
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -4112,6 +4338,8 @@ using stepped_runner_t = SteppedRunner<step_runner_t<Policy, H, Steps...>, Steps
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/policies/policy_runner.hpp ----
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/per_request.hpp"
 // ---- begin numaflow/detail/shapes/per_request.hpp ----
 
@@ -4157,10 +4385,14 @@ class PerRequestStream final : public Stream<Proto> {
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/functions/map.hpp"
 // #include "numaflow/functions/map.hpp" (already merged above)
-// #include "numaflow/map/v1/map.grpc.pb.h"
-#include "numaflow/map/v1/map.grpc.pb.h"
+// #include "numaflow/map/v1/map.pb.h"
+#include "numaflow/map/v1/map.pb.h"
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+// #include "numaflow/map/v1/map.grpc.pb.h"
+#include "numaflow/map/v1/map.grpc.pb.h"
+#endif
 
 // map: how the tag declared in numaflow/functions/map.hpp is served.
 namespace numaflow::detail {
@@ -4183,6 +4415,11 @@ struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> 
   }
 };
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class Shape>
+class MapService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 // The map.v1 service of the three map modes: `Shape` is the mode's stream.
 template <class Shape>
 class MapService : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
@@ -4196,6 +4433,7 @@ grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapService<S
     grpc::CallbackServerContext*) {
   return this->template open<Shape>();
 }
+#endif
 
 template <>
 struct Functionality<Map> {
@@ -4215,7 +4453,8 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Sync, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
 #undef NUMAFLOW_DETAIL_MAP_FORMS
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<PerRequestStream<MapFraming>>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<PerRequestStream<MapFraming>>,
+                                    Work<PerRequestStream<MapFraming>::submitter_type>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
                                  "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "
@@ -4268,6 +4507,7 @@ class AsyncBatchMapper : public HandlerBase<Task<BatchResponses>(Datums const& b
 // #include "numaflow/detail/functions/batchmap.hpp"
 // ---- begin numaflow/detail/functions/batchmap.hpp ----
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -4321,7 +4561,8 @@ struct Functionality<BatchMap> {
       Served<stepped_runner_t<Policy, H, BatchStep<BatchMapFraming>>, MapService<BatchStream<BatchMapFraming>>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<BatchStream<BatchMapFraming>>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<BatchStream<BatchMapFraming>>,
+                                    Work<BatchStream<BatchMapFraming>::submitter_type>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Sync,
                                  "be callable as BatchResponses(Datums const& batch), or be a class derived from "
@@ -4378,6 +4619,7 @@ class AsyncMapStreamer : public HandlerBase<Task<void>(Datum const& datum, Messa
 // ---- begin numaflow/detail/functions/mapstream.hpp ----
 
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -4531,7 +4773,8 @@ struct Functionality<MapStream> {
   using service = Served<stepped_runner_t<Policy, H, MapStreamStep>, MapService<RequestStream<MapFraming>>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<RequestStream<MapFraming>>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<RequestStream<MapFraming>>,
+                                    Work<RequestStream<MapFraming>::submitter_type>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
                                  "be callable as void(Datum const&, MessageEmitter& out), or be a class derived from "
@@ -4608,6 +4851,7 @@ class AsyncServingStorer {
 // ---- begin numaflow/detail/functions/servingstore.hpp ----
 
 #include <concepts>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -4618,12 +4862,18 @@ class AsyncServingStorer {
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/functions/servingstore.hpp"
 // #include "numaflow/functions/servingstore.hpp" (already merged above)
+// #include "numaflow/serving/v1/store.pb.h"
+#include "numaflow/serving/v1/store.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/serving/v1/store.grpc.pb.h"
 #include "numaflow/serving/v1/store.grpc.pb.h"
+#endif
 
 // servingstore: how the tag declared in numaflow/functions/servingstore.hpp is served.
 namespace numaflow::detail {
@@ -4687,6 +4937,11 @@ struct GetStep {
 
 using ServingStoreWork = work_for_t<PutStep, GetStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class ServingStoreService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
  public:
@@ -4710,6 +4965,7 @@ grpc::ServerUnaryReactor* ServingStoreService<W>::Get(grpc::CallbackServerContex
                                                       serving::v1::GetResponse* response) {
   return this->answer(context, GetCall{request->id()}, response);
 }
+#endif
 
 template <>
 struct Functionality<ServingStore> {
@@ -4721,7 +4977,7 @@ struct Functionality<ServingStore> {
   using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ServingStoreService<ServingStoreWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ServingStoreService<ServingStoreWork>, ServingStoreWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
                                  "be an object of a class derived from numaflow::ServingStorer (void put(std::string "
@@ -4782,6 +5038,7 @@ class SessionReducer {
 // #include "numaflow/detail/functions/sessionreduce.hpp"
 // ---- begin numaflow/detail/functions/sessionreduce.hpp ----
 
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -4808,10 +5065,14 @@ class SessionReducer {
 // #include "numaflow/functions/sessionreduce.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
-// #include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
-#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+// #include "numaflow/sessionreduce/v1/sessionreduce.pb.h"
+#include "numaflow/sessionreduce/v1/sessionreduce.pb.h"
 // #include "numaflow/window.hpp"
 // #include "numaflow/window.hpp" (already merged above)
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+// #include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+#endif
 
 // sessionreduce: how the tag declared in numaflow/functions/sessionreduce.hpp is served.
 namespace numaflow::detail {
@@ -4857,16 +5118,23 @@ struct SessionDriver : CallbackDriver<H, SessionFraming> {
   }
 };
 
-template <class Driver>
-class SessionReduceService
-    : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, Driver> {
+using SessionReduceWork = StreamWork<SessionFraming::Request, SessionFraming::Response>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SessionReduceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, W> {
  public:
   using SessionReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <>
 struct Functionality<SessionReduce> {
@@ -4875,8 +5143,10 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  using service = served_by_driver_t<SessionDriver<H>, SessionReduceService>;
+  using service = served_by_driver_t<SessionDriver<H>, WindowedStream, SessionReduceService>;
 };
+
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SessionReduceService<SessionReduceWork>, SessionReduceWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SessionReduce, Sync,
@@ -4947,6 +5217,7 @@ class AsyncSideInputRetriever {
 // ---- begin numaflow/detail/functions/sideinput.hpp ----
 
 #include <concepts>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -4956,12 +5227,18 @@ class AsyncSideInputRetriever {
 // #include "numaflow/detail/functions/handler_traits.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
 // #include "numaflow/detail/shapes/stream_service.hpp" (already merged above)
 // #include "numaflow/functions/sideinput.hpp"
 // #include "numaflow/functions/sideinput.hpp" (already merged above)
+// #include "numaflow/sideinput/v1/sideinput.pb.h"
+#include "numaflow/sideinput/v1/sideinput.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
 #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
+#endif
 
 // sideinput: how the tag declared in numaflow/functions/sideinput.hpp is served.
 namespace numaflow::detail {
@@ -4996,6 +5273,11 @@ struct RetrieveStep {
 
 using SideInputWork = work_for_t<RetrieveStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SideInputService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
  public:
@@ -5010,6 +5292,7 @@ grpc::ServerUnaryReactor* SideInputService<W>::RetrieveSideInput(grpc::CallbackS
                                                                  sideinput::v1::SideInputResponse* response) {
   return this->answer(context, RetrieveCall{}, response);
 }
+#endif
 
 template <>
 struct Functionality<SideInput> {
@@ -5021,7 +5304,7 @@ struct Functionality<SideInput> {
   using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SideInputService<SideInputWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SideInputService<SideInputWork>, SideInputWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SideInput, Sync,
                                  "be callable as SideInputResponse(), or be a class derived from "
@@ -5130,6 +5413,7 @@ class AsyncSinker : public HandlerBase<Task<SinkResponses>(Datums const& batch)>
 // #include "numaflow/detail/functions/sink.hpp"
 // ---- begin numaflow/detail/functions/sink.hpp ----
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -5151,6 +5435,8 @@ class AsyncSinker : public HandlerBase<Task<SinkResponses>(Datums const& batch)>
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/runtime/env.hpp"
 // #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/batch.hpp"
 // #include "numaflow/detail/shapes/batch.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
@@ -5159,8 +5445,12 @@ class AsyncSinker : public HandlerBase<Task<SinkResponses>(Datums const& batch)>
 // #include "numaflow/functions/sink.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sink/v1/sink.pb.h"
+#include "numaflow/sink/v1/sink.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/sink/v1/sink.grpc.pb.h"
 #include "numaflow/sink/v1/sink.grpc.pb.h"
+#endif
 
 // sink: how the tag declared in numaflow/functions/sink.hpp is served.
 namespace numaflow::detail {
@@ -5196,6 +5486,11 @@ struct SinkFraming : HandshakeFraming<sink::v1::SinkRequest, sink::v1::SinkRespo
 
 using SinkWork = work_for_t<BatchStep<SinkFraming>>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SinkService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
  public:
@@ -5208,6 +5503,7 @@ grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkServic
     grpc::CallbackServerContext*) {
   return this->template open<BatchStream<SinkFraming>>();
 }
+#endif
 
 template <>
 struct Functionality<Sink> {
@@ -5224,7 +5520,7 @@ struct Functionality<Sink> {
   using service = Served<stepped_runner_t<Policy, H, BatchStep<SinkFraming>>, SinkService<SinkWork>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SinkService<SinkWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SinkService<SinkWork>, SinkWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Sync,
                                  "be callable as SinkResponses(Datums const& batch), or be a class derived from "
@@ -5354,6 +5650,7 @@ class AsyncSourcer {
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -5377,6 +5674,8 @@ class AsyncSourcer {
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
 // #include "numaflow/detail/runtime/env.hpp"
 // #include "numaflow/detail/runtime/env.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/per_request.hpp"
 // #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
 // #include "numaflow/detail/shapes/request_stream.hpp"
@@ -5389,8 +5688,12 @@ class AsyncSourcer {
 // #include "numaflow/functions/source.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/source/v1/source.pb.h"
+#include "numaflow/source/v1/source.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/source/v1/source.grpc.pb.h"
 #include "numaflow/source/v1/source.grpc.pb.h"
+#endif
 
 // source: how the tag declared in numaflow/functions/source.hpp is served.
 namespace numaflow::detail {
@@ -5572,6 +5875,11 @@ struct PartitionsStep {
 
 using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SourceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
  public:
@@ -5620,6 +5928,7 @@ grpc::ServerUnaryReactor* SourceService<W>::PartitionsFn(grpc::CallbackServerCon
                                                          source::v1::PartitionsResponse* response) {
   return this->answer(context, PartitionsCall{}, response);
 }
+#endif
 
 template <>
 struct Functionality<Source> {
@@ -5632,7 +5941,7 @@ struct Functionality<Source> {
                          SourceService<SourceWork>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SourceService<SourceWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SourceService<SourceWork>, SourceWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
                                  "be an object of a class derived from numaflow::Sourcer (read, ack, nack, pending, "
@@ -5680,6 +5989,7 @@ class AsyncSourceTransformer : public HandlerBase<Task<Messages>(Datum const& da
 // #include "numaflow/detail/functions/sourcetransform.hpp"
 // ---- begin numaflow/detail/functions/sourcetransform.hpp ----
 
+#include <memory>
 #include <utility>
 
 // #include "numaflow/datum.hpp"
@@ -5696,6 +6006,8 @@ class AsyncSourceTransformer : public HandlerBase<Task<Messages>(Datum const& da
 // #include "numaflow/detail/functions/step.hpp" (already merged above)
 // #include "numaflow/detail/policies/policy_runner.hpp"
 // #include "numaflow/detail/policies/policy_runner.hpp" (already merged above)
+// #include "numaflow/detail/separate_compilation.hpp"
+// #include "numaflow/detail/separate_compilation.hpp" (already merged above)
 // #include "numaflow/detail/shapes/per_request.hpp"
 // #include "numaflow/detail/shapes/per_request.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream_service.hpp"
@@ -5704,8 +6016,12 @@ class AsyncSourceTransformer : public HandlerBase<Task<Messages>(Datum const& da
 // #include "numaflow/functions/sourcetransform.hpp" (already merged above)
 // #include "numaflow/message.hpp"
 // #include "numaflow/message.hpp" (already merged above)
+// #include "numaflow/sourcetransformer/v1/transform.pb.h"
+#include "numaflow/sourcetransformer/v1/transform.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 // #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
 #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
+#endif
 
 // sourcetransform: how the tag declared in numaflow/functions/sourcetransform.hpp is served.
 namespace numaflow::detail {
@@ -5728,6 +6044,11 @@ struct TransformFraming
 
 using TransformWork = work_for_t<DatumStep<TransformFraming>>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class TransformService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class TransformService
     : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, W> {
@@ -5742,6 +6063,7 @@ grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* 
     grpc::CallbackServerContext*) {
   return this->template open<PerRequestStream<TransformFraming>>();
 }
+#endif
 
 template <>
 struct Functionality<SourceTransform> {
@@ -5762,7 +6084,7 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, MultiProc, NUMAFLOW_DETAIL_TRA
                                  datum_to_messages_handler<H, SourceTransformer>);
 #undef NUMAFLOW_DETAIL_TRANSFORM_FORMS
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(TransformService<TransformWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(TransformService<TransformWork>, TransformWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SourceTransform, Async,
@@ -5890,6 +6212,7 @@ inline constexpr bool offers = decltype(hana::any_of(registry, [](auto entry) {
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
@@ -6076,6 +6399,8 @@ inline void check_server_info_dir(std::string const& path) {
 
 // How long, after a handler error, the other streams may still run before the server stops.
 inline constexpr std::chrono::milliseconds handler_error_grace{1000};
+// How long the server's connections outlive its last call (see Serving::wait).
+inline constexpr std::chrono::milliseconds closing_linger{100};
 
 // The serving lifecycle shared by every functionality (DESIGN.md §3).
 class Serving {
@@ -6134,6 +6459,11 @@ class Serving {
     server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
     taking_back_from_grpc(&all_calls_done_key);
+    // Every call has ended, but the last statuses may still be on their way to the clients.
+    // Destroying the server closes its connections at once, and a client whose transport then
+    // fails on a write (an HTTP/2 window update, say) before it read the status reports "Broken
+    // pipe" for a call the server finished cleanly. The connections stay open a moment longer.
+    std::this_thread::sleep_for(closing_linger);
     server_.reset();
     cleanup();
     exit_code_ = failed || runtime_.failed() ? 1 : 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <concepts>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -9,12 +10,13 @@
 #include <utility>
 #include <vector>
 
-#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+#include "numaflow/accumulator/v1/accumulator.pb.h"
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/functions/convert.hpp"
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/detail/functions/windowed_tag.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/shapes/windowed_drivers.hpp"
@@ -23,6 +25,9 @@
 #include "numaflow/functions/reduce.hpp"
 #include "numaflow/message.hpp"
 #include "numaflow/window.hpp"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+#include "numaflow/accumulator/v1/accumulator.grpc.pb.h"
+#endif
 
 // accumulator: how the tag declared in numaflow/functions/accumulator.hpp is served.
 namespace numaflow::detail {
@@ -93,15 +98,23 @@ struct AccumulatorDriver
   }
 };
 
-template <class Driver>
-class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, Driver> {
+using AccumulatorWork = StreamWork<AccumulatorFraming::Request, AccumulatorFraming::Response>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class AccumulatorService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, W> {
  public:
   using AccumulatorService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <>
 struct Functionality<Accumulator> {
@@ -110,8 +123,10 @@ struct Functionality<Accumulator> {
   }
 
   template <class Policy, class H>
-  using service = served_by_driver_t<AccumulatorDriver<H>, AccumulatorService>;
+  using service = served_by_driver_t<AccumulatorDriver<H>, WindowedStream, AccumulatorService>;
 };
+
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(AccumulatorService<AccumulatorWork>, AccumulatorWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     Accumulator, Sync,

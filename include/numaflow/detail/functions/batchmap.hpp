@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -45,7 +46,8 @@ struct Functionality<BatchMap> {
       Served<stepped_runner_t<Policy, H, BatchStep<BatchMapFraming>>, MapService<BatchStream<BatchMapFraming>>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<BatchStream<BatchMapFraming>>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<BatchStream<BatchMapFraming>>,
+                                    Work<BatchStream<BatchMapFraming>::submitter_type>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(BatchMap, Sync,
                                  "be callable as BatchResponses(Datums const& batch), or be a class derived from "

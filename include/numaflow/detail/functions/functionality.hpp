@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/policies/async.hpp"
 #include "numaflow/policies/multiproc.hpp"
 #include "numaflow/policies/sync.hpp"
@@ -45,26 +46,3 @@ struct HandlerContract;
       static_assert(accepts<H>, "numaflow::Server<" #Tag ", " #Policy ">: the handler must " expected_forms); \
     }                                                                                                         \
   }
-
-// Separate compilation: with NUMAFLOW_SEPARATE_COMPILATION (the CMake target numaflow::numaflow
-// defines it) the parts of a tag that do not depend on the handler — its gRPC service, its stream
-// shapes, the generated service code they reach — are declared `extern template` by each detail
-// twin and instantiated once, in the numaflow library (src/services.cpp defines
-// NUMAFLOW_COMPILING_LIBRARY). Without it (the single header) everything stays header-only.
-#if defined(NUMAFLOW_COMPILING_LIBRARY)
-#define NUMAFLOW_DETAIL_INSTANTIATE template
-#elif defined(NUMAFLOW_SEPARATE_COMPILATION)
-#define NUMAFLOW_DETAIL_INSTANTIATE extern template
-#endif
-
-// A stepped tag's gRPC service (e.g. SinkService<SinkWork>) and the ServiceCore it derives from,
-// each named once: instantiated in the library, declared extern elsewhere, nothing without
-// separate compilation.
-#if defined(NUMAFLOW_DETAIL_INSTANTIATE)
-#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(...)                                                               \
-  NUMAFLOW_DETAIL_INSTANTIATE class __VA_ARGS__;                                                               \
-  NUMAFLOW_DETAIL_INSTANTIATE class ServiceCore<__VA_ARGS__::generated_type, __VA_ARGS__::ready_response_type, \
-                                                __VA_ARGS__::work_type>
-#else
-#define NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(...) static_assert(true)
-#endif

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -10,11 +11,15 @@
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/detail/functions/step.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/per_request.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/functions/map.hpp"
-#include "numaflow/map/v1/map.grpc.pb.h"
+#include "numaflow/map/v1/map.pb.h"
 #include "numaflow/message.hpp"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+#include "numaflow/map/v1/map.grpc.pb.h"
+#endif
 
 // map: how the tag declared in numaflow/functions/map.hpp is served.
 namespace numaflow::detail {
@@ -37,6 +42,11 @@ struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> 
   }
 };
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class Shape>
+class MapService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 // The map.v1 service of the three map modes: `Shape` is the mode's stream.
 template <class Shape>
 class MapService : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
@@ -50,6 +60,7 @@ grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapService<S
     grpc::CallbackServerContext*) {
   return this->template open<Shape>();
 }
+#endif
 
 template <>
 struct Functionality<Map> {
@@ -69,7 +80,8 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Sync, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, MultiProc, NUMAFLOW_DETAIL_MAP_FORMS, datum_to_messages_handler<H, Mapper>);
 #undef NUMAFLOW_DETAIL_MAP_FORMS
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<PerRequestStream<MapFraming>>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<PerRequestStream<MapFraming>>,
+                                    Work<PerRequestStream<MapFraming>::submitter_type>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Map, Async,
                                  "be a coroutine callable as Task<Messages>(Datum const&) or Task<Messages>(Keys "

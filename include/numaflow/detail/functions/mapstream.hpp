@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -96,7 +97,8 @@ struct Functionality<MapStream> {
   using service = Served<stepped_runner_t<Policy, H, MapStreamStep>, MapService<RequestStream<MapFraming>>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<RequestStream<MapFraming>>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(MapService<RequestStream<MapFraming>>,
+                                    Work<RequestStream<MapFraming>::submitter_type>);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(MapStream, Sync,
                                  "be callable as void(Datum const&, MessageEmitter& out), or be a class derived from "

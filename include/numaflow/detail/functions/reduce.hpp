@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -9,14 +10,18 @@
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/detail/functions/windowed_tag.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/detail/shapes/windowed.hpp"
 #include "numaflow/detail/shapes/windowed_drivers.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/functions/reduce.hpp"
 #include "numaflow/message.hpp"
-#include "numaflow/reduce/v1/reduce.grpc.pb.h"
+#include "numaflow/reduce/v1/reduce.pb.h"
 #include "numaflow/window.hpp"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+#include "numaflow/reduce/v1/reduce.grpc.pb.h"
+#endif
 
 // reduce: how the tag declared in numaflow/functions/reduce.hpp is served.
 namespace numaflow::detail {
@@ -95,15 +100,23 @@ struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
 template <class H>
 using CallbackReduceStreamDriver = CallbackDriver<H, ReduceFraming>;
 
-template <class Driver>
-class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, Driver> {
+using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class ReduceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, W> {
  public:
   using ReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <class H>
 concept reduce_handler = std::derived_from<H, Reducer> ||
@@ -124,7 +137,8 @@ struct Functionality<Reduce> {
 
   template <class Policy, class H>
   using service = served_by_driver_t<
-      std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H, Reduce>>, ReduceService>;
+      std::conditional_t<reduce_handler<H>, BufferedReduceDriver<H>, StreamedReduceDriver<H, Reduce>>, WindowedStream,
+      ReduceService>;
 };
 
 template <>
@@ -137,8 +151,10 @@ struct Functionality<ReduceStream> {
   using service =
       served_by_driver_t<std::conditional_t<std::derived_from<H, ReduceStreamer>, CallbackReduceStreamDriver<H>,
                                             StreamedReduceDriver<H, ReduceStream>>,
-                         ReduceService>;
+                         WindowedStream, ReduceService>;
 };
+
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ReduceService<ReduceWork>, ReduceWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Reduce, Sync,
                                  "be copyable (one copy per keys and window) and callable as Messages(Keys const&, "

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <concepts>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,9 +9,13 @@
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/functions/servingstore.hpp"
+#include "numaflow/serving/v1/store.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 #include "numaflow/serving/v1/store.grpc.pb.h"
+#endif
 
 // servingstore: how the tag declared in numaflow/functions/servingstore.hpp is served.
 namespace numaflow::detail {
@@ -74,6 +79,11 @@ struct GetStep {
 
 using ServingStoreWork = work_for_t<PutStep, GetStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class ServingStoreService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
  public:
@@ -97,6 +107,7 @@ grpc::ServerUnaryReactor* ServingStoreService<W>::Get(grpc::CallbackServerContex
                                                       serving::v1::GetResponse* response) {
   return this->answer(context, GetCall{request->id()}, response);
 }
+#endif
 
 template <>
 struct Functionality<ServingStore> {
@@ -108,7 +119,7 @@ struct Functionality<ServingStore> {
   using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ServingStoreService<ServingStoreWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ServingStoreService<ServingStoreWork>, ServingStoreWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(ServingStore, Sync,
                                  "be an object of a class derived from numaflow::ServingStorer (void put(std::string "

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -15,8 +16,11 @@
 #include "numaflow/functions/reduce.hpp"
 #include "numaflow/functions/sessionreduce.hpp"
 #include "numaflow/message.hpp"
-#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+#include "numaflow/sessionreduce/v1/sessionreduce.pb.h"
 #include "numaflow/window.hpp"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
+#include "numaflow/sessionreduce/v1/sessionreduce.grpc.pb.h"
+#endif
 
 // sessionreduce: how the tag declared in numaflow/functions/sessionreduce.hpp is served.
 namespace numaflow::detail {
@@ -62,16 +66,23 @@ struct SessionDriver : CallbackDriver<H, SessionFraming> {
   }
 };
 
-template <class Driver>
-class SessionReduceService
-    : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, Driver> {
+using SessionReduceWork = StreamWork<SessionFraming::Request, SessionFraming::Response>;
+
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SessionReduceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, W> {
  public:
   using SessionReduceService::ServiceCore::ServiceCore;
   grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
       grpc::CallbackServerContext*) override {
-    return this->template open<WindowedStream<Driver>>();
+    return this->open_by_work();
   }
 };
+#endif
 
 template <>
 struct Functionality<SessionReduce> {
@@ -80,8 +91,10 @@ struct Functionality<SessionReduce> {
   }
 
   template <class Policy, class H>
-  using service = served_by_driver_t<SessionDriver<H>, SessionReduceService>;
+  using service = served_by_driver_t<SessionDriver<H>, WindowedStream, SessionReduceService>;
 };
+
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SessionReduceService<SessionReduceWork>, SessionReduceWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SessionReduce, Sync,

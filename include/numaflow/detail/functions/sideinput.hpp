@@ -1,15 +1,20 @@
 #pragma once
 
 #include <concepts>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/functions/sideinput.hpp"
+#include "numaflow/sideinput/v1/sideinput.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 #include "numaflow/sideinput/v1/sideinput.grpc.pb.h"
+#endif
 
 // sideinput: how the tag declared in numaflow/functions/sideinput.hpp is served.
 namespace numaflow::detail {
@@ -44,6 +49,11 @@ struct RetrieveStep {
 
 using SideInputWork = work_for_t<RetrieveStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SideInputService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
  public:
@@ -58,6 +68,7 @@ grpc::ServerUnaryReactor* SideInputService<W>::RetrieveSideInput(grpc::CallbackS
                                                                  sideinput::v1::SideInputResponse* response) {
   return this->answer(context, RetrieveCall{}, response);
 }
+#endif
 
 template <>
 struct Functionality<SideInput> {
@@ -69,7 +80,7 @@ struct Functionality<SideInput> {
   using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SideInputService<SideInputWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SideInputService<SideInputWork>, SideInputWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(SideInput, Sync,
                                  "be callable as SideInputResponse(), or be a class derived from "

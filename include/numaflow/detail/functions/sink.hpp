@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,11 +14,15 @@
 #include "numaflow/detail/functions/step.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
 #include "numaflow/detail/runtime/env.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/batch.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/functions/sink.hpp"
 #include "numaflow/message.hpp"
+#include "numaflow/sink/v1/sink.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 #include "numaflow/sink/v1/sink.grpc.pb.h"
+#endif
 
 // sink: how the tag declared in numaflow/functions/sink.hpp is served.
 namespace numaflow::detail {
@@ -53,6 +58,11 @@ struct SinkFraming : HandshakeFraming<sink::v1::SinkRequest, sink::v1::SinkRespo
 
 using SinkWork = work_for_t<BatchStep<SinkFraming>>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SinkService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
  public:
@@ -65,6 +75,7 @@ grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkServic
     grpc::CallbackServerContext*) {
   return this->template open<BatchStream<SinkFraming>>();
 }
+#endif
 
 template <>
 struct Functionality<Sink> {
@@ -81,7 +92,7 @@ struct Functionality<Sink> {
   using service = Served<stepped_runner_t<Policy, H, BatchStep<SinkFraming>>, SinkService<SinkWork>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SinkService<SinkWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SinkService<SinkWork>, SinkWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Sink, Sync,
                                  "be callable as SinkResponses(Datums const& batch), or be a class derived from "

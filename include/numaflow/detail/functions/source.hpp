@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -18,13 +19,17 @@
 #include "numaflow/detail/functions/step.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
 #include "numaflow/detail/runtime/env.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/per_request.hpp"
 #include "numaflow/detail/shapes/request_stream.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/functions/source.hpp"
 #include "numaflow/message.hpp"
+#include "numaflow/source/v1/source.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 #include "numaflow/source/v1/source.grpc.pb.h"
+#endif
 
 // source: how the tag declared in numaflow/functions/source.hpp is served.
 namespace numaflow::detail {
@@ -206,6 +211,11 @@ struct PartitionsStep {
 
 using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class SourceService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
  public:
@@ -254,6 +264,7 @@ grpc::ServerUnaryReactor* SourceService<W>::PartitionsFn(grpc::CallbackServerCon
                                                          source::v1::PartitionsResponse* response) {
   return this->answer(context, PartitionsCall{}, response);
 }
+#endif
 
 template <>
 struct Functionality<Source> {
@@ -266,7 +277,7 @@ struct Functionality<Source> {
                          SourceService<SourceWork>>;
 };
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SourceService<SourceWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SourceService<SourceWork>, SourceWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(Source, Sync,
                                  "be an object of a class derived from numaflow::Sourcer (read, ack, nack, pending, "

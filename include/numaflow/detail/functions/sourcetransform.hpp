@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <utility>
 
 #include "numaflow/datum.hpp"
@@ -9,11 +10,15 @@
 #include "numaflow/detail/functions/handler_traits.hpp"
 #include "numaflow/detail/functions/step.hpp"
 #include "numaflow/detail/policies/policy_runner.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/per_request.hpp"
 #include "numaflow/detail/shapes/stream_service.hpp"
 #include "numaflow/functions/sourcetransform.hpp"
 #include "numaflow/message.hpp"
+#include "numaflow/sourcetransformer/v1/transform.pb.h"
+#if NUMAFLOW_DETAIL_DEFINITIONS  // the generated gRPC service, for the service below
 #include "numaflow/sourcetransformer/v1/transform.grpc.pb.h"
+#endif
 
 // sourcetransform: how the tag declared in numaflow/functions/sourcetransform.hpp is served.
 namespace numaflow::detail {
@@ -36,6 +41,11 @@ struct TransformFraming
 
 using TransformWork = work_for_t<DatumStep<TransformFraming>>;
 
+// Its definition needs the generated gRPC code: compiled in the numaflow library under
+// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+template <class W>
+class TransformService;
+#if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class TransformService
     : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, W> {
@@ -50,6 +60,7 @@ grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* 
     grpc::CallbackServerContext*) {
   return this->template open<PerRequestStream<TransformFraming>>();
 }
+#endif
 
 template <>
 struct Functionality<SourceTransform> {
@@ -70,7 +81,7 @@ NUMAFLOW_DETAIL_HANDLER_CONTRACT(SourceTransform, MultiProc, NUMAFLOW_DETAIL_TRA
                                  datum_to_messages_handler<H, SourceTransformer>);
 #undef NUMAFLOW_DETAIL_TRANSFORM_FORMS
 
-NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(TransformService<TransformWork>);
+NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(TransformService<TransformWork>, TransformWork);
 
 NUMAFLOW_DETAIL_HANDLER_CONTRACT(
     SourceTransform, Async,

@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "numaflow/detail/functions/functionality.hpp"
 #include "numaflow/detail/runtime/grpc_handoff.hpp"
@@ -54,6 +55,8 @@ inline void check_server_info_dir(std::string const& path) {
 
 // How long, after a handler error, the other streams may still run before the server stops.
 inline constexpr std::chrono::milliseconds handler_error_grace{1000};
+// How long the server's connections outlive its last call (see Serving::wait).
+inline constexpr std::chrono::milliseconds closing_linger{100};
 
 // The serving lifecycle shared by every functionality (DESIGN.md §3).
 class Serving {
@@ -112,6 +115,11 @@ class Serving {
     server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
     taking_back_from_grpc(&all_calls_done_key);
+    // Every call has ended, but the last statuses may still be on their way to the clients.
+    // Destroying the server closes its connections at once, and a client whose transport then
+    // fails on a write (an HTTP/2 window update, say) before it read the status reports "Broken
+    // pipe" for a call the server finished cleanly. The connections stay open a moment longer.
+    std::this_thread::sleep_for(closing_linger);
     server_.reset();
     cleanup();
     exit_code_ = failed || runtime_.failed() ? 1 : 0;

@@ -3,6 +3,7 @@
 #include <google/protobuf/empty.pb.h>
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -33,13 +34,19 @@ class ServiceCore : public Generated::CallbackService, public ServiceBase {
                                     ReadyResponse* response) final;
 
  protected:
-  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch, windowed).
+  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch), which hands its work to
+  // the submitter it needs.
   template <class Shape>
   Shape* open() {
-    if constexpr (requires { typename Shape::submitter_type; })
-      return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
-    else
-      return open_stream<Shape>(runtime_, work_);
+    return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
+  }
+
+  // A streaming RPC whose stream the work opens (a windowed tag's StreamWork).
+  // A template, so that the explicit instantiation of a service whose work is not a StreamWork
+  // leaves it out.
+  template <class StreamWork = W>
+  auto* open_by_work() {
+    return static_cast<StreamWork&>(work_).open(runtime_);
   }
 
   // A unary RPC: `in` goes to the work, its response answers the call.
@@ -82,26 +89,50 @@ grpc::ServerUnaryReactor* ServiceCore<Generated, ReadyResponse, W>::IsReady(grpc
   return answer_ready(context, response);
 }
 
+// Builds a tag's gRPC service around its work. A stepped tag's service does not depend on the
+// handler: its detail twin declares this `extern template` under NUMAFLOW_SEPARATE_COMPILATION, so
+// a UDF needs neither the service nor the generated gRPC code it derives from (the tag's
+// *.grpc.pb.h), only the protobuf messages its steps encode.
+template <class Service, class W>
+std::unique_ptr<ServiceBase> make_service(Runtime& runtime, W& work) {
+  return std::make_unique<Service>(runtime, work);
+}
+
+// The work a service is handed: a SteppedRunner as its handler-independent Work, a windowed driver
+// as itself.
 template <class WorkObject>
-struct HeldWork {
-  WorkObject held;
+struct served_work {
+  using type = WorkObject;
+};
+template <class WorkObject>
+  requires requires { typename WorkObject::work_type; }
+struct served_work<WorkObject> {
+  using type = typename WorkObject::work_type;
 };
 
 // A service and the work it serves, as the Server owns them: `WorkObject` (the handler's
 // SteppedRunner or driver) is built first, from the handler, and handed to `Service`.
 template <class WorkObject, class Service>
-class Served final : HeldWork<WorkObject>, public Service {
+class Served final : public ServiceBase {
  public:
   template <class Handler>
   Served(Handler&& handler, Runtime& runtime)
-      : HeldWork<WorkObject>{WorkObject(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime)},
-        Service(runtime, this->held) {}
+      : work_(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime),
+        service_(make_service<Service>(runtime, static_cast<typename served_work<WorkObject>::type&>(work_))) {}
 
-  WorkObject& work() { return this->held; }
+  grpc::Service& grpc_service() override { return service_->grpc_service(); }
+  void start() override { service_->start(); }
+  void after_shutdown() override { service_->after_shutdown(); }
+
+  WorkObject& work() { return work_; }
+
+ private:
+  WorkObject work_;
+  std::unique_ptr<ServiceBase> service_;
 };
 
-// A windowed tag's service and its driver, which is its work (and depends on the handler).
-template <class Driver, template <class> class Service>
-using served_by_driver_t = Served<Driver, Service<Driver>>;
+// A windowed tag's service, which opens `Shape<Driver>` streams through the driver's DriverWork.
+template <class Driver, template <class> class Shape, template <class> class Service>
+using served_by_driver_t = Served<DriverWork<Driver, Shape>, Service<typename DriverWork<Driver, Shape>::work_type>>;
 
 }  // namespace numaflow::detail

@@ -21,6 +21,7 @@
 
 #include "numaflow/datum.hpp"
 #include "numaflow/detail/functions/convert.hpp"
+#include "numaflow/detail/separate_compilation.hpp"
 #include "numaflow/detail/shapes/stream.hpp"
 #include "numaflow/emitter.hpp"
 #include "numaflow/message.hpp"
@@ -62,6 +63,10 @@ inline TaskKey task_key(KeyedWindow const& w, bool by_keys_only) {
 
 using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
+// Posts every job to the strand and empties `jobs`. Not a template, so that only the numaflow
+// library compiles Asio's strand dispatch for it (see detail/separate_compilation.hpp).
+void post_all(Strand const& strand, std::vector<std::function<void()>>& jobs);
+
 // One keyed window being reduced. Its work runs serially on its strand; `Instance` is the tag's
 // per-task handler state (a fresh copy of the user's handler, buffered datums, an async input…).
 template <class Instance>
@@ -93,8 +98,7 @@ struct WindowTask {
   void ungate() {
     std::lock_guard lock(mu);
     gated = false;
-    for (auto& job : parked) boost::asio::post(strand, std::move(job));
-    parked.clear();
+    post_all(strand, parked);
   }
 
   mutable std::mutex mu;
@@ -414,3 +418,7 @@ template <class Framing, class Driver>
 using windowed_shape_t = WindowedStream<Driver>;
 
 }  // namespace numaflow::detail
+
+#if NUMAFLOW_DETAIL_DEFINITIONS
+#include "numaflow/detail/shapes/windowed_impl.hpp"
+#endif

@@ -149,8 +149,10 @@ class AsyncWindowedExecution {
   void create_with(TaskPtr const& task, TaskHooks hooks, Run run) {
     auto& instance = task->instance.emplace(runner_.process(), std::move(hooks));
     instance.input = std::make_unique<DatumStream>(task->strand, instance.hooks.consumed);
-    boost::asio::co_spawn(task->strand, run(*task->instance, task->current_window()),
-                          [task](std::exception_ptr e) { task->instance->complete(e); });
+    boost::asio::co_spawn(task->strand, run(*task->instance, task->current_window()), [task](std::exception_ptr e) {
+      task->instance->input->abandon();
+      task->instance->complete(e);
+    });
   }
 
   template <class TaskPtr>

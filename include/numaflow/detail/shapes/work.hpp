@@ -1,8 +1,13 @@
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <exception>
 #include <functional>
 #include <utility>
+
+#include "numaflow/detail/runtime/runtime.hpp"
+#include "numaflow/detail/shapes/stream.hpp"
 
 namespace numaflow::detail {
 
@@ -82,6 +87,7 @@ class SteppedRunner final
  public:
   using runner_type = Runner;
   using process_type = typename Runner::process_type;
+  using work_type = work_for_t<Steps...>;
 
   template <class Process, class Runtime>
   SteppedRunner(Process&& process, Runtime& runtime) : runner_(std::forward<Process>(process), runtime) {}
@@ -92,6 +98,45 @@ class SteppedRunner final
 
  private:
   Runner runner_;
+};
+
+}  // namespace numaflow::detail
+
+namespace numaflow::detail {
+
+// The work of a streaming RPC whose shape depends on the handler (the windowed tags: the stream
+// calls the driver directly, per request). The service only opens streams through it, so the
+// service itself, and the generated gRPC code it derives from, stay independent of the handler.
+template <class Request, class Response>
+class StreamWork {
+ public:
+  virtual grpc::ServerBidiReactor<Request, Response>* open(Runtime& runtime) = 0;
+  virtual void start() = 0;
+  virtual void stop() = 0;
+
+ protected:
+  ~StreamWork() = default;
+};
+
+// A windowed driver as a service's StreamWork: each stream is a `Shape<Driver>`.
+template <class Driver, template <class> class Shape>
+class DriverWork final : public StreamWork<typename Driver::Framing::Request, typename Driver::Framing::Response> {
+ public:
+  using process_type = typename Driver::process_type;
+  using work_type = StreamWork<typename Driver::Framing::Request, typename Driver::Framing::Response>;
+
+  template <class Process>
+  DriverWork(Process&& process, Runtime& runtime) : driver_(std::forward<Process>(process), runtime) {}
+
+  grpc::ServerBidiReactor<typename Driver::Framing::Request, typename Driver::Framing::Response>* open(
+      Runtime& runtime) override {
+    return open_stream<Shape<Driver>>(runtime, driver_);
+  }
+  void start() override { driver_.start(); }
+  void stop() override { driver_.stop(); }
+
+ private:
+  Driver driver_;
 };
 
 }  // namespace numaflow::detail
