@@ -3279,12 +3279,13 @@ struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
 template <class H>
 using CallbackReduceStreamDriver = CallbackDriver<H, ReduceFraming>;
 
-using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class ReduceService;
+
+using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>;
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, W> {
@@ -3591,12 +3592,23 @@ struct AccumulatorDriver
   }
 };
 
-using AccumulatorWork = StreamWork<AccumulatorFraming::Request, AccumulatorFraming::Response>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class AccumulatorService;
+
+using AccumulatorWork = StreamWork<AccumulatorFraming::Request, AccumulatorFraming::Response>;
+
+template <>
+struct Functionality<Accumulator> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/accumulator.sock", "/var/run/numaflow/accumulator-server-info", "1.5.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = served_by_driver_t<AccumulatorDriver<H>, WindowedStream, AccumulatorService>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, W> {
@@ -3608,16 +3620,6 @@ class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accu
   }
 };
 #endif
-
-template <>
-struct Functionality<Accumulator> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/accumulator.sock", "/var/run/numaflow/accumulator-server-info", "1.5.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = served_by_driver_t<AccumulatorDriver<H>, WindowedStream, AccumulatorService>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(AccumulatorService<AccumulatorWork>, AccumulatorWork);
 
@@ -4415,8 +4417,8 @@ struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> 
   }
 };
 
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class Shape>
 class MapService;
 #if NUMAFLOW_DETAIL_DEFINITIONS
@@ -4935,12 +4937,23 @@ struct GetStep {
   }
 };
 
-using ServingStoreWork = work_for_t<PutStep, GetStep>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class ServingStoreService;
+
+using ServingStoreWork = work_for_t<PutStep, GetStep>;
+
+template <>
+struct Functionality<ServingStore> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/serving.sock", "/var/run/numaflow/serving-server-info", "1.5.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
@@ -4966,16 +4979,6 @@ grpc::ServerUnaryReactor* ServingStoreService<W>::Get(grpc::CallbackServerContex
   return this->answer(context, GetCall{request->id()}, response);
 }
 #endif
-
-template <>
-struct Functionality<ServingStore> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/serving.sock", "/var/run/numaflow/serving-server-info", "1.5.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ServingStoreService<ServingStoreWork>, ServingStoreWork);
 
@@ -5118,12 +5121,23 @@ struct SessionDriver : CallbackDriver<H, SessionFraming> {
   }
 };
 
-using SessionReduceWork = StreamWork<SessionFraming::Request, SessionFraming::Response>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class SessionReduceService;
+
+using SessionReduceWork = StreamWork<SessionFraming::Request, SessionFraming::Response>;
+
+template <>
+struct Functionality<SessionReduce> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/sessionreduce.sock", "/var/run/numaflow/sessionreducer-server-info", "1.4.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = served_by_driver_t<SessionDriver<H>, WindowedStream, SessionReduceService>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, W> {
@@ -5135,16 +5149,6 @@ class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce
   }
 };
 #endif
-
-template <>
-struct Functionality<SessionReduce> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/sessionreduce.sock", "/var/run/numaflow/sessionreducer-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = served_by_driver_t<SessionDriver<H>, WindowedStream, SessionReduceService>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SessionReduceService<SessionReduceWork>, SessionReduceWork);
 
@@ -5271,12 +5275,23 @@ struct RetrieveStep {
   static Response encode(RetrieveCall&, SideInputResponse answer) { return side_input_to_proto(std::move(answer)); }
 };
 
-using SideInputWork = work_for_t<RetrieveStep>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class SideInputService;
+
+using SideInputWork = work_for_t<RetrieveStep>;
+
+template <>
+struct Functionality<SideInput> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/sideinput.sock", "/var/run/numaflow/sideinput-server-info", "1.4.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
@@ -5293,16 +5308,6 @@ grpc::ServerUnaryReactor* SideInputService<W>::RetrieveSideInput(grpc::CallbackS
   return this->answer(context, RetrieveCall{}, response);
 }
 #endif
-
-template <>
-struct Functionality<SideInput> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/sideinput.sock", "/var/run/numaflow/sideinput-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SideInputService<SideInputWork>, SideInputWork);
 
@@ -5484,26 +5489,12 @@ struct SinkFraming : HandshakeFraming<sink::v1::SinkRequest, sink::v1::SinkRespo
   }
 };
 
-using SinkWork = work_for_t<BatchStep<SinkFraming>>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class SinkService;
-#if NUMAFLOW_DETAIL_DEFINITIONS
-template <class W>
-class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
- public:
-  using SinkService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override;
-};
 
-template <class W>
-grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkService<W>::SinkFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<BatchStream<SinkFraming>>();
-}
-#endif
+using SinkWork = work_for_t<BatchStep<SinkFraming>>;
 
 template <>
 struct Functionality<Sink> {
@@ -5519,6 +5510,21 @@ struct Functionality<Sink> {
   template <class Policy, class H>
   using service = Served<stepped_runner_t<Policy, H, BatchStep<SinkFraming>>, SinkService<SinkWork>>;
 };
+
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
+ public:
+  using SinkService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override;
+};
+
+template <class W>
+grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkService<W>::SinkFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<BatchStream<SinkFraming>>();
+}
+#endif
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SinkService<SinkWork>, SinkWork);
 
@@ -5873,12 +5879,24 @@ struct PartitionsStep {
   }
 };
 
-using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class SourceService;
+
+using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
+
+template <>
+struct Functionality<Source> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/source.sock", "/var/run/numaflow/sourcer-server-info", "1.4.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = Served<stepped_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>,
+                         SourceService<SourceWork>>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
@@ -5929,17 +5947,6 @@ grpc::ServerUnaryReactor* SourceService<W>::PartitionsFn(grpc::CallbackServerCon
   return this->answer(context, PartitionsCall{}, response);
 }
 #endif
-
-template <>
-struct Functionality<Source> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/source.sock", "/var/run/numaflow/sourcer-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = Served<stepped_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>,
-                         SourceService<SourceWork>>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SourceService<SourceWork>, SourceWork);
 
@@ -6042,12 +6049,23 @@ struct TransformFraming
   }
 };
 
-using TransformWork = work_for_t<DatumStep<TransformFraming>>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class TransformService;
+
+using TransformWork = work_for_t<DatumStep<TransformFraming>>;
+
+template <>
+struct Functionality<SourceTransform> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/sourcetransform.sock", "/var/run/numaflow/sourcetransformer-server-info", "1.4.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = Served<stepped_runner_t<Policy, H, DatumStep<TransformFraming>>, TransformService<TransformWork>>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class TransformService
@@ -6064,16 +6082,6 @@ grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* 
   return this->template open<PerRequestStream<TransformFraming>>();
 }
 #endif
-
-template <>
-struct Functionality<SourceTransform> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/sourcetransform.sock", "/var/run/numaflow/sourcetransformer-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = Served<stepped_runner_t<Policy, H, DatumStep<TransformFraming>>, TransformService<TransformWork>>;
-};
 
 #define NUMAFLOW_DETAIL_TRANSFORM_FORMS                                                                            \
   "be callable as Messages(Datum const&) or Messages(Keys const& keys, Datum const&), or be a class derived from " \

@@ -98,12 +98,23 @@ struct AccumulatorDriver
   }
 };
 
-using AccumulatorWork = StreamWork<AccumulatorFraming::Request, AccumulatorFraming::Response>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class AccumulatorService;
+
+using AccumulatorWork = StreamWork<AccumulatorFraming::Request, AccumulatorFraming::Response>;
+
+template <>
+struct Functionality<Accumulator> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/accumulator.sock", "/var/run/numaflow/accumulator-server-info", "1.5.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = served_by_driver_t<AccumulatorDriver<H>, WindowedStream, AccumulatorService>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, W> {
@@ -115,16 +126,6 @@ class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accu
   }
 };
 #endif
-
-template <>
-struct Functionality<Accumulator> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/accumulator.sock", "/var/run/numaflow/accumulator-server-info", "1.5.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = served_by_driver_t<AccumulatorDriver<H>, WindowedStream, AccumulatorService>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(AccumulatorService<AccumulatorWork>, AccumulatorWork);
 

@@ -42,8 +42,8 @@ struct MapFraming : HandshakeFraming<map::v1::MapRequest, map::v1::MapResponse> 
   }
 };
 
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class Shape>
 class MapService;
 #if NUMAFLOW_DETAIL_DEFINITIONS

@@ -100,12 +100,13 @@ struct StreamedReduceDriver : ReduceFraming, AsyncWindowedExecution<H> {
 template <class H>
 using CallbackReduceStreamDriver = CallbackDriver<H, ReduceFraming>;
 
-using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class ReduceService;
+
+using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>;
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, W> {

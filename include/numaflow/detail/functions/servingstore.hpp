@@ -77,12 +77,23 @@ struct GetStep {
   }
 };
 
-using ServingStoreWork = work_for_t<PutStep, GetStep>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class ServingStoreService;
+
+using ServingStoreWork = work_for_t<PutStep, GetStep>;
+
+template <>
+struct Functionality<ServingStore> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/serving.sock", "/var/run/numaflow/serving-server-info", "1.5.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
@@ -108,16 +119,6 @@ grpc::ServerUnaryReactor* ServingStoreService<W>::Get(grpc::CallbackServerContex
   return this->answer(context, GetCall{request->id()}, response);
 }
 #endif
-
-template <>
-struct Functionality<ServingStore> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/serving.sock", "/var/run/numaflow/serving-server-info", "1.5.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = Served<stepped_runner_t<Policy, H, PutStep, GetStep>, ServingStoreService<ServingStoreWork>>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(ServingStoreService<ServingStoreWork>, ServingStoreWork);
 

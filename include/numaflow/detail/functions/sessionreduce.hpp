@@ -66,12 +66,23 @@ struct SessionDriver : CallbackDriver<H, SessionFraming> {
   }
 };
 
-using SessionReduceWork = StreamWork<SessionFraming::Request, SessionFraming::Response>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class SessionReduceService;
+
+using SessionReduceWork = StreamWork<SessionFraming::Request, SessionFraming::Response>;
+
+template <>
+struct Functionality<SessionReduce> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/sessionreduce.sock", "/var/run/numaflow/sessionreducer-server-info", "1.4.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = served_by_driver_t<SessionDriver<H>, WindowedStream, SessionReduceService>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, W> {
@@ -83,16 +94,6 @@ class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce
   }
 };
 #endif
-
-template <>
-struct Functionality<SessionReduce> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/sessionreduce.sock", "/var/run/numaflow/sessionreducer-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = served_by_driver_t<SessionDriver<H>, WindowedStream, SessionReduceService>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SessionReduceService<SessionReduceWork>, SessionReduceWork);
 

@@ -47,12 +47,23 @@ struct RetrieveStep {
   static Response encode(RetrieveCall&, SideInputResponse answer) { return side_input_to_proto(std::move(answer)); }
 };
 
-using SideInputWork = work_for_t<RetrieveStep>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class SideInputService;
+
+using SideInputWork = work_for_t<RetrieveStep>;
+
+template <>
+struct Functionality<SideInput> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/sideinput.sock", "/var/run/numaflow/sideinput-server-info", "1.4.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
@@ -69,16 +80,6 @@ grpc::ServerUnaryReactor* SideInputService<W>::RetrieveSideInput(grpc::CallbackS
   return this->answer(context, RetrieveCall{}, response);
 }
 #endif
-
-template <>
-struct Functionality<SideInput> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/sideinput.sock", "/var/run/numaflow/sideinput-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = Served<stepped_runner_t<Policy, H, RetrieveStep>, SideInputService<SideInputWork>>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SideInputService<SideInputWork>, SideInputWork);
 

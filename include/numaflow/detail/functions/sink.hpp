@@ -56,26 +56,12 @@ struct SinkFraming : HandshakeFraming<sink::v1::SinkRequest, sink::v1::SinkRespo
   }
 };
 
-using SinkWork = work_for_t<BatchStep<SinkFraming>>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class SinkService;
-#if NUMAFLOW_DETAIL_DEFINITIONS
-template <class W>
-class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
- public:
-  using SinkService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override;
-};
 
-template <class W>
-grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkService<W>::SinkFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<BatchStream<SinkFraming>>();
-}
-#endif
+using SinkWork = work_for_t<BatchStep<SinkFraming>>;
 
 template <>
 struct Functionality<Sink> {
@@ -91,6 +77,21 @@ struct Functionality<Sink> {
   template <class Policy, class H>
   using service = Served<stepped_runner_t<Policy, H, BatchStep<SinkFraming>>, SinkService<SinkWork>>;
 };
+
+#if NUMAFLOW_DETAIL_DEFINITIONS
+template <class W>
+class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
+ public:
+  using SinkService::ServiceCore::ServiceCore;
+  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override;
+};
+
+template <class W>
+grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkService<W>::SinkFn(
+    grpc::CallbackServerContext*) {
+  return this->template open<BatchStream<SinkFraming>>();
+}
+#endif
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SinkService<SinkWork>, SinkWork);
 

@@ -209,12 +209,24 @@ struct PartitionsStep {
   }
 };
 
-using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class SourceService;
+
+using SourceWork = work_for_t<ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>;
+
+template <>
+struct Functionality<Source> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/source.sock", "/var/run/numaflow/sourcer-server-info", "1.4.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = Served<stepped_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>,
+                         SourceService<SourceWork>>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
@@ -265,17 +277,6 @@ grpc::ServerUnaryReactor* SourceService<W>::PartitionsFn(grpc::CallbackServerCon
   return this->answer(context, PartitionsCall{}, response);
 }
 #endif
-
-template <>
-struct Functionality<Source> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/source.sock", "/var/run/numaflow/sourcer-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = Served<stepped_runner_t<Policy, H, ReadStep, AckStep, NackStep, PendingStep, PartitionsStep>,
-                         SourceService<SourceWork>>;
-};
 
 NUMAFLOW_DETAIL_INSTANTIATE_SERVICE(SourceService<SourceWork>, SourceWork);
 

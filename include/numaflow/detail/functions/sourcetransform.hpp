@@ -39,12 +39,23 @@ struct TransformFraming
   }
 };
 
-using TransformWork = work_for_t<DatumStep<TransformFraming>>;
-
-// Its definition needs the generated gRPC code: compiled in the numaflow library under
-// NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
+// Defined below, only with the generated gRPC code it derives from: compiled in the numaflow
+// library under NUMAFLOW_SEPARATE_COMPILATION (see make_service in detail/shapes/stream_service.hpp).
 template <class W>
 class TransformService;
+
+using TransformWork = work_for_t<DatumStep<TransformFraming>>;
+
+template <>
+struct Functionality<SourceTransform> {
+  static Endpoint endpoint() {
+    return {"/var/run/numaflow/sourcetransform.sock", "/var/run/numaflow/sourcetransformer-server-info", "1.4.0-z", {}};
+  }
+
+  template <class Policy, class H>
+  using service = Served<stepped_runner_t<Policy, H, DatumStep<TransformFraming>>, TransformService<TransformWork>>;
+};
+
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class TransformService
@@ -61,16 +72,6 @@ grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* 
   return this->template open<PerRequestStream<TransformFraming>>();
 }
 #endif
-
-template <>
-struct Functionality<SourceTransform> {
-  static Endpoint endpoint() {
-    return {"/var/run/numaflow/sourcetransform.sock", "/var/run/numaflow/sourcetransformer-server-info", "1.4.0-z", {}};
-  }
-
-  template <class Policy, class H>
-  using service = Served<stepped_runner_t<Policy, H, DatumStep<TransformFraming>>, TransformService<TransformWork>>;
-};
 
 #define NUMAFLOW_DETAIL_TRANSFORM_FORMS                                                                            \
   "be callable as Messages(Datum const&) or Messages(Keys const& keys, Datum const&), or be a class derived from " \
