@@ -1364,15 +1364,34 @@ struct HandlerContract;
 #include <optional>
 #include <utility>
 
+// #include "numaflow/detail/runtime/cq_engine.hpp"
+// ---- begin numaflow/detail/runtime/cq_engine.hpp ----
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits of the protobuf messages
+#include <grpcpp/support/async_stream.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
 // #include "numaflow/detail/runtime/grpc_handoff.hpp"
 // ---- begin numaflow/detail/runtime/grpc_handoff.hpp ----
 
-// ThreadSanitizer builds: gRPC passes our reactors and their messages between its threads, and the
+// ThreadSanitizer builds: gRPC passes our streams and their messages between threads (a stream's
+// operations are started on any thread and complete on its completion-queue thread), and the
 // ordering comes from libgrpc's own atomics and locks. A libgrpc not itself built with TSan
 // (Debian's is not) hides that ordering, so TSan would report every object that crosses it. These
-// hooks declare the hand-offs where we see them: before we give a stream to gRPC (a write, a read,
-// a finish), while a reaction runs, at OnDone, and when the server's Wait returns. (Unary calls
-// use gRPC's own reactor and messages.) In any other build they are empty inline functions.
+// hooks declare the hand-offs where we see them: before we give a stream to gRPC (a request, a
+// write, a read, a finish), while a completion runs, when gRPC is done with a call, and when the
+// engine has stopped. (Unary calls use gRPC's own reactor and messages.) In any other build they
+// are empty inline functions.
 #if defined(__SANITIZE_THREAD__)
 #define NUMAFLOW_TSAN 1
 #elif defined(__has_feature)
@@ -1405,8 +1424,8 @@ inline void taking_back_from_grpc([[maybe_unused]] void const* key) noexcept {
 // that tearing down the services is ordered after the last call's work on gRPC's threads.
 inline char const all_calls_done_key = 0;
 
-// A reaction (OnReadDone, OnWriteDone, OnCancel) runs between gRPC taking the reactor back and
-// handing it on: what came before it on other threads is ordered before it, and it before what
+// A completion (a read, a write, a finish, the call's end) runs between gRPC taking the stream back
+// and handing it on: what came before it on other threads is ordered before it, and it before what
 // gRPC runs next for the same call.
 class Reaction {
  public:
@@ -1421,17 +1440,214 @@ class Reaction {
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/runtime/grpc_handoff.hpp ----
+
+namespace numaflow::detail {
+
+class CqEngine;
+
+// The streaming RPCs run on gRPC's completion-queue API, polled by threads we own: the callback
+// API costs about 1.3x the server CPU per message for the same work (benchmarks/raw_map_server,
+// --api callback against its default). Unary RPCs stay on the callback API.
+
+// What a completion-queue tag points to: the operation that completed. One virtual call per
+// completion, no allocation.
+class CqCompletion {
+ public:
+  virtual void complete(bool ok) = 0;
+
+ protected:
+  ~CqCompletion() = default;
+};
+
+// An operation of `Owner` whose completion calls `Owner::*on_complete(ok)`.
+template <class Owner, void (Owner::*on_complete)(bool)>
+class CqOp final : public CqCompletion {
+ public:
+  explicit CqOp(Owner& owner) : owner_(owner) {}
+  void complete(bool ok) override { (owner_.*on_complete)(ok); }
+
+ private:
+  Owner& owner_;
+};
+
+// A bidirectional call on the completion-queue API, as the acceptor that waits for it sees it: the
+// server context and stream that gRPC fills when a call arrives, and what to do then. gRPC's part
+// (`io`) may be released before the object itself, which work begun for the call may still hold.
+template <class Request, class Response>
+class BidiCall {
+ public:
+  struct Io {
+    grpc::ServerContext context;
+    grpc::ServerAsyncReaderWriter<Response, Request> stream{&context};
+  };
+
+  virtual ~BidiCall() = default;
+
+  Io& io() { return *io_; }
+
+  // A call arrived (on its queue's thread); from here the object owns itself. It holds one of the
+  // engine's counts (CqEngine::hold), released once gRPC is done with the call: every operation
+  // completed and `io` released.
+  virtual void accepted(CqEngine& engine) = 0;
+
+ protected:
+  // Releases gRPC's objects of the call; no operation may be outstanding or started afterwards.
+  void release_io() { io_.reset(); }
+
+ private:
+  std::optional<Io> io_{std::in_place};
+};
+
+// The generated `RequestXFn` of an async streaming method `Owner` (a `WithAsyncMethod_XFn` layer).
+template <class Owner, class Request, class Response>
+using RequestBidi = void (Owner::*)(grpc::ServerContext*, grpc::ServerAsyncReaderWriter<Response, Request>*,
+                                    grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
+
+// Base of the acceptors the engine owns.
+class CallAcceptor : public CqCompletion {
+ public:
+  virtual ~CallAcceptor() = default;
+  virtual void arm() = 0;
+};
+
+// Completion-queue threads: one queue per thread, each thread runs its queue's completions. All the
+// completions of one call come through the queue it was accepted on, so they run one at a time.
+//
+// Life: add_queues() before the server is built; accept() for each streaming method once it is
+// started; start(); after the server's Shutdown and Wait, stop(). A queue must not see an
+// operation started after its shutdown, so the engine counts what may still start one: every
+// armed request and every call gRPC is not done with (hold/release). stop() waits for the count to
+// fall to zero (the server's shutdown fails the requests and ends the calls, whose last
+// completions still come through the running queues), then shuts the queues down, drains them and
+// joins the threads.
+class CqEngine {
+ public:
+  explicit CqEngine(std::size_t threads) : threads_(std::max<std::size_t>(1, threads)) {}
+  CqEngine(CqEngine const&) = delete;
+  CqEngine& operator=(CqEngine const&) = delete;
+  ~CqEngine() { stop(); }
+
+  void add_queues(grpc::ServerBuilder& builder) {
+    for (std::size_t i = 0; i < threads_; ++i) queues_.push_back(builder.AddCompletionQueue());
+  }
+
+  // Keeps a call of the streaming method `request` (of the service `owner`) requested on every
+  // queue; `make()` builds the BidiCall<Request, Response> that serves it.
+  template <class Owner, class Request, class Response, class Make>
+  void accept(Owner& owner, RequestBidi<Owner, Request, Response> request, Make make);
+
+  void start() {
+    for (auto& cq : queues_) pollers_.emplace_back([queue = cq.get()] { poll(*queue); });
+  }
+
+  // A request or a call that may still start operations on a queue / one that no longer will.
+  void hold() {
+    std::lock_guard lock(mu_);
+    ++held_;
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    if (--held_ == 0) all_released_.notify_all();
+  }
+
+  void stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    if (!pollers_.empty()) {
+      std::unique_lock lock(mu_);
+      all_released_.wait(lock, [&] { return held_ == 0; });
+    }
+    for (auto& cq : queues_) cq->Shutdown();
+    if (pollers_.empty())  // never started: drain here (the failed requests of a server that shut down)
+      for (auto& cq : queues_) poll(*cq);
+    for (auto& t : pollers_) t.join();
+    pollers_.clear();
+  }
+
+ private:
+  static void poll(grpc::ServerCompletionQueue& cq) {
+    void* tag = nullptr;
+    bool ok = false;
+    while (cq.Next(&tag, &ok)) static_cast<CqCompletion*>(tag)->complete(ok);
+  }
+
+  std::size_t const threads_;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::vector<std::unique_ptr<CallAcceptor>> acceptors_;
+  std::vector<std::thread> pollers_;
+  std::mutex mu_;
+  std::condition_variable all_released_;
+  std::size_t held_ = 0;
+  bool stopped_ = false;
+};
+
+// Keeps one call of one streaming method requested on one completion queue: `make()` builds the
+// object that will serve the next call (a shape), and each accepted call re-arms the request
+// before it starts, so new streams are always accepted. Only the queue's thread completes it.
+template <class Owner, class Request, class Response, class Make>
+class StreamAcceptor final : public CallAcceptor {
+ public:
+  StreamAcceptor(Owner& owner, RequestBidi<Owner, Request, Response> request, Make make,
+                 grpc::ServerCompletionQueue& cq, CqEngine& engine)
+      : owner_(owner), request_(request), make_(std::move(make)), cq_(cq), engine_(engine) {}
+
+  ~StreamAcceptor() override { delete pending_; }
+
+  void arm() override {
+    engine_.hold();  // the request, handed to the call it brings
+    pending_ = make_();
+    auto& io = pending_->io();
+    handing_to_grpc(pending_);
+    (owner_.*request_)(&io.context, &io.stream, &cq_, &cq_, this);
+  }
+
+  void complete(bool ok) override {
+    BidiCall<Request, Response>* call = std::exchange(pending_, nullptr);
+    taking_back_from_grpc(call);
+    if (!ok) {  // the server is shutting down: no more calls
+      delete call;
+      engine_.release();
+      return;
+    }
+    arm();
+    call->accepted(engine_);
+  }
+
+ private:
+  Owner& owner_;
+  RequestBidi<Owner, Request, Response> request_;
+  Make make_;
+  grpc::ServerCompletionQueue& cq_;
+  CqEngine& engine_;
+  BidiCall<Request, Response>* pending_ = nullptr;
+};
+
+template <class Owner, class Request, class Response, class Make>
+void CqEngine::accept(Owner& owner, RequestBidi<Owner, Request, Response> request, Make make) {
+  for (auto& cq : queues_) {
+    acceptors_.push_back(
+        std::make_unique<StreamAcceptor<Owner, Request, Response, Make>>(owner, request, make, *cq, *this));
+    acceptors_.back()->arm();
+  }
+}
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/runtime/cq_engine.hpp ----
+// #include "numaflow/detail/runtime/grpc_handoff.hpp"
+// #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
 // #include "numaflow/detail/runtime/runtime.hpp"
 // ---- begin numaflow/detail/runtime/runtime.hpp ----
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
 #include <mutex>
 #include <string>
+#include <thread>
 
 // #include "numaflow/detail/runtime/env.hpp"
 // #include "numaflow/detail/runtime/env.hpp" (already merged above)
@@ -1519,6 +1735,8 @@ struct ServerOptions {
   std::size_t max_message_size = std::size_t{64} * 1024 * 1024;
   // Handler concurrency: threads for Sync and Async, processes for MultiProc.
   // 0 picks a default: max(4, hardware threads) for Sync, hardware threads otherwise.
+  // It also sets how many threads serve the streams' gRPC completion queues, at most one per
+  // hardware thread (0: one per hardware thread).
   std::size_t workers = 0;
   // How long in-flight streams may keep running after SIGTERM/SIGINT (after a handler error: at
   // most 1 s, since the container is restarted anyway).
@@ -1542,6 +1760,8 @@ struct ServerOptions {
 // ---- end numaflow/options.hpp ----
 
 namespace numaflow::detail {
+
+inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 // Kubernetes kills a pod 30 s after SIGTERM unless told otherwise: the drain ends well before that,
 // leaving the platform's own container time to stop after its UDF (numaflow-go uses 15 s too).
@@ -1618,11 +1838,15 @@ class Runtime {
   std::once_flag persisted_;
 };
 
+class CqEngine;
+
 // What a functionality gives the generic server: its gRPC service and the hooks around serving.
 class ServiceBase {
  public:
   virtual ~ServiceBase() = default;
   virtual grpc::Service& grpc_service() = 0;
+  // Once the server is started: keeps a call of each streaming RPC requested on the engine.
+  virtual void accept_streams(CqEngine&) {}
   // Runs before the gRPC server is built, after the shutdown signals are blocked: starts worker
   // threads (they inherit the mask) or forks worker processes (MultiProc).
   virtual void start() {}
@@ -1655,22 +1879,36 @@ namespace numaflow::detail {
 // flight). Lifetime: the stream deletes itself when gRPC is done with it AND no work still refers
 // to it, so a late handler result never touches freed memory.
 //
+// It runs on the completion-queue engine (runtime/cq_engine.hpp): an acceptor builds it before its
+// call arrives; every completion of the call (read, write, finish, and the call's end, which tells
+// a cancellation) runs on the thread of the queue it was accepted on, one at a time; the work's
+// threads start writes and the finish directly. gRPC's objects of the call are released as soon as
+// gRPC is done with it, even while work still holds the stream.
+//
 // `Proto` supplies Request/Response, and for handshaking RPCs `handshake`, `is_handshake(req)` and
 // `handshake_response()`.
 template <class Proto>
-class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename Proto::Response> {
+class Stream : public BidiCall<typename Proto::Request, typename Proto::Response> {
  public:
   using Request = typename Proto::Request;
   using Response = typename Proto::Response;
 
   explicit Stream(Runtime& runtime)
-      : runtime_(runtime), high_water_(std::max<std::size_t>(1, runtime.options().max_pending_per_stream)) {}
+      : runtime_(runtime), high_water_(std::max<std::size_t>(1, runtime.options().max_pending_per_stream)) {
+    this->io().context.AsyncNotifyWhenDone(&done_op_);
+  }
 
-  // Starts reading; called by the servicer right after construction.
-  void begin() { advance(); }
+  // The call arrived: starts reading.
+  void accepted(CqEngine& engine) final {
+    Reaction const reaction(this);
+    engine_ = &engine;
+    ops_ = 1;  // the call's end (done_op_), reported once the call started
+    advance();
+  }
 
  protected:
-  // A data message (after the handshake, if the RPC has one). Runs on a gRPC thread: must not block.
+  // A data message (after the handshake, if the RPC has one). Runs on the call's completion-queue
+  // thread, which serves other streams too: must not block.
   virtual void on_request(Request&& request) = 0;
   // The client half-closed its side.
   virtual void on_input_closed() {}
@@ -1737,6 +1975,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     bool write = false;
     bool buffer_hint = false;
     std::optional<grpc::Status> finish;
+    bool release_call = false;  // gRPC is done with the call
   };
 
   // A reference to the stream that `count` (work in flight, holds) keeps until count_out.
@@ -1756,7 +1995,11 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   // Decides, under the lock, what to start next; the gRPC calls happen after the lock is released.
   Next plan_locked() {
     Next next;
-    if (finish_called_) return next;
+    if (finish_called_) {
+      // Nothing is started after the finish; once every operation is back, gRPC is done.
+      if (ops_ == 0 && !call_released_) next.release_call = call_released_ = true;
+      return next;
+    }
     bool const ending = error_.has_value() || cancelled_;
     if (!ending && !write_pending_ && !queue_.empty()) {
       current_ = std::move(queue_.front());
@@ -1764,21 +2007,24 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       write_pending_ = true;
       next.write = true;
       next.buffer_hint = !queue_.empty();
+      ++ops_;
     }
     if (!ending && !read_pending_ && !reads_done_ && queue_.size() + in_flight_ < high_water_) {
       read_pending_ = true;
       next.read = true;
+      ++ops_;
     }
     if (!write_pending_) {
       if (error_) {
-        finish_called_ = true;
         next.finish = *error_;
       } else if (cancelled_) {
-        finish_called_ = true;
         next.finish = grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
       } else if (input_closed_ && in_flight_ == 0 && holds_ == 0 && queue_.empty()) {
-        finish_called_ = true;
         next.finish = grpc::Status::OK;
+      }
+      if (next.finish) {
+        finish_called_ = true;
+        ++ops_;
       }
     }
     return next;
@@ -1796,24 +2042,27 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
     if (newly_ending) on_ending();
+    if (next.release_call) return release_call();
     bool const calls_grpc = next.write || next.read || next.finish.has_value();
-    if (calls_grpc) handing_to_grpc(this);
+    if (!calls_grpc) return;
+    handing_to_grpc(this);
+    auto& stream = this->io().stream;
     if (next.write) {
       grpc::WriteOptions options;
       if (next.buffer_hint) options.set_buffer_hint();
-      this->StartWrite(&current_, options);
+      stream.Write(current_, options, &write_op_);
     }
-    if (next.read) this->StartRead(&incoming_);
-    if (next.finish) this->Finish(*next.finish);
-    // gRPC serialized the response inside StartWrite; a reaction that acquires after this point
-    // sees that work ordered too.
-    if (calls_grpc) handing_to_grpc(this);
+    if (next.read) stream.Read(&incoming_, &read_op_);
+    if (next.finish) stream.Finish(*next.finish, &finish_op_);
+    // gRPC serialized the response inside Write; a completion that acquires after this point sees
+    // that work ordered too.
+    handing_to_grpc(this);
   }
   void advance() {
     advance([] {});
   }
 
-  void OnReadDone(bool ok) override {
+  void on_read_done(bool ok) {
     Reaction const reaction(this);
     if (!ok) {
       bool first_close = false;
@@ -1824,7 +2073,12 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
         reads_done_ = true;  // no more reads; the stream may not finish before on_input_closed ran
       }
       if (first_close && !failed()) on_input_closed();
-      advance([&] { input_closed_ = true; });
+      // The read counts as outstanding until here: the stream cannot be released under this
+      // completion.
+      advance([&] {
+        input_closed_ = true;
+        --ops_;
+      });
       return;
     }
     Request request = std::move(incoming_);
@@ -1834,14 +2088,17 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       std::lock_guard lock(mu_);
       dispatch = !ending_locked();
     }
-    if (dispatch) accept(std::move(request));
+    if (dispatch) dispatch_request(std::move(request));
     // Only now may the next read start: messages are handled one at a time and in order (a read
-    // started during accept() could deliver the next message, or the half-close, while this one
+    // started during dispatch could deliver the next message, or the half-close, while this one
     // is still being dispatched).
-    advance([&] { read_pending_ = false; });
+    advance([&] {
+      read_pending_ = false;
+      --ops_;
+    });
   }
 
-  void accept(Request&& request) {
+  void dispatch_request(Request&& request) {
     if constexpr (Proto::handshake) {
       bool const is_handshake = Proto::is_handshake(request);
       if (!handshaken_) {
@@ -1857,26 +2114,40 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     on_request(std::move(request));
   }
 
-  void OnWriteDone(bool ok) override {
+  void on_write_done(bool ok) {
     Reaction const reaction(this);
     advance([&] {
       write_pending_ = false;
+      --ops_;
       if (!ok) cancelled_ = true;  // the client is gone
     });
   }
 
-  void OnCancel() override {
+  void on_finish_done(bool) {
     Reaction const reaction(this);
+    advance([&] { --ops_; });
+  }
+
+  // The call ended: after our finish, or cancelled (by the client, a broken connection, or the
+  // server's shutdown deadline).
+  void on_call_done(bool) {
+    Reaction const reaction(this);
+    bool const cancelled = this->io().context.IsCancelled();
     advance([&] {
-      cancelled_ = true;
-      queue_.clear();
+      --ops_;
+      if (cancelled) {
+        cancelled_ = true;
+        queue_.clear();
+      }
     });
   }
 
-  void OnDone() override {
-    taking_back_from_grpc(this);
-    release();
+  // gRPC is done with the call: its objects go now; the stream itself once no work holds it.
+  void release_call() {
+    this->release_io();
     handing_to_grpc(&all_calls_done_key);
+    engine_->release();
+    release();
   }
 
   void release() {
@@ -1885,14 +2156,20 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
 
   Runtime& runtime_;
   std::size_t const high_water_;
+  CqEngine* engine_ = nullptr;
   Request incoming_;  // owned by the outstanding read
   Response current_;  // owned by the outstanding write
+  CqOp<Stream, &Stream::on_read_done> read_op_{*this};
+  CqOp<Stream, &Stream::on_write_done> write_op_{*this};
+  CqOp<Stream, &Stream::on_finish_done> finish_op_{*this};
+  CqOp<Stream, &Stream::on_call_done> done_op_{*this};
 
   mutable std::mutex mu_;
   std::deque<Response> queue_;
   std::optional<grpc::Status> error_;
   std::size_t in_flight_ = 0;
   std::size_t holds_ = 0;
+  std::size_t ops_ = 0;  // gRPC operations outstanding, the call's end included
   bool read_pending_ = false;
   bool write_pending_ = false;
   bool reads_done_ = false;
@@ -1900,17 +2177,10 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   bool input_closed_ = false;
   bool cancelled_ = false;
   bool finish_called_ = false;
+  bool call_released_ = false;
   bool handshaken_ = false;   // touched only by the reading side, one read at a time
-  std::atomic<int> refs_{1};  // gRPC's reference, released in OnDone
+  std::atomic<int> refs_{1};  // the call's reference, released once gRPC is done with it
 };
-
-// Creates a stream of type S and starts it; gRPC owns it from here.
-template <class S, class... Args>
-S* open_stream(Args&&... args) {
-  auto* stream = new S(std::forward<Args>(args)...);
-  stream->begin();
-  return stream;
-}
 
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/shapes/stream.hpp ----
@@ -2307,7 +2577,7 @@ struct WindowedFraming {
   }
 };
 
-// ServiceCore::open<Shape, Framing>'s view of the windowed shape: its driver is its framing too.
+// The windowed shape seen as a shape of `Framing`: its driver is its framing too.
 template <class Framing, class Driver>
 using windowed_shape_t = WindowedStream<Driver>;
 
@@ -2387,8 +2657,6 @@ NUMAFLOW_DETAIL_COMPILED void post_all(Strand const& strand, std::vector<std::fu
 // #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 
 namespace numaflow::detail {
-
-inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 // The thread pool a runner owns: created by start(), after the server blocked the shutdown signals
 // (so the threads inherit the mask), joined by stop().
@@ -2873,6 +3141,8 @@ struct CallbackDriver : Framing, SyncWindowedExecution<H, Execution...> {
 #include <type_traits>
 #include <utility>
 
+// #include "numaflow/detail/runtime/cq_engine.hpp"
+// #include "numaflow/detail/runtime/cq_engine.hpp" (already merged above)
 // #include "numaflow/detail/runtime/runtime.hpp"
 // #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 // #include "numaflow/detail/shapes/stream.hpp"
@@ -3004,7 +3274,8 @@ namespace numaflow::detail {
 template <class Request, class Response>
 class StreamWork {
  public:
-  virtual grpc::ServerBidiReactor<Request, Response>* open(Runtime& runtime) = 0;
+  // A new stream, for the next call of the RPC.
+  virtual BidiCall<Request, Response>* open(Runtime& runtime) = 0;
   virtual void start() = 0;
   virtual void stop() = 0;
 
@@ -3022,9 +3293,8 @@ class DriverWork final : public StreamWork<typename Driver::Framing::Request, ty
   template <class Process>
   DriverWork(Process&& process, Runtime& runtime) : driver_(std::forward<Process>(process), runtime) {}
 
-  grpc::ServerBidiReactor<typename Driver::Framing::Request, typename Driver::Framing::Response>* open(
-      Runtime& runtime) override {
-    return open_stream<Shape<Driver>>(runtime, driver_);
+  BidiCall<typename Driver::Framing::Request, typename Driver::Framing::Response>* open(Runtime& runtime) override {
+    return new Shape<Driver>(runtime, driver_);
   }
   void start() override { driver_.start(); }
   void stop() override { driver_.stop(); }
@@ -3060,15 +3330,32 @@ grpc::ServerUnaryReactor* answer_unary(grpc::CallbackServerContext* context, Run
 
 namespace numaflow::detail {
 
-// What every functionality's gRPC service shares: the generated `Generated::CallbackService` with
-// IsReady answered, the runtime, and the work behind it (a tag's SteppedRunner seen as `W`, or a
-// windowed driver). A functionality's service adds only its own RPC overrides, each one line:
-// open<Shape>() for a streaming RPC, answer(…) for a unary one. For the stepped tags `W` does not
-// depend on the handler, so the service is compiled once per tag.
-template <class Generated, class ReadyResponse, class W>
-class ServiceCore : public Generated::CallbackService, public ServiceBase {
+// `Service` with the generated method layers `Layers` (`WithAsyncMethod_XFn`,
+// `WithCallbackMethod_XFn`) applied in order.
+template <class Service, template <class> class... Layers>
+struct layered {
+  using type = Service;
+};
+template <class Service, template <class> class Layer, template <class> class... Layers>
+struct layered<Service, Layer, Layers...> : layered<Layer<Service>, Layers...> {};
+
+// A tag's generated gRPC service with each method on the API that serves it: IsReady on the
+// callback API, and `Methods` (one layer per other RPC of the tag: `WithAsyncMethod_XFn` for a
+// streaming RPC, served by the completion-queue engine, `WithCallbackMethod_XFn` for a unary one).
+template <class Generated, template <class> class... Methods>
+using grpc_service_t =
+    typename layered<typename Generated::Service, Generated::template WithCallbackMethod_IsReady, Methods...>::type;
+
+// What every functionality's gRPC service shares: the generated service `GrpcService` (a
+// grpc_service_t) with IsReady answered, the runtime, and the work behind it (a tag's
+// SteppedRunner seen as `W`, or a windowed driver). A functionality's service adds only its own
+// RPCs, one line each: accept<Shape>(engine, &NameService::RequestXFn) for a streaming RPC (in its
+// accept_streams), answer(…) for a unary one. For the stepped tags `W` does not depend on the
+// handler, so the service is compiled once per tag.
+template <class GrpcService, class ReadyResponse, class W>
+class ServiceCore : public GrpcService, public ServiceBase {
  public:
-  using generated_type = Generated;
+  using generated_type = GrpcService;
   using ready_response_type = ReadyResponse;
   using work_type = W;
   ServiceCore(Runtime& runtime, W& work);
@@ -3080,19 +3367,23 @@ class ServiceCore : public Generated::CallbackService, public ServiceBase {
                                     ReadyResponse* response) final;
 
  protected:
-  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch), which hands its work to
-  // the submitter it needs.
-  template <class Shape>
-  Shape* open() {
-    return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
+  // A streaming RPC (its generated `request` method) served by `Shape` (one-to-one, one-to-many,
+  // batch), which hands its work to the submitter it needs: a call is kept requested on each of
+  // the engine's queues.
+  template <class Shape, class Owner, class Request, class Response>
+  void accept(CqEngine& engine, RequestBidi<Owner, Request, Response> request) {
+    engine.accept(static_cast<Owner&>(*this), request,
+                  [&runtime = runtime_, &submitter = static_cast<typename Shape::submitter_type&>(work_)]()
+                      -> BidiCall<Request, Response>* { return new Shape(runtime, submitter); });
   }
 
-  // A streaming RPC whose stream the work opens (a windowed tag's StreamWork).
+  // A streaming RPC whose streams the work makes (a windowed tag's StreamWork).
   // A template, so that the explicit instantiation of a service whose work is not a StreamWork
   // leaves it out.
-  template <class StreamWork = W>
-  auto* open_by_work() {
-    return static_cast<StreamWork&>(work_).open(runtime_);
+  template <class Owner, class Request, class Response, class StreamWork = W>
+  void accept_by_work(CqEngine& engine, RequestBidi<Owner, Request, Response> request) {
+    engine.accept(static_cast<Owner&>(*this), request,
+                  [&runtime = runtime_, &work = static_cast<StreamWork&>(work_)] { return work.open(runtime); });
   }
 
   // A unary RPC: `in` goes to the work, its response answers the call.
@@ -3167,6 +3458,7 @@ class Served final : public ServiceBase {
         service_(make_service<Service>(runtime, static_cast<typename served_work<WorkObject>::type&>(work_))) {}
 
   grpc::Service& grpc_service() override { return service_->grpc_service(); }
+  void accept_streams(CqEngine& engine) override { service_->accept_streams(engine); }
   void start() override { service_->start(); }
   void after_shutdown() override { service_->after_shutdown(); }
 
@@ -3288,13 +3580,12 @@ using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceRespo
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, W> {
+class ReduceService
+    : public ServiceCore<grpc_service_t<reduce::v1::Reduce, reduce::v1::Reduce::WithAsyncMethod_ReduceFn>,
+                         reduce::v1::ReadyResponse, W> {
  public:
   using ReduceService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
-      grpc::CallbackServerContext*) override {
-    return this->open_by_work();
-  }
+  void accept_streams(CqEngine& engine) override { this->accept_by_work(engine, &ReduceService::RequestReduceFn); }
 };
 #endif
 
@@ -3611,12 +3902,14 @@ struct Functionality<Accumulator> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, W> {
+class AccumulatorService
+    : public ServiceCore<
+          grpc_service_t<accumulator::v1::Accumulator, accumulator::v1::Accumulator::WithAsyncMethod_AccumulateFn>,
+          accumulator::v1::ReadyResponse, W> {
  public:
   using AccumulatorService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
-      grpc::CallbackServerContext*) override {
-    return this->open_by_work();
+  void accept_streams(CqEngine& engine) override {
+    this->accept_by_work(engine, &AccumulatorService::RequestAccumulateFn);
   }
 };
 #endif
@@ -4424,16 +4717,16 @@ class MapService;
 #if NUMAFLOW_DETAIL_DEFINITIONS
 // The map.v1 service of the three map modes: `Shape` is the mode's stream.
 template <class Shape>
-class MapService : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
+class MapService : public ServiceCore<grpc_service_t<map::v1::Map, map::v1::Map::WithAsyncMethod_MapFn>,
+                                      map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
  public:
   using MapService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapFn(grpc::CallbackServerContext*) override;
+  void accept_streams(CqEngine& engine) override;
 };
 
 template <class Shape>
-grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapService<Shape>::MapFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<Shape>();
+void MapService<Shape>::accept_streams(CqEngine& engine) {
+  this->template accept<Shape>(engine, &MapService::RequestMapFn);
 }
 #endif
 
@@ -4956,7 +5249,10 @@ struct Functionality<ServingStore> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
+class ServingStoreService
+    : public ServiceCore<grpc_service_t<serving::v1::ServingStore, serving::v1::ServingStore::WithCallbackMethod_Put,
+                                        serving::v1::ServingStore::WithCallbackMethod_Get>,
+                         serving::v1::ReadyResponse, W> {
  public:
   using ServingStoreService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* Put(grpc::CallbackServerContext* context, serving::v1::PutRequest const* request,
@@ -5140,12 +5436,14 @@ struct Functionality<SessionReduce> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, W> {
+class SessionReduceService
+    : public ServiceCore<grpc_service_t<sessionreduce::v1::SessionReduce,
+                                        sessionreduce::v1::SessionReduce::WithAsyncMethod_SessionReduceFn>,
+                         sessionreduce::v1::ReadyResponse, W> {
  public:
   using SessionReduceService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
-      grpc::CallbackServerContext*) override {
-    return this->open_by_work();
+  void accept_streams(CqEngine& engine) override {
+    this->accept_by_work(engine, &SessionReduceService::RequestSessionReduceFn);
   }
 };
 #endif
@@ -5294,7 +5592,10 @@ struct Functionality<SideInput> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
+class SideInputService
+    : public ServiceCore<
+          grpc_service_t<sideinput::v1::SideInput, sideinput::v1::SideInput::WithCallbackMethod_RetrieveSideInput>,
+          sideinput::v1::ReadyResponse, W> {
  public:
   using SideInputService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* RetrieveSideInput(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
@@ -5513,16 +5814,16 @@ struct Functionality<Sink> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
+class SinkService : public ServiceCore<grpc_service_t<sink::v1::Sink, sink::v1::Sink::WithAsyncMethod_SinkFn>,
+                                       sink::v1::ReadyResponse, W> {
  public:
   using SinkService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override;
+  void accept_streams(CqEngine& engine) override;
 };
 
 template <class W>
-grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkService<W>::SinkFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<BatchStream<SinkFraming>>();
+void SinkService<W>::accept_streams(CqEngine& engine) {
+  this->template accept<BatchStream<SinkFraming>>(engine, &SinkService::RequestSinkFn);
 }
 #endif
 
@@ -5899,13 +6200,16 @@ struct Functionality<Source> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
+class SourceService
+    : public ServiceCore<
+          grpc_service_t<source::v1::Source, source::v1::Source::WithAsyncMethod_ReadFn,
+                         source::v1::Source::WithAsyncMethod_AckFn, source::v1::Source::WithCallbackMethod_NackFn,
+                         source::v1::Source::WithCallbackMethod_PendingFn,
+                         source::v1::Source::WithCallbackMethod_PartitionsFn>,
+          source::v1::ReadyResponse, W> {
  public:
   using SourceService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(
-      grpc::CallbackServerContext*) override;
-  grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(
-      grpc::CallbackServerContext*) override;
+  void accept_streams(CqEngine& engine) override;
   grpc::ServerUnaryReactor* NackFn(grpc::CallbackServerContext* context, source::v1::NackRequest const* request,
                                    source::v1::NackResponse* response) override;
   grpc::ServerUnaryReactor* PendingFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
@@ -5915,15 +6219,9 @@ class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyRe
 };
 
 template <class W>
-grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* SourceService<W>::ReadFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<RequestStream<SourceReadFraming>>();
-}
-
-template <class W>
-grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* SourceService<W>::AckFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<PerRequestStream<SourceAckFraming>>();
+void SourceService<W>::accept_streams(CqEngine& engine) {
+  this->template accept<RequestStream<SourceReadFraming>>(engine, &SourceService::RequestReadFn);
+  this->template accept<PerRequestStream<SourceAckFraming>>(engine, &SourceService::RequestAckFn);
 }
 
 template <class W>
@@ -6069,17 +6367,17 @@ struct Functionality<SourceTransform> {
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class TransformService
-    : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, W> {
+    : public ServiceCore<grpc_service_t<sourcetransformer::v1::SourceTransform,
+                                        sourcetransformer::v1::SourceTransform::WithAsyncMethod_SourceTransformFn>,
+                         sourcetransformer::v1::ReadyResponse, W> {
  public:
   using TransformService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* SourceTransformFn(
-      grpc::CallbackServerContext*) override;
+  void accept_streams(CqEngine& engine) override;
 };
 
 template <class W>
-grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* TransformService<W>::SourceTransformFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<PerRequestStream<TransformFraming>>();
+void TransformService<W>::accept_streams(CqEngine& engine) {
+  this->template accept<PerRequestStream<TransformFraming>>(engine, &TransformService::RequestSourceTransformFn);
 }
 #endif
 
@@ -6224,6 +6522,8 @@ inline constexpr bool offers = decltype(hana::any_of(registry, [](auto entry) {
 
 // #include "numaflow/detail/functions/functionality.hpp"
 // #include "numaflow/detail/functions/functionality.hpp" (already merged above)
+// #include "numaflow/detail/runtime/cq_engine.hpp"
+// #include "numaflow/detail/runtime/cq_engine.hpp" (already merged above)
 // #include "numaflow/detail/runtime/grpc_handoff.hpp"
 // #include "numaflow/detail/runtime/grpc_handoff.hpp" (already merged above)
 // #include "numaflow/detail/runtime/runtime.hpp"
@@ -6410,11 +6710,20 @@ inline constexpr std::chrono::milliseconds handler_error_grace{1000};
 // How long the server's connections outlive its last call (see Serving::wait).
 inline constexpr std::chrono::milliseconds closing_linger{100};
 
+// Completion-queue threads of a server: as many as the handler may use (ServerOptions::workers),
+// at most one per hardware thread (a poller has nothing to wait for but its queue).
+inline std::size_t polling_threads(ServerOptions const& options) {
+  return options.workers ? std::min(options.workers, hardware_threads()) : hardware_threads();
+}
+
 // The serving lifecycle shared by every functionality (DESIGN.md §3).
 class Serving {
  public:
   Serving(ServiceBase& service, Runtime& runtime, Endpoint endpoint)
-      : service_(service), runtime_(runtime), endpoint_(std::move(endpoint)) {}
+      : service_(service),
+        runtime_(runtime),
+        endpoint_(std::move(endpoint)),
+        engine_(polling_threads(runtime.options())) {}
 
   ~Serving() {
     if (server_) {
@@ -6444,11 +6753,14 @@ class Serving {
     builder.SetMaxSendMessageSize(limit);
     builder.AddListeningPort("unix:" + socket_path_, grpc::InsecureServerCredentials());
     builder.RegisterService(&service_.grpc_service());
+    engine_.add_queues(builder);
     server_ = builder.BuildAndStart();
     if (!server_) {
       cleanup();
       throw std::runtime_error("numaflow: cannot listen on unix:" + socket_path_);
     }
+    service_.accept_streams(engine_);
+    engine_.start();
     ServerInfo info;
     info.minimum_numaflow_version = endpoint_.minimum_numaflow_version;
     info.metadata = endpoint_.metadata;
@@ -6466,6 +6778,9 @@ class Serving {
     auto const grace = failed ? std::min(runtime_.shutdown_grace(), handler_error_grace) : runtime_.shutdown_grace();
     server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
+    // The streams' last completions (their cancellation, the finish that follows) still come
+    // through the queues: the engine stops once gRPC is done with every call.
+    engine_.stop();
     taking_back_from_grpc(&all_calls_done_key);
     // Every call has ended, but the last statuses may still be on their way to the clients.
     // Destroying the server closes its connections at once, and a client whose transport then
@@ -6490,6 +6805,7 @@ class Serving {
   Runtime& runtime_;
   Endpoint endpoint_;
   std::string socket_path_;
+  CqEngine engine_;  // outlives the server: its queues must
   std::unique_ptr<grpc::Server> server_;
   sigset_t old_mask_{};
   int signal_subscription_ = -1;

@@ -117,12 +117,14 @@ struct Functionality<Accumulator> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class AccumulatorService : public ServiceCore<accumulator::v1::Accumulator, accumulator::v1::ReadyResponse, W> {
+class AccumulatorService
+    : public ServiceCore<
+          grpc_service_t<accumulator::v1::Accumulator, accumulator::v1::Accumulator::WithAsyncMethod_AccumulateFn>,
+          accumulator::v1::ReadyResponse, W> {
  public:
   using AccumulatorService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<AccumulatorFraming::Request, AccumulatorFraming::Response>* AccumulateFn(
-      grpc::CallbackServerContext*) override {
-    return this->open_by_work();
+  void accept_streams(CqEngine& engine) override {
+    this->accept_by_work(engine, &AccumulatorService::RequestAccumulateFn);
   }
 };
 #endif

@@ -49,16 +49,16 @@ class MapService;
 #if NUMAFLOW_DETAIL_DEFINITIONS
 // The map.v1 service of the three map modes: `Shape` is the mode's stream.
 template <class Shape>
-class MapService : public ServiceCore<map::v1::Map, map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
+class MapService : public ServiceCore<grpc_service_t<map::v1::Map, map::v1::Map::WithAsyncMethod_MapFn>,
+                                      map::v1::ReadyResponse, Work<typename Shape::submitter_type>> {
  public:
   using MapService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapFn(grpc::CallbackServerContext*) override;
+  void accept_streams(CqEngine& engine) override;
 };
 
 template <class Shape>
-grpc::ServerBidiReactor<map::v1::MapRequest, map::v1::MapResponse>* MapService<Shape>::MapFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<Shape>();
+void MapService<Shape>::accept_streams(CqEngine& engine) {
+  this->template accept<Shape>(engine, &MapService::RequestMapFn);
 }
 #endif
 

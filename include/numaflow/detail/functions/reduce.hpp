@@ -109,13 +109,12 @@ using ReduceWork = StreamWork<reduce::v1::ReduceRequest, reduce::v1::ReduceRespo
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class ReduceService : public ServiceCore<reduce::v1::Reduce, reduce::v1::ReadyResponse, W> {
+class ReduceService
+    : public ServiceCore<grpc_service_t<reduce::v1::Reduce, reduce::v1::Reduce::WithAsyncMethod_ReduceFn>,
+                         reduce::v1::ReadyResponse, W> {
  public:
   using ReduceService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<reduce::v1::ReduceRequest, reduce::v1::ReduceResponse>* ReduceFn(
-      grpc::CallbackServerContext*) override {
-    return this->open_by_work();
-  }
+  void accept_streams(CqEngine& engine) override { this->accept_by_work(engine, &ReduceService::RequestReduceFn); }
 };
 #endif
 

@@ -96,7 +96,10 @@ struct Functionality<ServingStore> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class ServingStoreService : public ServiceCore<serving::v1::ServingStore, serving::v1::ReadyResponse, W> {
+class ServingStoreService
+    : public ServiceCore<grpc_service_t<serving::v1::ServingStore, serving::v1::ServingStore::WithCallbackMethod_Put,
+                                        serving::v1::ServingStore::WithCallbackMethod_Get>,
+                         serving::v1::ReadyResponse, W> {
  public:
   using ServingStoreService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* Put(grpc::CallbackServerContext* context, serving::v1::PutRequest const* request,

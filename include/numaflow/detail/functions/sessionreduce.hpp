@@ -85,12 +85,14 @@ struct Functionality<SessionReduce> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class SessionReduceService : public ServiceCore<sessionreduce::v1::SessionReduce, sessionreduce::v1::ReadyResponse, W> {
+class SessionReduceService
+    : public ServiceCore<grpc_service_t<sessionreduce::v1::SessionReduce,
+                                        sessionreduce::v1::SessionReduce::WithAsyncMethod_SessionReduceFn>,
+                         sessionreduce::v1::ReadyResponse, W> {
  public:
   using SessionReduceService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<SessionFraming::Request, SessionFraming::Response>* SessionReduceFn(
-      grpc::CallbackServerContext*) override {
-    return this->open_by_work();
+  void accept_streams(CqEngine& engine) override {
+    this->accept_by_work(engine, &SessionReduceService::RequestSessionReduceFn);
   }
 };
 #endif

@@ -66,7 +66,10 @@ struct Functionality<SideInput> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class SideInputService : public ServiceCore<sideinput::v1::SideInput, sideinput::v1::ReadyResponse, W> {
+class SideInputService
+    : public ServiceCore<
+          grpc_service_t<sideinput::v1::SideInput, sideinput::v1::SideInput::WithCallbackMethod_RetrieveSideInput>,
+          sideinput::v1::ReadyResponse, W> {
  public:
   using SideInputService::ServiceCore::ServiceCore;
   grpc::ServerUnaryReactor* RetrieveSideInput(grpc::CallbackServerContext* context, google::protobuf::Empty const*,

@@ -80,16 +80,16 @@ struct Functionality<Sink> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class SinkService : public ServiceCore<sink::v1::Sink, sink::v1::ReadyResponse, W> {
+class SinkService : public ServiceCore<grpc_service_t<sink::v1::Sink, sink::v1::Sink::WithAsyncMethod_SinkFn>,
+                                       sink::v1::ReadyResponse, W> {
  public:
   using SinkService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkFn(grpc::CallbackServerContext*) override;
+  void accept_streams(CqEngine& engine) override;
 };
 
 template <class W>
-grpc::ServerBidiReactor<SinkFraming::Request, SinkFraming::Response>* SinkService<W>::SinkFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<BatchStream<SinkFraming>>();
+void SinkService<W>::accept_streams(CqEngine& engine) {
+  this->template accept<BatchStream<SinkFraming>>(engine, &SinkService::RequestSinkFn);
 }
 #endif
 

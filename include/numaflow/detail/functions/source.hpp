@@ -229,13 +229,16 @@ struct Functionality<Source> {
 
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
-class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyResponse, W> {
+class SourceService
+    : public ServiceCore<
+          grpc_service_t<source::v1::Source, source::v1::Source::WithAsyncMethod_ReadFn,
+                         source::v1::Source::WithAsyncMethod_AckFn, source::v1::Source::WithCallbackMethod_NackFn,
+                         source::v1::Source::WithCallbackMethod_PendingFn,
+                         source::v1::Source::WithCallbackMethod_PartitionsFn>,
+          source::v1::ReadyResponse, W> {
  public:
   using SourceService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* ReadFn(
-      grpc::CallbackServerContext*) override;
-  grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* AckFn(
-      grpc::CallbackServerContext*) override;
+  void accept_streams(CqEngine& engine) override;
   grpc::ServerUnaryReactor* NackFn(grpc::CallbackServerContext* context, source::v1::NackRequest const* request,
                                    source::v1::NackResponse* response) override;
   grpc::ServerUnaryReactor* PendingFn(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
@@ -245,15 +248,9 @@ class SourceService : public ServiceCore<source::v1::Source, source::v1::ReadyRe
 };
 
 template <class W>
-grpc::ServerBidiReactor<source::v1::ReadRequest, source::v1::ReadResponse>* SourceService<W>::ReadFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<RequestStream<SourceReadFraming>>();
-}
-
-template <class W>
-grpc::ServerBidiReactor<source::v1::AckRequest, source::v1::AckResponse>* SourceService<W>::AckFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<PerRequestStream<SourceAckFraming>>();
+void SourceService<W>::accept_streams(CqEngine& engine) {
+  this->template accept<RequestStream<SourceReadFraming>>(engine, &SourceService::RequestReadFn);
+  this->template accept<PerRequestStream<SourceAckFraming>>(engine, &SourceService::RequestAckFn);
 }
 
 template <class W>

@@ -59,17 +59,17 @@ struct Functionality<SourceTransform> {
 #if NUMAFLOW_DETAIL_DEFINITIONS
 template <class W>
 class TransformService
-    : public ServiceCore<sourcetransformer::v1::SourceTransform, sourcetransformer::v1::ReadyResponse, W> {
+    : public ServiceCore<grpc_service_t<sourcetransformer::v1::SourceTransform,
+                                        sourcetransformer::v1::SourceTransform::WithAsyncMethod_SourceTransformFn>,
+                         sourcetransformer::v1::ReadyResponse, W> {
  public:
   using TransformService::ServiceCore::ServiceCore;
-  grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* SourceTransformFn(
-      grpc::CallbackServerContext*) override;
+  void accept_streams(CqEngine& engine) override;
 };
 
 template <class W>
-grpc::ServerBidiReactor<TransformFraming::Request, TransformFraming::Response>* TransformService<W>::SourceTransformFn(
-    grpc::CallbackServerContext*) {
-  return this->template open<PerRequestStream<TransformFraming>>();
+void TransformService<W>::accept_streams(CqEngine& engine) {
+  this->template accept<PerRequestStream<TransformFraming>>(engine, &TransformService::RequestSourceTransformFn);
 }
 #endif
 

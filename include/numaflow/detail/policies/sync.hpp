@@ -18,8 +18,6 @@
 
 namespace numaflow::detail {
 
-inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
-
 // The thread pool a runner owns: created by start(), after the server blocked the shutdown signals
 // (so the threads inherit the mask), joined by stop().
 class OwnedThreadPool {

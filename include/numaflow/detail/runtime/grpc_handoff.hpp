@@ -1,11 +1,13 @@
 #pragma once
 
-// ThreadSanitizer builds: gRPC passes our reactors and their messages between its threads, and the
+// ThreadSanitizer builds: gRPC passes our streams and their messages between threads (a stream's
+// operations are started on any thread and complete on its completion-queue thread), and the
 // ordering comes from libgrpc's own atomics and locks. A libgrpc not itself built with TSan
 // (Debian's is not) hides that ordering, so TSan would report every object that crosses it. These
-// hooks declare the hand-offs where we see them: before we give a stream to gRPC (a write, a read,
-// a finish), while a reaction runs, at OnDone, and when the server's Wait returns. (Unary calls
-// use gRPC's own reactor and messages.) In any other build they are empty inline functions.
+// hooks declare the hand-offs where we see them: before we give a stream to gRPC (a request, a
+// write, a read, a finish), while a completion runs, when gRPC is done with a call, and when the
+// engine has stopped. (Unary calls use gRPC's own reactor and messages.) In any other build they
+// are empty inline functions.
 #if defined(__SANITIZE_THREAD__)
 #define NUMAFLOW_TSAN 1
 #elif defined(__has_feature)
@@ -38,8 +40,8 @@ inline void taking_back_from_grpc([[maybe_unused]] void const* key) noexcept {
 // that tearing down the services is ordered after the last call's work on gRPC's threads.
 inline char const all_calls_done_key = 0;
 
-// A reaction (OnReadDone, OnWriteDone, OnCancel) runs between gRPC taking the reactor back and
-// handing it on: what came before it on other threads is ordered before it, and it before what
+// A completion (a read, a write, a finish, the call's end) runs between gRPC taking the stream back
+// and handing it on: what came before it on other threads is ordered before it, and it before what
 // gRPC runs next for the same call.
 class Reaction {
  public:

@@ -2,12 +2,14 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "numaflow/detail/runtime/env.hpp"
 #include "numaflow/detail/runtime/grpc_handoff.hpp"
@@ -16,6 +18,8 @@
 #include "numaflow/options.hpp"
 
 namespace numaflow::detail {
+
+inline std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 // Kubernetes kills a pod 30 s after SIGTERM unless told otherwise: the drain ends well before that,
 // leaving the platform's own container time to stop after its UDF (numaflow-go uses 15 s too).
@@ -92,11 +96,15 @@ class Runtime {
   std::once_flag persisted_;
 };
 
+class CqEngine;
+
 // What a functionality gives the generic server: its gRPC service and the hooks around serving.
 class ServiceBase {
  public:
   virtual ~ServiceBase() = default;
   virtual grpc::Service& grpc_service() = 0;
+  // Once the server is started: keeps a call of each streaming RPC requested on the engine.
+  virtual void accept_streams(CqEngine&) {}
   // Runs before the gRPC server is built, after the shutdown signals are blocked: starts worker
   // threads (they inherit the mask) or forks worker processes (MultiProc).
   virtual void start() {}

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "numaflow/detail/functions/functionality.hpp"
+#include "numaflow/detail/runtime/cq_engine.hpp"
 #include "numaflow/detail/runtime/grpc_handoff.hpp"
 #include "numaflow/detail/runtime/runtime.hpp"
 #include "numaflow/detail/runtime/server_info.hpp"
@@ -58,11 +59,20 @@ inline constexpr std::chrono::milliseconds handler_error_grace{1000};
 // How long the server's connections outlive its last call (see Serving::wait).
 inline constexpr std::chrono::milliseconds closing_linger{100};
 
+// Completion-queue threads of a server: as many as the handler may use (ServerOptions::workers),
+// at most one per hardware thread (a poller has nothing to wait for but its queue).
+inline std::size_t polling_threads(ServerOptions const& options) {
+  return options.workers ? std::min(options.workers, hardware_threads()) : hardware_threads();
+}
+
 // The serving lifecycle shared by every functionality (DESIGN.md §3).
 class Serving {
  public:
   Serving(ServiceBase& service, Runtime& runtime, Endpoint endpoint)
-      : service_(service), runtime_(runtime), endpoint_(std::move(endpoint)) {}
+      : service_(service),
+        runtime_(runtime),
+        endpoint_(std::move(endpoint)),
+        engine_(polling_threads(runtime.options())) {}
 
   ~Serving() {
     if (server_) {
@@ -92,11 +102,14 @@ class Serving {
     builder.SetMaxSendMessageSize(limit);
     builder.AddListeningPort("unix:" + socket_path_, grpc::InsecureServerCredentials());
     builder.RegisterService(&service_.grpc_service());
+    engine_.add_queues(builder);
     server_ = builder.BuildAndStart();
     if (!server_) {
       cleanup();
       throw std::runtime_error("numaflow: cannot listen on unix:" + socket_path_);
     }
+    service_.accept_streams(engine_);
+    engine_.start();
     ServerInfo info;
     info.minimum_numaflow_version = endpoint_.minimum_numaflow_version;
     info.metadata = endpoint_.metadata;
@@ -114,6 +127,9 @@ class Serving {
     auto const grace = failed ? std::min(runtime_.shutdown_grace(), handler_error_grace) : runtime_.shutdown_grace();
     server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
+    // The streams' last completions (their cancellation, the finish that follows) still come
+    // through the queues: the engine stops once gRPC is done with every call.
+    engine_.stop();
     taking_back_from_grpc(&all_calls_done_key);
     // Every call has ended, but the last statuses may still be on their way to the clients.
     // Destroying the server closes its connections at once, and a client whose transport then
@@ -138,6 +154,7 @@ class Serving {
   Runtime& runtime_;
   Endpoint endpoint_;
   std::string socket_path_;
+  CqEngine engine_;  // outlives the server: its queues must
   std::unique_ptr<grpc::Server> server_;
   sigset_t old_mask_{};
   int signal_subscription_ = -1;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <utility>
 
+#include "numaflow/detail/runtime/cq_engine.hpp"
 #include "numaflow/detail/runtime/grpc_handoff.hpp"
 #include "numaflow/detail/runtime/runtime.hpp"
 
@@ -26,22 +27,36 @@ namespace numaflow::detail {
 // flight). Lifetime: the stream deletes itself when gRPC is done with it AND no work still refers
 // to it, so a late handler result never touches freed memory.
 //
+// It runs on the completion-queue engine (runtime/cq_engine.hpp): an acceptor builds it before its
+// call arrives; every completion of the call (read, write, finish, and the call's end, which tells
+// a cancellation) runs on the thread of the queue it was accepted on, one at a time; the work's
+// threads start writes and the finish directly. gRPC's objects of the call are released as soon as
+// gRPC is done with it, even while work still holds the stream.
+//
 // `Proto` supplies Request/Response, and for handshaking RPCs `handshake`, `is_handshake(req)` and
 // `handshake_response()`.
 template <class Proto>
-class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename Proto::Response> {
+class Stream : public BidiCall<typename Proto::Request, typename Proto::Response> {
  public:
   using Request = typename Proto::Request;
   using Response = typename Proto::Response;
 
   explicit Stream(Runtime& runtime)
-      : runtime_(runtime), high_water_(std::max<std::size_t>(1, runtime.options().max_pending_per_stream)) {}
+      : runtime_(runtime), high_water_(std::max<std::size_t>(1, runtime.options().max_pending_per_stream)) {
+    this->io().context.AsyncNotifyWhenDone(&done_op_);
+  }
 
-  // Starts reading; called by the servicer right after construction.
-  void begin() { advance(); }
+  // The call arrived: starts reading.
+  void accepted(CqEngine& engine) final {
+    Reaction const reaction(this);
+    engine_ = &engine;
+    ops_ = 1;  // the call's end (done_op_), reported once the call started
+    advance();
+  }
 
  protected:
-  // A data message (after the handshake, if the RPC has one). Runs on a gRPC thread: must not block.
+  // A data message (after the handshake, if the RPC has one). Runs on the call's completion-queue
+  // thread, which serves other streams too: must not block.
   virtual void on_request(Request&& request) = 0;
   // The client half-closed its side.
   virtual void on_input_closed() {}
@@ -108,6 +123,7 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     bool write = false;
     bool buffer_hint = false;
     std::optional<grpc::Status> finish;
+    bool release_call = false;  // gRPC is done with the call
   };
 
   // A reference to the stream that `count` (work in flight, holds) keeps until count_out.
@@ -127,7 +143,11 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   // Decides, under the lock, what to start next; the gRPC calls happen after the lock is released.
   Next plan_locked() {
     Next next;
-    if (finish_called_) return next;
+    if (finish_called_) {
+      // Nothing is started after the finish; once every operation is back, gRPC is done.
+      if (ops_ == 0 && !call_released_) next.release_call = call_released_ = true;
+      return next;
+    }
     bool const ending = error_.has_value() || cancelled_;
     if (!ending && !write_pending_ && !queue_.empty()) {
       current_ = std::move(queue_.front());
@@ -135,21 +155,24 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       write_pending_ = true;
       next.write = true;
       next.buffer_hint = !queue_.empty();
+      ++ops_;
     }
     if (!ending && !read_pending_ && !reads_done_ && queue_.size() + in_flight_ < high_water_) {
       read_pending_ = true;
       next.read = true;
+      ++ops_;
     }
     if (!write_pending_) {
       if (error_) {
-        finish_called_ = true;
         next.finish = *error_;
       } else if (cancelled_) {
-        finish_called_ = true;
         next.finish = grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled");
       } else if (input_closed_ && in_flight_ == 0 && holds_ == 0 && queue_.empty()) {
-        finish_called_ = true;
         next.finish = grpc::Status::OK;
+      }
+      if (next.finish) {
+        finish_called_ = true;
+        ++ops_;
       }
     }
     return next;
@@ -167,24 +190,27 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       if ((error_ || cancelled_) && !ending_notified_) newly_ending = ending_notified_ = true;
     }
     if (newly_ending) on_ending();
+    if (next.release_call) return release_call();
     bool const calls_grpc = next.write || next.read || next.finish.has_value();
-    if (calls_grpc) handing_to_grpc(this);
+    if (!calls_grpc) return;
+    handing_to_grpc(this);
+    auto& stream = this->io().stream;
     if (next.write) {
       grpc::WriteOptions options;
       if (next.buffer_hint) options.set_buffer_hint();
-      this->StartWrite(&current_, options);
+      stream.Write(current_, options, &write_op_);
     }
-    if (next.read) this->StartRead(&incoming_);
-    if (next.finish) this->Finish(*next.finish);
-    // gRPC serialized the response inside StartWrite; a reaction that acquires after this point
-    // sees that work ordered too.
-    if (calls_grpc) handing_to_grpc(this);
+    if (next.read) stream.Read(&incoming_, &read_op_);
+    if (next.finish) stream.Finish(*next.finish, &finish_op_);
+    // gRPC serialized the response inside Write; a completion that acquires after this point sees
+    // that work ordered too.
+    handing_to_grpc(this);
   }
   void advance() {
     advance([] {});
   }
 
-  void OnReadDone(bool ok) override {
+  void on_read_done(bool ok) {
     Reaction const reaction(this);
     if (!ok) {
       bool first_close = false;
@@ -195,7 +221,12 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
         reads_done_ = true;  // no more reads; the stream may not finish before on_input_closed ran
       }
       if (first_close && !failed()) on_input_closed();
-      advance([&] { input_closed_ = true; });
+      // The read counts as outstanding until here: the stream cannot be released under this
+      // completion.
+      advance([&] {
+        input_closed_ = true;
+        --ops_;
+      });
       return;
     }
     Request request = std::move(incoming_);
@@ -205,14 +236,17 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
       std::lock_guard lock(mu_);
       dispatch = !ending_locked();
     }
-    if (dispatch) accept(std::move(request));
+    if (dispatch) dispatch_request(std::move(request));
     // Only now may the next read start: messages are handled one at a time and in order (a read
-    // started during accept() could deliver the next message, or the half-close, while this one
+    // started during dispatch could deliver the next message, or the half-close, while this one
     // is still being dispatched).
-    advance([&] { read_pending_ = false; });
+    advance([&] {
+      read_pending_ = false;
+      --ops_;
+    });
   }
 
-  void accept(Request&& request) {
+  void dispatch_request(Request&& request) {
     if constexpr (Proto::handshake) {
       bool const is_handshake = Proto::is_handshake(request);
       if (!handshaken_) {
@@ -228,26 +262,40 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
     on_request(std::move(request));
   }
 
-  void OnWriteDone(bool ok) override {
+  void on_write_done(bool ok) {
     Reaction const reaction(this);
     advance([&] {
       write_pending_ = false;
+      --ops_;
       if (!ok) cancelled_ = true;  // the client is gone
     });
   }
 
-  void OnCancel() override {
+  void on_finish_done(bool) {
     Reaction const reaction(this);
+    advance([&] { --ops_; });
+  }
+
+  // The call ended: after our finish, or cancelled (by the client, a broken connection, or the
+  // server's shutdown deadline).
+  void on_call_done(bool) {
+    Reaction const reaction(this);
+    bool const cancelled = this->io().context.IsCancelled();
     advance([&] {
-      cancelled_ = true;
-      queue_.clear();
+      --ops_;
+      if (cancelled) {
+        cancelled_ = true;
+        queue_.clear();
+      }
     });
   }
 
-  void OnDone() override {
-    taking_back_from_grpc(this);
-    release();
+  // gRPC is done with the call: its objects go now; the stream itself once no work holds it.
+  void release_call() {
+    this->release_io();
     handing_to_grpc(&all_calls_done_key);
+    engine_->release();
+    release();
   }
 
   void release() {
@@ -256,14 +304,20 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
 
   Runtime& runtime_;
   std::size_t const high_water_;
+  CqEngine* engine_ = nullptr;
   Request incoming_;  // owned by the outstanding read
   Response current_;  // owned by the outstanding write
+  CqOp<Stream, &Stream::on_read_done> read_op_{*this};
+  CqOp<Stream, &Stream::on_write_done> write_op_{*this};
+  CqOp<Stream, &Stream::on_finish_done> finish_op_{*this};
+  CqOp<Stream, &Stream::on_call_done> done_op_{*this};
 
   mutable std::mutex mu_;
   std::deque<Response> queue_;
   std::optional<grpc::Status> error_;
   std::size_t in_flight_ = 0;
   std::size_t holds_ = 0;
+  std::size_t ops_ = 0;  // gRPC operations outstanding, the call's end included
   bool read_pending_ = false;
   bool write_pending_ = false;
   bool reads_done_ = false;
@@ -271,16 +325,9 @@ class Stream : public grpc::ServerBidiReactor<typename Proto::Request, typename 
   bool input_closed_ = false;
   bool cancelled_ = false;
   bool finish_called_ = false;
+  bool call_released_ = false;
   bool handshaken_ = false;   // touched only by the reading side, one read at a time
-  std::atomic<int> refs_{1};  // gRPC's reference, released in OnDone
+  std::atomic<int> refs_{1};  // the call's reference, released once gRPC is done with it
 };
-
-// Creates a stream of type S and starts it; gRPC owns it from here.
-template <class S, class... Args>
-S* open_stream(Args&&... args) {
-  auto* stream = new S(std::forward<Args>(args)...);
-  stream->begin();
-  return stream;
-}
 
 }  // namespace numaflow::detail

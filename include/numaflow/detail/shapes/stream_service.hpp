@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "numaflow/detail/runtime/cq_engine.hpp"
 #include "numaflow/detail/runtime/runtime.hpp"
 #include "numaflow/detail/shapes/stream.hpp"
 #include "numaflow/detail/shapes/unary.hpp"
@@ -14,15 +15,32 @@
 
 namespace numaflow::detail {
 
-// What every functionality's gRPC service shares: the generated `Generated::CallbackService` with
-// IsReady answered, the runtime, and the work behind it (a tag's SteppedRunner seen as `W`, or a
-// windowed driver). A functionality's service adds only its own RPC overrides, each one line:
-// open<Shape>() for a streaming RPC, answer(…) for a unary one. For the stepped tags `W` does not
-// depend on the handler, so the service is compiled once per tag.
-template <class Generated, class ReadyResponse, class W>
-class ServiceCore : public Generated::CallbackService, public ServiceBase {
+// `Service` with the generated method layers `Layers` (`WithAsyncMethod_XFn`,
+// `WithCallbackMethod_XFn`) applied in order.
+template <class Service, template <class> class... Layers>
+struct layered {
+  using type = Service;
+};
+template <class Service, template <class> class Layer, template <class> class... Layers>
+struct layered<Service, Layer, Layers...> : layered<Layer<Service>, Layers...> {};
+
+// A tag's generated gRPC service with each method on the API that serves it: IsReady on the
+// callback API, and `Methods` (one layer per other RPC of the tag: `WithAsyncMethod_XFn` for a
+// streaming RPC, served by the completion-queue engine, `WithCallbackMethod_XFn` for a unary one).
+template <class Generated, template <class> class... Methods>
+using grpc_service_t =
+    typename layered<typename Generated::Service, Generated::template WithCallbackMethod_IsReady, Methods...>::type;
+
+// What every functionality's gRPC service shares: the generated service `GrpcService` (a
+// grpc_service_t) with IsReady answered, the runtime, and the work behind it (a tag's
+// SteppedRunner seen as `W`, or a windowed driver). A functionality's service adds only its own
+// RPCs, one line each: accept<Shape>(engine, &NameService::RequestXFn) for a streaming RPC (in its
+// accept_streams), answer(…) for a unary one. For the stepped tags `W` does not depend on the
+// handler, so the service is compiled once per tag.
+template <class GrpcService, class ReadyResponse, class W>
+class ServiceCore : public GrpcService, public ServiceBase {
  public:
-  using generated_type = Generated;
+  using generated_type = GrpcService;
   using ready_response_type = ReadyResponse;
   using work_type = W;
   ServiceCore(Runtime& runtime, W& work);
@@ -34,19 +52,23 @@ class ServiceCore : public Generated::CallbackService, public ServiceBase {
                                     ReadyResponse* response) final;
 
  protected:
-  // A streaming RPC served by `Shape` (one-to-one, one-to-many, batch), which hands its work to
-  // the submitter it needs.
-  template <class Shape>
-  Shape* open() {
-    return open_stream<Shape>(runtime_, static_cast<typename Shape::submitter_type&>(work_));
+  // A streaming RPC (its generated `request` method) served by `Shape` (one-to-one, one-to-many,
+  // batch), which hands its work to the submitter it needs: a call is kept requested on each of
+  // the engine's queues.
+  template <class Shape, class Owner, class Request, class Response>
+  void accept(CqEngine& engine, RequestBidi<Owner, Request, Response> request) {
+    engine.accept(static_cast<Owner&>(*this), request,
+                  [&runtime = runtime_, &submitter = static_cast<typename Shape::submitter_type&>(work_)]()
+                      -> BidiCall<Request, Response>* { return new Shape(runtime, submitter); });
   }
 
-  // A streaming RPC whose stream the work opens (a windowed tag's StreamWork).
+  // A streaming RPC whose streams the work makes (a windowed tag's StreamWork).
   // A template, so that the explicit instantiation of a service whose work is not a StreamWork
   // leaves it out.
-  template <class StreamWork = W>
-  auto* open_by_work() {
-    return static_cast<StreamWork&>(work_).open(runtime_);
+  template <class Owner, class Request, class Response, class StreamWork = W>
+  void accept_by_work(CqEngine& engine, RequestBidi<Owner, Request, Response> request) {
+    engine.accept(static_cast<Owner&>(*this), request,
+                  [&runtime = runtime_, &work = static_cast<StreamWork&>(work_)] { return work.open(runtime); });
   }
 
   // A unary RPC: `in` goes to the work, its response answers the call.
@@ -121,6 +143,7 @@ class Served final : public ServiceBase {
         service_(make_service<Service>(runtime, static_cast<typename served_work<WorkObject>::type&>(work_))) {}
 
   grpc::Service& grpc_service() override { return service_->grpc_service(); }
+  void accept_streams(CqEngine& engine) override { service_->accept_streams(engine); }
   void start() override { service_->start(); }
   void after_shutdown() override { service_->after_shutdown(); }
 

@@ -413,7 +413,7 @@ struct WindowedFraming {
   }
 };
 
-// ServiceCore::open<Shape, Framing>'s view of the windowed shape: its driver is its framing too.
+// The windowed shape seen as a shape of `Framing`: its driver is its framing too.
 template <class Framing, class Driver>
 using windowed_shape_t = WindowedStream<Driver>;
 

@@ -110,7 +110,8 @@ namespace numaflow::detail {
 template <class Request, class Response>
 class StreamWork {
  public:
-  virtual grpc::ServerBidiReactor<Request, Response>* open(Runtime& runtime) = 0;
+  // A new stream, for the next call of the RPC.
+  virtual BidiCall<Request, Response>* open(Runtime& runtime) = 0;
   virtual void start() = 0;
   virtual void stop() = 0;
 
@@ -128,9 +129,8 @@ class DriverWork final : public StreamWork<typename Driver::Framing::Request, ty
   template <class Process>
   DriverWork(Process&& process, Runtime& runtime) : driver_(std::forward<Process>(process), runtime) {}
 
-  grpc::ServerBidiReactor<typename Driver::Framing::Request, typename Driver::Framing::Response>* open(
-      Runtime& runtime) override {
-    return open_stream<Shape<Driver>>(runtime, driver_);
+  BidiCall<typename Driver::Framing::Request, typename Driver::Framing::Response>* open(Runtime& runtime) override {
+    return new Shape<Driver>(runtime, driver_);
   }
   void start() override { driver_.start(); }
   void stop() override { driver_.stop(); }
