@@ -19,7 +19,7 @@ struct ServerOptions {
   // Handler concurrency: threads for Sync and Async, processes for MultiProc.
   // 0 picks a default: max(4, hardware threads) for Sync, hardware threads otherwise.
   // It also sets how many threads serve the streams' gRPC completion queues, at most one per
-  // hardware thread (0: one per hardware thread).
+  // hardware thread (0: one, which serves the platform's one stream per RPC best).
   std::size_t workers = 0;
   // How long in-flight streams may keep running after SIGTERM/SIGINT (after a handler error: at
   // most 1 s, since the container is restarted anyway).

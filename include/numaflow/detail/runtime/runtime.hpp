@@ -112,14 +112,4 @@ class ServiceBase {
   virtual void after_shutdown() {}
 };
 
-// IsReady for every service: ready as soon as the service can take requests.
-template <class ReadyResponse>
-grpc::ServerUnaryReactor* answer_ready(grpc::CallbackServerContext* context, ReadyResponse* response) {
-  response->set_ready(true);
-  auto* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
-  handing_to_grpc(&all_calls_done_key);  // this call's use of the service precedes its teardown
-  return reactor;
-}
-
 }  // namespace numaflow::detail

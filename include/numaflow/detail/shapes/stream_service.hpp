@@ -24,12 +24,14 @@ struct layered {
 template <class Service, template <class> class Layer, template <class> class... Layers>
 struct layered<Service, Layer, Layers...> : layered<Layer<Service>, Layers...> {};
 
-// A tag's generated gRPC service with each method on the API that serves it: IsReady on the
-// callback API, and `Methods` (one layer per other RPC of the tag: `WithAsyncMethod_XFn` for a
-// streaming RPC, served by the completion-queue engine, `WithCallbackMethod_XFn` for a unary one).
+// A tag's generated gRPC service with each method on the API that serves it: `Methods` has one
+// layer per RPC but IsReady: `WithAsyncMethod_XFn` for a streaming RPC, served by the
+// completion-queue engine, `WithCallbackMethod_XFn` for a unary one. IsReady stays a synchronous
+// method: a callback method makes gRPC start its own polling threads ("nexting" threads), which
+// then take the streams' I/O from the engine's threads and hand every completion over (measured
+// on map_cat: 4x the context switches per message).
 template <class Generated, template <class> class... Methods>
-using grpc_service_t =
-    typename layered<typename Generated::Service, Generated::template WithCallbackMethod_IsReady, Methods...>::type;
+using grpc_service_t = typename layered<typename Generated::Service, Methods...>::type;
 
 // What every functionality's gRPC service shares: the generated service `GrpcService` (a
 // grpc_service_t) with IsReady answered, the runtime, and the work behind it (a tag's
@@ -48,8 +50,7 @@ class ServiceCore : public GrpcService, public ServiceBase {
   grpc::Service& grpc_service() final;
   void start() final;
   void after_shutdown() final;
-  grpc::ServerUnaryReactor* IsReady(grpc::CallbackServerContext* context, google::protobuf::Empty const*,
-                                    ReadyResponse* response) final;
+  grpc::Status IsReady(grpc::ServerContext* context, google::protobuf::Empty const*, ReadyResponse* response) final;
 
  protected:
   // A streaming RPC (its generated `request` method) served by `Shape` (one-to-one, one-to-many,
@@ -105,10 +106,10 @@ void ServiceCore<Generated, ReadyResponse, W>::after_shutdown() {
 }
 
 template <class Generated, class ReadyResponse, class W>
-grpc::ServerUnaryReactor* ServiceCore<Generated, ReadyResponse, W>::IsReady(grpc::CallbackServerContext* context,
-                                                                            google::protobuf::Empty const*,
-                                                                            ReadyResponse* response) {
-  return answer_ready(context, response);
+grpc::Status ServiceCore<Generated, ReadyResponse, W>::IsReady(grpc::ServerContext*, google::protobuf::Empty const*,
+                                                               ReadyResponse* response) {
+  response->set_ready(true);  // ready as soon as the service can take requests
+  return grpc::Status::OK;
 }
 
 // Builds a tag's gRPC service around its work. A stepped tag's service does not depend on the
