@@ -5,11 +5,12 @@
 // Input format (tests/fuzz/README.md): byte 0 picks the service (map, batchmap, mapstream,
 // sourcetransform, sink, source read, source ack, source unary, reduce, reducestream,
 // sessionreduce, accumulator: byte 0 % 12) and the policy of its server (Async when byte 0 / 12 is
-// odd and the functionality offers Async, else Sync); every following byte starts one action — handshake (sot true or
-// false), a data request built from the next bytes (ids from a small pool so they repeat, empty
-// and repeated keys, odd timestamps: unset, -1 ms, far future, INT64 extremes, out-of-range nanos,
-// raw bytes), an EOT, a request parsed from raw bytes, an empty request, a window operation with
-// any event number and any number of windows, half-close, cancel, a second concurrent stream, …
+// odd and the functionality offers Async, else Sync); every following byte starts one action —
+// handshake (sot true or false), a data request built from the next bytes (ids from a small pool
+// so they repeat, empty and repeated keys, odd timestamps: unset, -1 ms, far future, INT64
+// extremes, out-of-range nanos, raw bytes), an EOT, a request parsed from raw bytes, an empty
+// request, a window operation with any event number and any number of windows, half-close,
+// cancel, a second concurrent stream, …
 //
 // Invariants (a violation aborts, so libFuzzer keeps the input):
 //  - nothing crashes (ASan/UBSan) and every stream ends within kStreamDeadline after the client
