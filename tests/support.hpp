@@ -4,6 +4,8 @@
 #include <numaflow/testing/stream_client.hpp>  // TempDir
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +39,25 @@ inline numaflow::Datum with_id(std::string id, std::string value) {
   d.watermark = numaflow::Timestamp::from_unix_millis(900);
   return d;
 }
+
+// Publishes side-input values into `dir` as the platform does: a new file, then a symbolic link
+// `name` re-pointed to it atomically (a temporary link renamed over it).
+class SideInputPublisher {
+ public:
+  SideInputPublisher(std::filesystem::path dir, std::string name) : dir_(std::move(dir)), name_(std::move(name)) {}
+  void publish(std::string const& value) {
+    auto const file = dir_ / (name_ + "_" + std::to_string(++published_));
+    std::ofstream{file, std::ios::binary} << value;
+    auto const tmp = dir_ / (name_ + "_tmp");
+    std::filesystem::create_symlink(file, tmp);
+    std::filesystem::rename(tmp, dir_ / name_);
+  }
+
+ private:
+  std::filesystem::path dir_;
+  std::string name_;
+  int published_ = 0;
+};
 
 // For retry tests: fails the first attempt of every value listed in `flaky`, succeeds afterwards.
 // Copies (the server keeps one) share the attempt counts.

@@ -5,16 +5,8 @@
 #include <numaflow/testing.hpp>
 
 #include <chrono>
-#include <cstring>
-#include <mutex>
-#include <stop_token>
 #include <vector>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -274,88 +266,7 @@ Datum with_id(std::string id, std::string value, Keys keys = {}) {
   return d;
 }
 
-// Publishes side-input values into `dir` as the platform does: a new file, then a symbolic link
-// `name` re-pointed to it atomically (a temporary link renamed over it).
-class SideInputPublisher {
- public:
-  SideInputPublisher(std::filesystem::path dir, std::string name) : dir_(std::move(dir)), name_(std::move(name)) {}
-  void publish(std::string const& value) {
-    auto const file = dir_ / (name_ + "_" + std::to_string(++published_));
-    std::ofstream{file, std::ios::binary} << value;
-    auto const tmp = dir_ / (name_ + "_tmp");
-    std::filesystem::create_symlink(file, tmp);
-    std::filesystem::rename(tmp, dir_ / name_);
-  }
-
- private:
-  std::filesystem::path dir_;
-  std::string name_;
-  int published_ = 0;
-};
-
-// A stand-in for Redis on 127.0.0.1: keeps every byte it is sent and answers each HINCRBY with ":1".
-class FakeRedis {
- public:
-  FakeRedis() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listener_, 4) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
-      throw std::runtime_error("FakeRedis: cannot listen");
-    port_ = ntohs(address.sin_port);
-    thread_ = std::jthread([this](std::stop_token stop) { serve(stop); });
-  }
-  ~FakeRedis() {
-    thread_.request_stop();
-    thread_.join();
-    ::close(listener_);
-  }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::string received() const {
-    std::lock_guard lock(mu_);
-    return received_;
-  }
-
- private:
-  void serve(std::stop_token const& stop) {
-    std::vector<pollfd> fds{{listener_, POLLIN, 0}};
-    while (!stop.stop_requested()) {
-      if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
-      if (fds[0].revents & POLLIN) {
-        int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (connection >= 0) fds.push_back({connection, POLLIN, 0});
-      }
-      for (std::size_t i = 1; i < fds.size(); ++i) {
-        if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
-        char buffer[4096];
-        auto n = ::read(fds[i].fd, buffer, sizeof buffer);
-        if (n <= 0) {
-          ::close(fds[i].fd);
-          fds[i].fd = -1;  // poll skips it
-          continue;
-        }
-        std::lock_guard lock(mu_);
-        received_.append(buffer, static_cast<std::size_t>(n));
-        std::size_t commands = 0;
-        for (auto at = received_.find("HINCRBY"); at != std::string::npos; at = received_.find("HINCRBY", at + 1))
-          ++commands;
-        for (; replied_ < commands; ++replied_) (void)!::write(fds[i].fd, ":1\r\n", 4);
-      }
-    }
-    for (std::size_t i = 1; i < fds.size(); ++i)
-      if (fds[i].fd >= 0) ::close(fds[i].fd);
-  }
-
-  int listener_ = -1;
-  int port_ = 0;
-  mutable std::mutex mu_;
-  std::string received_;
-  std::size_t replied_ = 0;
-  std::jthread thread_;
-};
+using test::SideInputPublisher;
 
 // Calls `attempt` every 20 ms until it returns true, for at most 10 s.
 template <class Attempt>
@@ -733,33 +644,5 @@ TEST(GoTwinSourceExamples, SourceSimpleMetadataEmitsAHundredWithUuidsAndRedelive
   }
   EXPECT_EQ(total, 100u);
   EXPECT_EQ(client.pending(), 0);
-  EXPECT_TRUE(client.close().ok());
-}
-
-TEST(GoTwinSideInputExamples, SinkSideinputCountsEachDatumUnderTheSideInputValueInRedis) {
-  FakeRedis redis;
-  numaflow::testing::TempDir side_inputs;
-  SideInputPublisher publisher{side_inputs.path(), "myticker"};
-  publisher.publish("s1");
-  Example<sink::v1::Sink> example{"sink_sideinput",
-                                  {"--side-input-dir", side_inputs.path()},
-                                  {"SINK_HASH_KEY=hash", "REDIS_ADDR=" + redis.address()}};
-  SinkClient client{example.socket()};
-  auto responses = client.sink({with_id("a", "x"), with_id("b", "y")});
-  ASSERT_EQ(responses.size(), 2u);
-  for (auto const& r : responses) EXPECT_EQ(r.status, SinkResponse::Status::success);
-  std::string const command = "*4\r\n$7\r\nHINCRBY\r\n$4\r\nhash\r\n$2\r\ns1\r\n$1\r\n1\r\n";
-  EXPECT_EQ(redis.received(), command + command);
-  EXPECT_TRUE(client.close().ok());
-}
-
-TEST(GoTwinSideInputExamples, SinkSideinputAnswersSuccessWhenRedisIsDown) {
-  Example<sink::v1::Sink> example{"sink_sideinput",
-                                  {"--side-input-dir", "/nonexistent-side-inputs"},
-                                  {"SINK_HASH_KEY=hash", "REDIS_ADDR=127.0.0.1:1"}};
-  SinkClient client{example.socket()};
-  auto responses = client.sink({with_id("a", "x")});
-  ASSERT_EQ(responses.size(), 1u);
-  EXPECT_EQ(responses[0].status, SinkResponse::Status::success) << "as in Go, a Redis error is only logged";
   EXPECT_TRUE(client.close().ok());
 }

@@ -1,4 +1,4 @@
-// The Redis examples (sink_redis, servingstore_redis) against a real redis-server: each example runs
+// The Redis examples (sink_redis, servingstore_redis, sink_sideinput) against a real redis-server: each example runs
 // as its own process on a temp socket, driven by the test kit; what they wrote is read back from
 // Redis with the examples' own hiredis client. Skipped when redis-server is not installed.
 #include <gtest/gtest.h>
@@ -107,14 +107,12 @@ class RedisServer {
   std::optional<test::Process> process_;
 };
 
-// An example binary serving on a temp socket, with extra environment.
+// An example binary serving on a temp socket, with extra environment and flags.
 template <class Service>
 class ExampleServer {
  public:
-  ExampleServer(std::string const& name, std::vector<std::string> env)
-      : process_(
-            {std::string{NUMAFLOW_EXAMPLES_DIR} + "/" + name, "--socket", socket(), "--server-info", dirs_ / "info"},
-            std::move(env)) {
+  ExampleServer(std::string const& name, std::vector<std::string> env, std::vector<std::string> flags = {})
+      : process_(command_line(name, std::move(flags)), std::move(env)) {
     if (!numaflow::testing::wait_until_ready<Service>(socket())) throw std::runtime_error(name + " did not start");
   }
   std::string socket() const { return dirs_ / "udf.sock"; }
@@ -125,6 +123,13 @@ class ExampleServer {
   }
 
  private:
+  std::vector<std::string> command_line(std::string const& name, std::vector<std::string> flags) const {
+    std::vector<std::string> line{std::string{NUMAFLOW_EXAMPLES_DIR} + "/" + name, "--socket", socket(),
+                                  "--server-info", dirs_ / "info"};
+    line.insert(line.end(), flags.begin(), flags.end());
+    return line;
+  }
+
   test::Dirs dirs_;
   test::Process process_;
 };
@@ -353,4 +358,74 @@ TEST(RedisExampleConfiguration, StoreRefusesABadConfigurationAtStartUp) {
   EXPECT_EQ(start_up_exit_code("servingstore_redis", {"REDIS_TTL_SECONDS=0"}), 2);
   EXPECT_EQ(start_up_exit_code("servingstore_redis", {"REDIS_TTL_SECONDS=soon"}), 2);
   EXPECT_EQ(start_up_exit_code("servingstore_redis", {"REDIS_ADDR=:6379"}), 2);
+}
+
+// sink_sideinput: HINCRBY <SINK_HASH_KEY> <the side input's current value> per datum.
+
+TEST_F(RedisExamples, SideInputSinkCountsEachDatumUnderTheCurrentSideInputValue) {
+  RedisServer redis{binary_};
+  numaflow::testing::TempDir side_inputs;
+  test::SideInputPublisher publisher{side_inputs.path(), "myticker"};
+  publisher.publish("s1");
+  SinkExample sink{"sink_sideinput",
+                   {"SINK_HASH_KEY=counts", "REDIS_ADDR=" + redis.address()},
+                   {"--side-input-dir", side_inputs.path()}};
+  SinkClient client{sink.socket()};
+  for (auto const& r : client.sink(batch_of("a", {"x", "y"})))
+    EXPECT_EQ(r.status, SinkResponse::Status::success) << r.id << r.error;
+  EXPECT_EQ(redis.hash(hash_key), (std::map<std::string, long long>{{"s1", 2}}));
+
+  // The watcher follows the new value within moments; every datum is counted under one of the two.
+  publisher.publish("s2");
+  long long sent = 2;
+  for (int i = 0; i < 200 && !redis.hash(hash_key).contains("s2"); ++i) {
+    for (auto const& r : client.sink(batch_of("b" + std::to_string(i), {"z"})))
+      EXPECT_EQ(r.status, SinkResponse::Status::success) << r.id << r.error;
+    ++sent;
+    std::this_thread::sleep_for(50ms);
+  }
+  auto const counts = redis.hash(hash_key);
+  ASSERT_TRUE(counts.contains("s2")) << "the new side-input value was never used";
+  EXPECT_EQ(counts.at("s1") + counts.at("s2"), sent);
+  EXPECT_TRUE(client.close().ok());
+  EXPECT_EQ(sink.stop(), 0);
+}
+
+TEST_F(RedisExamples, SideInputSinkAnswersFailureWhileRedisIsAwayAndWritesAgainWhenItIsBack) {
+  RedisServer redis{binary_};
+  numaflow::testing::TempDir side_inputs;  // no side input yet: the field is empty
+  SinkExample sink{"sink_sideinput",
+                   {"SINK_HASH_KEY=counts", "REDIS_ADDR=" + redis.address()},
+                   {"--side-input-dir", side_inputs.path()}};
+  SinkClient client{sink.socket()};
+  redis.stop();
+  auto const responses = client.sink(batch_of("away", {"a", "b"}));
+  ASSERT_EQ(responses.size(), 2u);
+  for (auto const& r : responses) {
+    EXPECT_EQ(r.status, SinkResponse::Status::failure) << r.id << " must not be reported as written";
+    EXPECT_NE(r.error.find("not written to Redis"), std::string::npos) << r.error;
+  }
+  redis.start();
+  for (auto const& r : client.sink(batch_of("back", {"a", "b", "c"})))
+    EXPECT_EQ(r.status, SinkResponse::Status::success) << r.id << r.error;
+  EXPECT_EQ(redis.hash(hash_key), (std::map<std::string, long long>{{"", 3}}));
+  EXPECT_TRUE(client.close().ok());
+  EXPECT_EQ(sink.stop(), 0);
+}
+
+TEST_F(RedisExamples, SideInputSinkFailsTheBatchWithoutAHashKeyAsGosPanics) {
+  RedisServer redis{binary_};
+  numaflow::testing::TempDir side_inputs;
+  SinkExample sink{"sink_sideinput", {"REDIS_ADDR=" + redis.address()}, {"--side-input-dir", side_inputs.path()}};
+  SinkClient client{sink.socket()};
+  try {
+    client.sink(batch_of("a", {"x"}));
+    ADD_FAILURE() << "a batch without SINK_HASH_KEY was answered";
+  } catch (numaflow::testing::ProtocolError const& e) {
+    EXPECT_EQ(e.status().error_code(), grpc::StatusCode::INTERNAL) << e.what();
+    EXPECT_NE(e.status().error_message().find("SINK_HASH_KEY environment variable is not set."), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(sink.exit_code(), 1) << "a handler error ends the UDF, as the platform's error contract asks";
+  EXPECT_TRUE(redis.hash(hash_key).empty());
 }

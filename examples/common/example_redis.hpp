@@ -62,10 +62,10 @@ struct RedisAddress {
     return address;
   }
 
-  // REDIS_ADDR, or redis:6379 (the service name numaflow's examples give Redis) when it is unset.
+  // REDIS_ADDR, or redis:6379 (the service name numaflow's examples give Redis) when it is unset or empty.
   static RedisAddress from_environment() {
     char const* text = std::getenv("REDIS_ADDR");
-    return parse(text ? text : "redis:6379");
+    return parse(text && *text ? text : "redis:6379");
   }
 
   std::string to_string() const {

@@ -1,14 +1,16 @@
 // libFuzzer target: arbitrary bytes, decoded as a sequence of client actions on the real gRPC
-// streams of in-process numaflow-cpp servers (one per functionality, Sync policy, started once per
-// process on Unix sockets in a temp dir).
+// streams of in-process numaflow-cpp servers (one per functionality and policy, Sync and, where the
+// functionality offers it, Async; started once per process on Unix sockets in a temp dir).
 //
 // Input format (tests/fuzz/README.md): byte 0 picks the service (map, batchmap, mapstream,
 // sourcetransform, sink, source read, source ack, source unary, reduce, reducestream,
-// sessionreduce, accumulator); every following byte starts one action — handshake (sot true or
-// false), a data request built from the next bytes (ids from a small pool so they repeat, empty
-// and repeated keys, odd timestamps: unset, -1 ms, far future, INT64 extremes, out-of-range nanos,
-// raw bytes), an EOT, a request parsed from raw bytes, an empty request, a window operation with
-// any event number and any number of windows, half-close, cancel, a second concurrent stream, …
+// sessionreduce, accumulator: byte 0 % 12) and the policy of its server (Async when byte 0 / 12 is
+// odd and the functionality offers Async, else Sync); every following byte starts one action —
+// handshake (sot true or false), a data request built from the next bytes (ids from a small pool
+// so they repeat, empty and repeated keys, odd timestamps: unset, -1 ms, far future, INT64
+// extremes, out-of-range nanos, raw bytes), an EOT, a request parsed from raw bytes, an empty
+// request, a window operation with any event number and any number of windows, half-close,
+// cancel, a second concurrent stream, …
 //
 // Invariants (a violation aborts, so libFuzzer keeps the input):
 //  - nothing crashes (ASan/UBSan) and every stream ends within kStreamDeadline after the client
@@ -26,6 +28,10 @@
 #include <numaflow/testing/stream_client.hpp>
 
 #include <grpcpp/grpcpp.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -44,7 +50,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -62,8 +70,11 @@ bool verbose() {
   return on;
 }
 
+// The policy of the server the current input drives (set by run_one).
+char const* g_policy = Sync::name;
+
 [[noreturn]] void violation(char const* service, std::string const& what) {
-  std::fprintf(stderr, "\nfuzz_protocol: INVARIANT VIOLATED (%s): %s\n", service, what.c_str());
+  std::fprintf(stderr, "\nfuzz_protocol: INVARIANT VIOLATED (%s, %s server): %s\n", service, g_policy, what.c_str());
   std::fflush(stderr);
   std::abort();
 }
@@ -202,6 +213,98 @@ struct AccumulatorHandlerImpl : AccumulatorHandler {
   }
 };
 
+// The Async servers' handlers: the Sync handlers' answers, around suspensions like a handler
+// awaiting I/O. The value picks how a coroutine suspends, so inputs reach every resumption path:
+// not at all (empty), through the executor's queue (possibly resumed on the other worker thread),
+// or on a timer that lets the stream's other requests overtake it.
+Task<void> suspend_like_io(std::string_view value) {
+  if (value.empty()) co_return;
+  auto executor = co_await boost::asio::this_coro::executor;
+  if (value.size() % 3 == 1) {
+    boost::asio::steady_timer timer{executor, 1ms};
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  } else {
+    co_await boost::asio::post(executor, boost::asio::use_awaitable);
+  }
+}
+
+Task<Messages> async_map_handler(Datum const& d) {
+  co_await suspend_like_io(d.value);
+  co_return map_handler(d);
+}
+
+Task<Messages> async_transform_handler(Keys const&, Datum const& d) {
+  co_await suspend_like_io(d.value);
+  co_return transform_handler(d);
+}
+
+std::string_view first_value(Datums const& batch) { return batch.empty() ? std::string_view{} : batch.front().value; }
+
+Task<BatchResponses> async_batch_handler(Datums const& batch) {
+  co_await suspend_like_io(first_value(batch));
+  co_return batch_handler(batch);
+}
+
+Task<SinkResponses> async_sink_handler(Datums const& batch) {
+  co_await suspend_like_io(first_value(batch));
+  co_return sink_handler(batch);
+}
+
+struct AsyncStreamHandler : AsyncMapStreamer {
+  Task<void> handle(Datum const& d, MessageEmitter& out) override {
+    for (std::size_t i = 0; i < d.value.size() % 4; ++i) {
+      out.emit(Message{d.value}.with_keys(d.keys));
+      co_await suspend_like_io(d.value);
+    }
+  }
+};
+
+class AsyncFuzzSource final : public AsyncSourcer {
+ public:
+  Task<void> read(ReadRequest const& request, SourceEmitter& out) override {
+    co_await suspend_like_io(request.count % 2 ? "y" : "");
+    sync_.read(request, out);
+  }
+  Task<void> ack(std::vector<Offset> const& offsets) override {
+    co_await suspend_like_io(offsets.empty() ? std::string_view{} : std::string_view{offsets.front().value});
+    sync_.ack(offsets);
+  }
+  Task<void> nack(std::vector<NackedOffset> const& offsets) override {
+    co_await suspend_like_io(offsets.empty() ? "" : "y");
+    sync_.nack(offsets);
+  }
+  Task<std::int64_t> pending() override {
+    co_await suspend_like_io("y");
+    co_return sync_.pending();
+  }
+
+ private:
+  FuzzSource sync_;
+};
+
+// Reads until the window closes, or returns early at a value starting with 'q' (the datums still
+// queued and still to come must not keep the window open).
+Task<Messages> async_reduce_handler(Keys const& keys, DatumStream& datums, IntervalWindow const& w) {
+  Datums seen;
+  while (auto d = co_await datums.next()) {
+    if (!d->value.empty() && d->value[0] == 'q') break;
+    co_await suspend_like_io(d->value);
+    seen.push_back(std::move(*d));
+  }
+  co_return reduce_handler(keys, seen, w);
+}
+
+Task<void> async_reduce_stream_handler(Keys const& keys, DatumStream& datums, IntervalWindow const& w,
+                                       MessageEmitter& out) {
+  std::size_t n = 0;
+  while (auto d = co_await datums.next()) {
+    if (!d->value.empty() && d->value[0] == 'q') break;
+    if (++n % 2 == 0) out.emit(Message{d->value}.with_keys(keys));
+    co_await suspend_like_io(d->value);
+  }
+  out.emit(Message{std::to_string(n) + describe_time(w.end)}.with_keys(keys));
+}
+
 // One running server: kept for the whole process (never stopped: libFuzzer exits with exit()).
 struct Running {
   std::string socket;
@@ -212,7 +315,7 @@ struct Running {
 std::filesystem::path g_dir;
 std::map<std::string, Running*> g_servers;
 
-template <class Tag, class Handler>
+template <class Tag, class Policy = Sync, class Handler>
 void launch(std::string const& name, Handler handler) {
   ServerOptions options;
   options.socket_path = (g_dir / (name + ".sock")).string();
@@ -220,7 +323,7 @@ void launch(std::string const& name, Handler handler) {
   options.error_dir = (g_dir / "errors").string();
   options.shutdown_grace = std::chrono::seconds{2};
   options.workers = 2;
-  auto* server = new Server<Tag, Sync>{std::move(handler), options};  // lives until exit
+  auto* server = new Server<Tag, Policy>{std::move(handler), options};  // lives until exit
   server->start();
   auto* running = new Running{options.socket_path, [server] { server->stop(); }};
   g_servers[name] = running;
@@ -956,7 +1059,8 @@ struct Stubs {
   std::unique_ptr<sessionreduce::v1::SessionReduce::Stub> session;
   std::unique_ptr<accumulator::v1::Accumulator::Stub> accumulator;
 };
-Stubs* g_stubs = nullptr;
+// Per policy: [0] the Sync servers, [1] the Async ones (Sync where a functionality offers only Sync).
+Stubs* g_stubs[2] = {nullptr, nullptr};
 
 std::shared_ptr<grpc::Channel> channel(std::string const& name) {
   grpc::ChannelArguments args;
@@ -964,6 +1068,31 @@ std::shared_ptr<grpc::Channel> channel(std::string const& name) {
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
   return grpc::CreateCustomChannel("unix:" + g_servers.at(name)->socket, grpc::InsecureChannelCredentials(), args);
+}
+
+// Whether a functionality offers Async (the registry says; docs/internals.md).
+template <class Tag>
+constexpr bool kAsync = detail::offers<Tag, Async>;
+
+// The stubs of one policy's servers ("<name>" for Sync, "<name>.async" for Async); a functionality
+// that does not offer the policy is reached on its Sync server.
+template <class Policy>
+Stubs* connect_stubs(Policy) {
+  auto to = [](std::string const& name, bool offered) {
+    return channel(offered && std::is_same_v<Policy, Async> ? name + ".async" : name);
+  };
+  auto* stubs = new Stubs;
+  stubs->map = map::v1::Map::NewStub(to("map", kAsync<Map>));
+  stubs->batchmap = map::v1::Map::NewStub(to("batchmap", kAsync<BatchMap>));
+  stubs->mapstream = map::v1::Map::NewStub(to("mapstream", kAsync<MapStream>));
+  stubs->transform = sourcetransformer::v1::SourceTransform::NewStub(to("sourcetransform", kAsync<SourceTransform>));
+  stubs->sink = sink::v1::Sink::NewStub(to("sink", kAsync<Sink>));
+  stubs->source = source::v1::Source::NewStub(to("source", kAsync<Source>));
+  stubs->reduce = reduce::v1::Reduce::NewStub(to("reduce", kAsync<Reduce>));
+  stubs->reducestream = reduce::v1::Reduce::NewStub(to("reducestream", kAsync<ReduceStream>));
+  stubs->session = sessionreduce::v1::SessionReduce::NewStub(to("sessionreduce", kAsync<SessionReduce>));
+  stubs->accumulator = accumulator::v1::Accumulator::NewStub(to("accumulator", kAsync<Accumulator>));
+  return stubs;
 }
 
 template <class Stub, class Ready>
@@ -994,12 +1123,19 @@ constexpr char const* kShapes[] = {"map",    "batchmap",     "mapstream",     "s
                                    "sink",   "source.read",  "source.ack",    "source.unary",
                                    "reduce", "reducestream", "sessionreduce", "accumulator"};
 constexpr std::size_t kShapeCount = sizeof kShapes / sizeof *kShapes;
+constexpr bool kShapeOffersAsync[kShapeCount] = {
+    kAsync<Map>,    kAsync<BatchMap>,     kAsync<MapStream>,     kAsync<SourceTransform>,
+    kAsync<Sink>,   kAsync<Source>,       kAsync<Source>,        kAsync<Source>,
+    kAsync<Reduce>, kAsync<ReduceStream>, kAsync<SessionReduce>, kAsync<Accumulator>};
 
 void run_one(std::uint8_t const* data, std::size_t size) {
   if (size == 0) return;
   Bytes in{data, size};
-  std::size_t const shape = in.u8() % kShapeCount;
-  auto& s = *g_stubs;
+  std::uint8_t const service = in.u8();
+  std::size_t const shape = service % kShapeCount;
+  bool const async = (service / kShapeCount) % 2 == 1 && kShapeOffersAsync[shape];
+  g_policy = async ? Async::name : Sync::name;
+  auto& s = *g_stubs[async];
   switch (shape) {
     case 0:
       MapActions::mode = MapActions::Mode::unary;
@@ -1142,6 +1278,21 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> seeds() {
   out.push_back({"accumulator-close-unknown", {11, 0x45, 1, 120, 0, 0x45, 1, 100, 0, 0x85, 2, 100}});
   out.push_back(
       {"accumulator-far-future-times", cat({{11, 0x05, 0, 100, 1, 4, 5}, {0, 1, 'z', 1, 4, 1, 5, 0, 0, 1, 30}})});
+  // The same conversations with an Async server, where the functionality offers one (byte 0 + 12).
+  for (std::size_t i = 0, sync_seeds = out.size(); i < sync_seeds; ++i) {
+    auto [name, bytes] = out[i];
+    if (!kShapeOffersAsync[bytes[0] % kShapeCount]) continue;
+    bytes[0] = static_cast<std::uint8_t>(bytes[0] % kShapeCount + kShapeCount);
+    out.push_back({name + "-async", std::move(bytes)});
+  }
+  // An Async reduce handler that stops reading at a value starting with 'q' while datums are queued.
+  out.push_back({"reduce-async-stops-reading", cat({{20, 0x05, 0, 0, 1},
+                                                    reduce_datum,
+                                                    {0x05, 2, 0, 1, 1, 100, 1, 'q', 1, 6, 0, 0, 0, 1},
+                                                    {0x05, 2, 0, 1},
+                                                    reduce_datum,
+                                                    {0x05, 2, 0, 1},
+                                                    reduce_datum})});
   return out;
 }
 
@@ -1185,18 +1336,17 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   launch<ReduceStream>("reducestream", ReduceStreamHandler{});
   launch<SessionReduce>("sessionreduce", SessionHandler{});
   launch<Accumulator>("accumulator", AccumulatorHandlerImpl{});
+  launch<Map, Async>("map.async", fn<&async_map_handler>);
+  launch<BatchMap, Async>("batchmap.async", fn<&async_batch_handler>);
+  launch<MapStream, Async>("mapstream.async", AsyncStreamHandler{});
+  launch<SourceTransform, Async>("sourcetransform.async", fn<&async_transform_handler>);
+  launch<Sink, Async>("sink.async", fn<&async_sink_handler>);
+  launch<Source, Async>("source.async", AsyncFuzzSource{});
+  launch<Reduce, Async>("reduce.async", fn<&async_reduce_handler>);
+  launch<ReduceStream, Async>("reducestream.async", fn<&async_reduce_stream_handler>);
 
-  g_stubs = new Stubs;
-  g_stubs->map = map::v1::Map::NewStub(channel("map"));
-  g_stubs->batchmap = map::v1::Map::NewStub(channel("batchmap"));
-  g_stubs->mapstream = map::v1::Map::NewStub(channel("mapstream"));
-  g_stubs->transform = sourcetransformer::v1::SourceTransform::NewStub(channel("sourcetransform"));
-  g_stubs->sink = sink::v1::Sink::NewStub(channel("sink"));
-  g_stubs->source = source::v1::Source::NewStub(channel("source"));
-  g_stubs->reduce = reduce::v1::Reduce::NewStub(channel("reduce"));
-  g_stubs->reducestream = reduce::v1::Reduce::NewStub(channel("reducestream"));
-  g_stubs->session = sessionreduce::v1::SessionReduce::NewStub(channel("sessionreduce"));
-  g_stubs->accumulator = accumulator::v1::Accumulator::NewStub(channel("accumulator"));
+  g_stubs[0] = connect_stubs(Sync{});
+  g_stubs[1] = connect_stubs(Async{});
   std::fprintf(stderr, "fuzz_protocol: %zu servers under %s\n", g_servers.size(), g_dir.c_str());
   return 0;
 }

@@ -121,27 +121,16 @@ std::unique_ptr<ServiceBase> make_service(Runtime& runtime, W& work) {
   return std::make_unique<Service>(runtime, work);
 }
 
-// The work a service is handed: a SteppedRunner as its handler-independent Work, a windowed driver
-// as itself.
-template <class WorkObject>
-struct served_work {
-  using type = WorkObject;
-};
-template <class WorkObject>
-  requires requires { typename WorkObject::work_type; }
-struct served_work<WorkObject> {
-  using type = typename WorkObject::work_type;
-};
-
 // A service and the work it serves, as the Server owns them: `WorkObject` (the handler's
-// SteppedRunner or driver) is built first, from the handler, and handed to `Service`.
+// SteppedRunner or driver) is built first, from the handler, and handed to `Service` as the
+// handler-independent `WorkObject::work_type` it serves.
 template <class WorkObject, class Service>
 class Served final : public ServiceBase {
  public:
   template <class Handler>
   Served(Handler&& handler, Runtime& runtime)
       : work_(typename WorkObject::process_type{std::forward<Handler>(handler)}, runtime),
-        service_(make_service<Service>(runtime, static_cast<typename served_work<WorkObject>::type&>(work_))) {}
+        service_(make_service<Service>(runtime, static_cast<typename WorkObject::work_type&>(work_))) {}
 
   grpc::Service& grpc_service() override { return service_->grpc_service(); }
   void accept_streams(CqEngine& engine) override { service_->accept_streams(engine); }
