@@ -12,6 +12,7 @@
 #include <numaflow/testing.hpp>
 
 #include <filesystem>
+#include <iterator>
 #include <set>
 
 #include "support.hpp"
@@ -462,6 +463,32 @@ TEST(MultiProc, TransformResultsMatchSync) {
   ASSERT_EQ(results.size(), 100u);
   EXPECT_EQ(results.at("id-42").at(0).value, "42");
   EXPECT_EQ(results.at("id-42").at(0).event_time, (Timestamp{1700000000, 0}));
+}
+
+// Frames travel to and from the workers in batches read in large pieces: many small requests and a
+// few far larger than one piece (up to 20 MiB) share one stream, and each comes back intact.
+TEST(MultiProc, SmallAndLargeRequestsInOneStreamEachComeBackIntact) {
+  test::Dirs dirs;
+  UdfProcess udf{dirs, {"map", "multiproc", &ready<map::v1::Map>}, "cat", {"--workers", "2"}};
+  Datums batch = numbered(600);
+  std::size_t const large[] = {300 * 1024, 1024 * 1024, 5 * 1024 * 1024, 20 * 1024 * 1024};
+  for (std::size_t i = 0; i < std::size(large); ++i) {
+    auto& d = batch.at(100 + 150 * i);
+    d.value.assign(large[i], static_cast<char>('a' + i));
+    d.value.back() = '$';
+  }
+  MapClient client{udf.socket()};
+  auto results = client.map(batch);
+  ASSERT_EQ(results.size(), batch.size());
+  for (auto const& d : batch) {
+    auto const& messages = results.at(d.id);
+    ASSERT_EQ(messages.size(), 1u) << d.id;
+    EXPECT_TRUE(messages.at(0).value == d.value)
+        << d.id << ": " << messages.at(0).value.size() << " bytes back, " << d.value.size() << " sent";
+  }
+  EXPECT_TRUE(client.close().ok());
+  udf.process().signal(SIGTERM);
+  EXPECT_EQ(udf.process().exit_code(), 0);
 }
 
 TEST(MultiProc, CrashedWorkerIsReportedNeverSilent) {
