@@ -78,6 +78,18 @@ template <class Owner, class Request, class Response>
 using RequestBidi = void (Owner::*)(grpc::ServerContext*, grpc::ServerAsyncReaderWriter<Response, Request>*,
                                     grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
 
+// Something a completion started that is better done once the queue's thread has run every
+// completion already waiting: a write. gRPC sends a response written without a buffer hint at once,
+// one `sendmsg` per message; held back to the end of the burst of completions, the responses of the
+// burst queue up behind it and go out together, with buffer hints.
+class BurstEndAction {
+ public:
+  virtual void at_burst_end() = 0;
+
+ protected:
+  ~BurstEndAction() = default;
+};
+
 // Base of the acceptors the engine owns.
 class CallAcceptor : public CqCompletion {
  public:
@@ -139,12 +151,39 @@ class CqEngine {
     pollers_.clear();
   }
 
+  // Runs `action` once the calling completion-queue thread has no completion waiting; false when
+  // the caller is not one of those threads (the action is then the caller's to do now).
+  static bool at_burst_end(BurstEndAction& action) {
+    if (burst_end_ == nullptr) return false;
+    burst_end_->push_back(&action);
+    return true;
+  }
+
  private:
   static void poll(grpc::ServerCompletionQueue& cq) {
+    std::vector<BurstEndAction*> burst_end;
+    burst_end_ = &burst_end;
     void* tag = nullptr;
     bool ok = false;
-    while (cq.Next(&tag, &ok)) static_cast<CqCompletion*>(tag)->complete(ok);
+    for (;;) {
+      if (burst_end.empty()) {
+        if (!cq.Next(&tag, &ok)) break;
+      } else {
+        auto const status = cq.AsyncNext(&tag, &ok, gpr_inf_past(GPR_CLOCK_MONOTONIC));
+        if (status != grpc::CompletionQueue::GOT_EVENT) {
+          // The burst is over (or the queue shut down, which waits for what is still started).
+          std::vector<BurstEndAction*> due;
+          due.swap(burst_end);
+          for (auto* action : due) action->at_burst_end();
+          continue;
+        }
+      }
+      static_cast<CqCompletion*>(tag)->complete(ok);
+    }
+    burst_end_ = nullptr;
   }
+
+  static inline thread_local std::vector<BurstEndAction*>* burst_end_ = nullptr;
 
   std::size_t const threads_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;

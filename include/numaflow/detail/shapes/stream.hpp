@@ -196,9 +196,8 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
     handing_to_grpc(this);
     auto& stream = this->io().stream;
     if (next.write) {
-      grpc::WriteOptions options;
-      if (next.buffer_hint) options.set_buffer_hint();
-      stream.Write(current_, options, &write_op_);
+      write_hint_ = next.buffer_hint;
+      if (!CqEngine::at_burst_end(deferred_write_)) start_write();
     }
     if (next.read) stream.Read(&incoming_, &read_op_);
     if (next.finish) stream.Finish(*next.finish, &finish_op_);
@@ -209,6 +208,29 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
   void advance() {
     advance([] {});
   }
+
+  // The planned write (write_pending_, current_): started now, or at the end of the completion
+  // queue's burst when planned on its thread.
+  void start_write() {
+    grpc::WriteOptions options;
+    if (write_hint_) options.set_buffer_hint();
+    this->io().stream.Write(current_, options, &write_op_);
+  }
+
+  struct DeferredWrite final : BurstEndAction {
+    explicit DeferredWrite(Stream& stream) : stream(stream) {}
+    void at_burst_end() override {
+      {
+        // Responses of the burst queued up behind this one: they follow it into the same frame.
+        std::lock_guard lock(stream.mu_);
+        stream.write_hint_ = !stream.queue_.empty();
+      }
+      handing_to_grpc(&stream);
+      stream.start_write();
+      handing_to_grpc(&stream);
+    }
+    Stream& stream;
+  };
 
   void on_read_done(bool ok) {
     Reaction const reaction(this);
@@ -305,8 +327,10 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
   Runtime& runtime_;
   std::size_t const high_water_;
   CqEngine* engine_ = nullptr;
-  Request incoming_;  // owned by the outstanding read
-  Response current_;  // owned by the outstanding write
+  Request incoming_;         // owned by the outstanding read
+  Response current_;         // owned by the outstanding write
+  bool write_hint_ = false;  // of the planned write
+  DeferredWrite deferred_write_{*this};
   CqOp<Stream, &Stream::on_read_done> read_op_{*this};
   CqOp<Stream, &Stream::on_write_done> write_op_{*this};
   CqOp<Stream, &Stream::on_finish_done> finish_op_{*this};
