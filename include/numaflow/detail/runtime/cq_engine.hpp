@@ -165,13 +165,18 @@ class CqEngine {
     burst_end_ = &burst_end;
     void* tag = nullptr;
     bool ok = false;
+    std::size_t burst = 0;  // completions run since the first action began waiting
     for (;;) {
       if (burst_end.empty()) {
+        burst = 0;
         if (!cq.Next(&tag, &ok)) break;
       } else {
-        auto const status = cq.AsyncNext(&tag, &ok, gpr_inf_past(GPR_CLOCK_MONOTONIC));
+        // A burst ends when no completion waits, or after kMaxBurst of them: a queue that never
+        // empties must not hold the writes back.
+        auto const status = ++burst > kMaxBurst ? grpc::CompletionQueue::TIMEOUT
+                                                : cq.AsyncNext(&tag, &ok, gpr_inf_past(GPR_CLOCK_MONOTONIC));
         if (status != grpc::CompletionQueue::GOT_EVENT) {
-          // The burst is over (or the queue shut down, which waits for what is still started).
+          // (SHUTDOWN cannot come while an action waits: its call still holds the engine.)
           std::vector<BurstEndAction*> due;
           due.swap(burst_end);
           for (auto* action : due) action->at_burst_end();
@@ -183,6 +188,7 @@ class CqEngine {
     burst_end_ = nullptr;
   }
 
+  static constexpr std::size_t kMaxBurst = 128;
   static inline thread_local std::vector<BurstEndAction*>* burst_end_ = nullptr;
 
   std::size_t const threads_;
