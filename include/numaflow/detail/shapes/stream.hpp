@@ -195,10 +195,7 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
     if (!calls_grpc) return;
     handing_to_grpc(this);
     auto& stream = this->io().stream;
-    if (next.write) {
-      write_hint_ = next.buffer_hint;
-      if (!CqEngine::at_burst_end(deferred_write_)) start_write();
-    }
+    if (next.write && !CqEngine::at_burst_end(deferred_write_)) start_write(next.buffer_hint);
     if (next.read) stream.Read(&incoming_, &read_op_);
     if (next.finish) stream.Finish(*next.finish, &finish_op_);
     // gRPC serialized the response inside Write; a completion that acquires after this point sees
@@ -210,23 +207,25 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
   }
 
   // The planned write (write_pending_, current_): started now, or at the end of the completion
-  // queue's burst when planned on its thread.
-  void start_write() {
+  // queue's burst when planned on its thread. The hint travels as a value: a member written by
+  // whichever thread plans the write would be ordered only through gRPC, which TSan cannot see.
+  void start_write(bool buffer_hint) {
     grpc::WriteOptions options;
-    if (write_hint_) options.set_buffer_hint();
+    if (buffer_hint) options.set_buffer_hint();
     this->io().stream.Write(current_, options, &write_op_);
   }
 
   struct DeferredWrite final : BurstEndAction {
     explicit DeferredWrite(Stream& stream) : stream(stream) {}
     void at_burst_end() override {
+      bool more_queued = false;
       {
         // Responses of the burst queued up behind this one: they follow it into the same frame.
         std::lock_guard lock(stream.mu_);
-        stream.write_hint_ = !stream.queue_.empty();
+        more_queued = !stream.queue_.empty();
       }
       handing_to_grpc(&stream);
-      stream.start_write();
+      stream.start_write(more_queued);
       handing_to_grpc(&stream);
     }
     Stream& stream;
@@ -327,9 +326,8 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
   Runtime& runtime_;
   std::size_t const high_water_;
   CqEngine* engine_ = nullptr;
-  Request incoming_;         // owned by the outstanding read
-  Response current_;         // owned by the outstanding write
-  bool write_hint_ = false;  // of the planned write
+  Request incoming_;  // owned by the outstanding read
+  Response current_;  // owned by the outstanding write
   DeferredWrite deferred_write_{*this};
   CqOp<Stream, &Stream::on_read_done> read_op_{*this};
   CqOp<Stream, &Stream::on_write_done> write_op_{*this};
