@@ -1503,6 +1503,18 @@ template <class Owner, class Request, class Response>
 using RequestBidi = void (Owner::*)(grpc::ServerContext*, grpc::ServerAsyncReaderWriter<Response, Request>*,
                                     grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
 
+// Something a completion started that is better done once the queue's thread has run every
+// completion already waiting: a write. gRPC sends a response written without a buffer hint at once,
+// one `sendmsg` per message; held back to the end of the burst of completions, the responses of the
+// burst queue up behind it and go out together, with buffer hints.
+class BurstEndAction {
+ public:
+  virtual void at_burst_end() = 0;
+
+ protected:
+  ~BurstEndAction() = default;
+};
+
 // Base of the acceptors the engine owns.
 class CallAcceptor : public CqCompletion {
  public:
@@ -1564,12 +1576,45 @@ class CqEngine {
     pollers_.clear();
   }
 
+  // Runs `action` once the calling completion-queue thread has no completion waiting; false when
+  // the caller is not one of those threads (the action is then the caller's to do now).
+  static bool at_burst_end(BurstEndAction& action) {
+    if (burst_end_ == nullptr) return false;
+    burst_end_->push_back(&action);
+    return true;
+  }
+
  private:
   static void poll(grpc::ServerCompletionQueue& cq) {
+    std::vector<BurstEndAction*> burst_end;
+    burst_end_ = &burst_end;
     void* tag = nullptr;
     bool ok = false;
-    while (cq.Next(&tag, &ok)) static_cast<CqCompletion*>(tag)->complete(ok);
+    std::size_t burst = 0;  // completions run since the first action began waiting
+    for (;;) {
+      if (burst_end.empty()) {
+        burst = 0;
+        if (!cq.Next(&tag, &ok)) break;
+      } else {
+        // A burst ends when no completion waits, or after kMaxBurst of them: a queue that never
+        // empties must not hold the writes back.
+        auto const status = ++burst > kMaxBurst ? grpc::CompletionQueue::TIMEOUT
+                                                : cq.AsyncNext(&tag, &ok, gpr_inf_past(GPR_CLOCK_MONOTONIC));
+        if (status != grpc::CompletionQueue::GOT_EVENT) {
+          // (SHUTDOWN cannot come while an action waits: its call still holds the engine.)
+          std::vector<BurstEndAction*> due;
+          due.swap(burst_end);
+          for (auto* action : due) action->at_burst_end();
+          continue;
+        }
+      }
+      static_cast<CqCompletion*>(tag)->complete(ok);
+    }
+    burst_end_ = nullptr;
   }
+
+  static constexpr std::size_t kMaxBurst = 128;
+  static inline thread_local std::vector<BurstEndAction*>* burst_end_ = nullptr;
 
   std::size_t const threads_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
@@ -2037,11 +2082,7 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
     if (!calls_grpc) return;
     handing_to_grpc(this);
     auto& stream = this->io().stream;
-    if (next.write) {
-      grpc::WriteOptions options;
-      if (next.buffer_hint) options.set_buffer_hint();
-      stream.Write(current_, options, &write_op_);
-    }
+    if (next.write && !CqEngine::at_burst_end(deferred_write_)) start_write(next.buffer_hint);
     if (next.read) stream.Read(&incoming_, &read_op_);
     if (next.finish) stream.Finish(*next.finish, &finish_op_);
     // gRPC serialized the response inside Write; a completion that acquires after this point sees
@@ -2051,6 +2092,31 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
   void advance() {
     advance([] {});
   }
+
+  // The planned write (write_pending_, current_): started now, or at the end of the completion
+  // queue's burst when planned on its thread. The hint travels as a value: a member written by
+  // whichever thread plans the write would be ordered only through gRPC, which TSan cannot see.
+  void start_write(bool buffer_hint) {
+    grpc::WriteOptions options;
+    if (buffer_hint) options.set_buffer_hint();
+    this->io().stream.Write(current_, options, &write_op_);
+  }
+
+  struct DeferredWrite final : BurstEndAction {
+    explicit DeferredWrite(Stream& stream) : stream(stream) {}
+    void at_burst_end() override {
+      bool more_queued = false;
+      {
+        // Responses of the burst queued up behind this one: they follow it into the same frame.
+        std::lock_guard lock(stream.mu_);
+        more_queued = !stream.queue_.empty();
+      }
+      handing_to_grpc(&stream);
+      stream.start_write(more_queued);
+      handing_to_grpc(&stream);
+    }
+    Stream& stream;
+  };
 
   void on_read_done(bool ok) {
     Reaction const reaction(this);
@@ -2149,6 +2215,7 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
   CqEngine* engine_ = nullptr;
   Request incoming_;  // owned by the outstanding read
   Response current_;  // owned by the outstanding write
+  DeferredWrite deferred_write_{*this};
   CqOp<Stream, &Stream::on_read_done> read_op_{*this};
   CqOp<Stream, &Stream::on_write_done> write_op_{*this};
   CqOp<Stream, &Stream::on_finish_done> finish_op_{*this};
