@@ -11,6 +11,8 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
+#include <string>
 
 #include "support.hpp"
 
@@ -60,6 +62,25 @@ TEST(MapSync, LambdaAnswersEveryIdWithItsResults) {
   EXPECT_TRUE(client.close().ok());
   server.stop();
   EXPECT_EQ(server.wait(), 0);
+}
+
+// The stream's first response carries gRPC's initial metadata: it must go out although others wait
+// behind it (a client that sends everything before reading once hung the stream, found by tests/fuzz).
+TEST(MapSync, RequestsSentWithTheHandshakeBeforeAnyReadAreAllAnswered) {
+  test::Dirs dirs;
+  Server<Map, Sync> server{cat, dirs.options("map.sock")};
+  server.start();
+  auto stub = map::v1::Map::NewStub(numaflow::testing::connect(dirs / "map.sock"));
+  Datums batch;
+  for (int i = 0; i < 3; ++i) batch.push_back(test::with_id("id-" + std::to_string(i), std::to_string(i)));
+  auto const [responses, status] =
+      test::sent_before_any_read<MapClient>([&](grpc::ClientContext* c) { return stub->MapFn(c); }, batch);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(responses.size(), 4u);
+  EXPECT_TRUE(responses[0].has_handshake());
+  std::set<std::string> ids;
+  for (std::size_t i = 1; i < responses.size(); ++i) ids.insert(responses[i].id());
+  EXPECT_EQ(ids, (std::set<std::string>{"id-0", "id-1", "id-2"}));
 }
 
 TEST(MapSync, ClassAndFreeFunctionHandlers) {

@@ -3,6 +3,9 @@
 #include <numaflow/numaflow.hpp>
 #include <numaflow/testing.hpp>
 
+#include <set>
+#include <string>
+
 #include "support.hpp"
 
 using namespace numaflow;
@@ -62,6 +65,25 @@ TEST(SourceTransformAsync, CoroutineHandler) {
   server.start();
   SourceTransformClient client{dirs / "st.sock"};
   EXPECT_EQ(client.transform_one(offset_datum("o", "ab"))[0].value, "abab");
+}
+
+// Found by tests/fuzz: requests sent together with the handshake, each answered without suspending
+// (an empty value), once hung the stream: its first response waited in gRPC's buffer.
+TEST(SourceTransformAsync, RequestsSentWithTheHandshakeBeforeAnyReadAreAllAnswered) {
+  test::Dirs dirs;
+  Server<SourceTransform, Async> server{[](Datum const& d) -> Task<Messages> { co_return Messages{Message{d}}; },
+                                        dirs.options("st.sock")};
+  server.start();
+  auto stub = sourcetransformer::v1::SourceTransform::NewStub(numaflow::testing::connect(dirs / "st.sock"));
+  auto const [responses, status] = test::sent_before_any_read<SourceTransformClient>(
+      [&](grpc::ClientContext* c) { return stub->SourceTransformFn(c); },
+      {offset_datum("o1", ""), offset_datum("o2", ""), offset_datum("o3", "x")});
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(responses.size(), 4u);
+  EXPECT_TRUE(responses[0].has_handshake());
+  std::set<std::string> ids;
+  for (std::size_t i = 1; i < responses.size(); ++i) ids.insert(responses[i].id());
+  EXPECT_EQ(ids, (std::set<std::string>{"o1", "o2", "o3"}));
 }
 
 // Source transformer: same as map; the FAIL result carries an event time like every result.

@@ -140,6 +140,12 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
 
   bool ending_locked() const { return error_.has_value() || cancelled_ || finish_called_; }
 
+  // Whether the write being started (counted in writes_planned_) may be held in gRPC's buffer until the next one: only
+  // while responses wait behind it, and never for the stream's first write. That write carries the initial metadata,
+  // and gRPC does not complete a buffered write that does until something else flushes the connection
+  // (grpc/grpc#12975), which a client waiting for its answers never does.
+  bool hint_allowed_locked() const { return writes_planned_ > 1 && !queue_.empty(); }
+
   // Decides, under the lock, what to start next; the gRPC calls happen after the lock is released.
   Next plan_locked() {
     Next next;
@@ -154,7 +160,8 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
       queue_.pop_front();
       write_pending_ = true;
       next.write = true;
-      next.buffer_hint = !queue_.empty();
+      ++writes_planned_;
+      next.buffer_hint = hint_allowed_locked();
       ++ops_;
     }
     if (!ending && !read_pending_ && !reads_done_ && queue_.size() + in_flight_ < high_water_) {
@@ -218,14 +225,14 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
   struct DeferredWrite final : BurstEndAction {
     explicit DeferredWrite(Stream& stream) : stream(stream) {}
     void at_burst_end() override {
-      bool more_queued = false;
+      bool hint = false;
       {
         // Responses of the burst queued up behind this one: they follow it into the same frame.
         std::lock_guard lock(stream.mu_);
-        more_queued = !stream.queue_.empty();
+        hint = stream.hint_allowed_locked();
       }
       handing_to_grpc(&stream);
-      stream.start_write(more_queued);
+      stream.start_write(hint);
       handing_to_grpc(&stream);
     }
     Stream& stream;
@@ -340,6 +347,7 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
   std::size_t in_flight_ = 0;
   std::size_t holds_ = 0;
   std::size_t ops_ = 0;  // gRPC operations outstanding, the call's end included
+  std::size_t writes_planned_ = 0;
   bool read_pending_ = false;
   bool write_pending_ = false;
   bool reads_done_ = false;
