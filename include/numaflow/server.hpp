@@ -72,7 +72,9 @@ class Server {
   // Throws std::runtime_error (naming the path) when the socket or server-info path is unusable.
   void start() {
     if constexpr (servable) {
-      serving_ = std::make_unique<detail::Serving>(*service_, *runtime_, detail::Functionality<Tag>::endpoint());
+      serving_ = std::make_unique<detail::Serving>(
+          *service_, *runtime_, detail::Functionality<Tag>::endpoint(),
+          detail::polling_threads(runtime_->options(), !std::is_same_v<Policy, MultiProc>));
       serving_->start();
     }
   }

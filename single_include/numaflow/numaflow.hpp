@@ -1381,6 +1381,72 @@ struct HandlerContract;
 #include <utility>
 #include <vector>
 
+// #include "numaflow/detail/runtime/burst.hpp"
+// ---- begin numaflow/detail/runtime/burst.hpp ----
+
+#include <vector>
+
+namespace numaflow::detail {
+
+// Something better done once the current thread has handled everything it has ready: a write.
+// gRPC sends a response written without a buffer hint at once, one `sendmsg` per message; held back
+// to the end of the thread's burst, the responses of the burst queue up behind it and go out
+// together, with buffer hints.
+class BurstEndAction {
+ public:
+  virtual void at_burst_end() = 0;
+
+ protected:
+  ~BurstEndAction() = default;
+};
+
+// The burst the calling thread is in, if any. A completion-queue thread is in one while it runs the
+// completions already waiting (CqEngine); any other thread while it holds a BurstScope.
+class Burst {
+ public:
+  // Runs `action` at the end of the calling thread's burst; false when the thread is in none (the
+  // action is then the caller's to do now).
+  static bool defer(BurstEndAction& action) {
+    if (actions_ == nullptr) return false;
+    actions_->push_back(&action);
+    return true;
+  }
+
+ private:
+  friend class BurstScope;
+  friend class CqEngine;
+
+  static void run(std::vector<BurstEndAction*>& actions) {
+    std::vector<BurstEndAction*> due;
+    due.swap(actions);
+    for (auto* action : due) action->at_burst_end();
+  }
+
+  static inline thread_local std::vector<BurstEndAction*>* actions_ = nullptr;
+};
+
+// A burst on a thread that is not a completion-queue thread, for as long as the scope lives: MultiProc's
+// reader answers every request of one read in one. Inside another burst it adds nothing.
+class BurstScope {
+ public:
+  BurstScope() : opened_(Burst::actions_ == nullptr) {
+    if (opened_) Burst::actions_ = &actions_;
+  }
+  BurstScope(BurstScope const&) = delete;
+  BurstScope& operator=(BurstScope const&) = delete;
+  ~BurstScope() {
+    if (!opened_) return;
+    Burst::actions_ = nullptr;  // what the actions plan starts at once
+    Burst::run(actions_);
+  }
+
+ private:
+  bool const opened_;
+  std::vector<BurstEndAction*> actions_;
+};
+
+}  // namespace numaflow::detail
+// ---- end numaflow/detail/runtime/burst.hpp ----
 // #include "numaflow/detail/runtime/grpc_handoff.hpp"
 // ---- begin numaflow/detail/runtime/grpc_handoff.hpp ----
 
@@ -1503,18 +1569,6 @@ template <class Owner, class Request, class Response>
 using RequestBidi = void (Owner::*)(grpc::ServerContext*, grpc::ServerAsyncReaderWriter<Response, Request>*,
                                     grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
 
-// Something a completion started that is better done once the queue's thread has run every
-// completion already waiting: a write. gRPC sends a response written without a buffer hint at once,
-// one `sendmsg` per message; held back to the end of the burst of completions, the responses of the
-// burst queue up behind it and go out together, with buffer hints.
-class BurstEndAction {
- public:
-  virtual void at_burst_end() = 0;
-
- protected:
-  ~BurstEndAction() = default;
-};
-
 // Base of the acceptors the engine owns.
 class CallAcceptor : public CqCompletion {
  public:
@@ -1576,18 +1630,11 @@ class CqEngine {
     pollers_.clear();
   }
 
-  // Runs `action` once the calling completion-queue thread has no completion waiting; false when
-  // the caller is not one of those threads (the action is then the caller's to do now).
-  static bool at_burst_end(BurstEndAction& action) {
-    if (burst_end_ == nullptr) return false;
-    burst_end_->push_back(&action);
-    return true;
-  }
-
  private:
   static void poll(grpc::ServerCompletionQueue& cq) {
+    // The burst of this thread (Burst::defer): the completions it runs before the queue is empty.
     std::vector<BurstEndAction*> burst_end;
-    burst_end_ = &burst_end;
+    Burst::actions_ = &burst_end;
     void* tag = nullptr;
     bool ok = false;
     std::size_t burst = 0;  // completions run since the first action began waiting
@@ -1602,19 +1649,16 @@ class CqEngine {
                                                 : cq.AsyncNext(&tag, &ok, gpr_inf_past(GPR_CLOCK_MONOTONIC));
         if (status != grpc::CompletionQueue::GOT_EVENT) {
           // (SHUTDOWN cannot come while an action waits: its call still holds the engine.)
-          std::vector<BurstEndAction*> due;
-          due.swap(burst_end);
-          for (auto* action : due) action->at_burst_end();
+          Burst::run(burst_end);
           continue;
         }
       }
       static_cast<CqCompletion*>(tag)->complete(ok);
     }
-    burst_end_ = nullptr;
+    Burst::actions_ = nullptr;
   }
 
   static constexpr std::size_t kMaxBurst = 128;
-  static inline thread_local std::vector<BurstEndAction*>* burst_end_ = nullptr;
 
   std::size_t const threads_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
@@ -2089,7 +2133,7 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
     if (!calls_grpc) return;
     handing_to_grpc(this);
     auto& stream = this->io().stream;
-    if (next.write && !CqEngine::at_burst_end(deferred_write_)) start_write(next.buffer_hint);
+    if (next.write && !Burst::defer(deferred_write_)) start_write(next.buffer_hint);
     if (next.read) stream.Read(&incoming_, &read_op_);
     if (next.finish) stream.Finish(*next.finish, &finish_op_);
     // gRPC serialized the response inside Write; a completion that acquires after this point sees
@@ -4397,6 +4441,8 @@ struct AwaitedSteps {
 
 // #include "numaflow/detail/policies/sync.hpp"
 // #include "numaflow/detail/policies/sync.hpp" (already merged above)
+// #include "numaflow/detail/runtime/burst.hpp"
+// #include "numaflow/detail/runtime/burst.hpp" (already merged above)
 // #include "numaflow/detail/runtime/runtime.hpp"
 // #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 // #include "numaflow/detail/runtime/udf_error.hpp"
@@ -4685,7 +4731,12 @@ class MultiProcRunner {
       }
       // Frames stay valid until the next fill(); the answers run outside the lock.
       w.load.fetch_sub(answered.size(), std::memory_order_relaxed);
-      for (auto& [done, frame] : answered) answer(done, frame);
+      {
+        // The streams start the writes these answers plan once all of them are delivered: the
+        // responses of one read go out together.
+        BurstScope const burst;
+        for (auto& [done, frame] : answered) answer(done, frame);
+      }
       answered.clear();
     }
     int status = 0;
@@ -6849,19 +6900,20 @@ inline constexpr std::chrono::milliseconds closing_linger{100};
 // Completion-queue threads of a server: one unless ServerOptions::workers asks for more (at most
 // one per hardware thread). Every polling thread takes I/O events of any stream, so a second
 // thread serving the platform's one stream per RPC mostly hands completions to the first: on
-// map_cat, two threads cost ~3x the context switches per message of one.
-inline std::size_t polling_threads(ServerOptions const& options) {
+// map_cat, two threads cost ~3x the context switches per message of one. Under MultiProc `workers`
+// counts worker processes, and the gRPC process only hands requests over and writes the answers:
+// there a second thread cost 25% more CPU per message (map_cat, 2 workers, 1.07 context switches per
+// message against 0.72).
+inline std::size_t polling_threads(ServerOptions const& options, bool handlers_run_in_this_process) {
+  if (!handlers_run_in_this_process) return 1;
   return options.workers ? std::min(options.workers, hardware_threads()) : 1;
 }
 
 // The serving lifecycle shared by every functionality (DESIGN.md §3).
 class Serving {
  public:
-  Serving(ServiceBase& service, Runtime& runtime, Endpoint endpoint)
-      : service_(service),
-        runtime_(runtime),
-        endpoint_(std::move(endpoint)),
-        engine_(polling_threads(runtime.options())) {}
+  Serving(ServiceBase& service, Runtime& runtime, Endpoint endpoint, std::size_t polling_threads)
+      : service_(service), runtime_(runtime), endpoint_(std::move(endpoint)), engine_(polling_threads) {}
 
   ~Serving() {
     if (server_) {
@@ -7017,7 +7069,9 @@ class Server {
   // Throws std::runtime_error (naming the path) when the socket or server-info path is unusable.
   void start() {
     if constexpr (servable) {
-      serving_ = std::make_unique<detail::Serving>(*service_, *runtime_, detail::Functionality<Tag>::endpoint());
+      serving_ = std::make_unique<detail::Serving>(
+          *service_, *runtime_, detail::Functionality<Tag>::endpoint(),
+          detail::polling_threads(runtime_->options(), !std::is_same_v<Policy, MultiProc>));
       serving_->start();
     }
   }

@@ -202,7 +202,7 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
     if (!calls_grpc) return;
     handing_to_grpc(this);
     auto& stream = this->io().stream;
-    if (next.write && !CqEngine::at_burst_end(deferred_write_)) start_write(next.buffer_hint);
+    if (next.write && !Burst::defer(deferred_write_)) start_write(next.buffer_hint);
     if (next.read) stream.Read(&incoming_, &read_op_);
     if (next.finish) stream.Finish(*next.finish, &finish_op_);
     // gRPC serialized the response inside Write; a completion that acquires after this point sees
