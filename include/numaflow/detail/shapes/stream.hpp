@@ -231,9 +231,13 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
         std::lock_guard lock(stream.mu_);
         hint = stream.hint_allowed_locked();
       }
-      handing_to_grpc(&stream);
-      stream.start_write(hint);
-      handing_to_grpc(&stream);
+      // This action lives inside the stream. Once the write is started, its completion may end and
+      // delete the stream on a completion-queue thread while a thread that is not one (MultiProc's
+      // reader) is still here: nothing of the stream or of this action is touched after it.
+      Stream* const started = &stream;
+      handing_to_grpc(started);
+      started->start_write(hint);
+      handing_to_grpc(started);
     }
     Stream& stream;
   };
