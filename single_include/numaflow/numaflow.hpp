@@ -1400,8 +1400,8 @@ class BurstEndAction {
   ~BurstEndAction() = default;
 };
 
-// The burst the calling thread is in, if any. A completion-queue thread is in one while it runs the
-// completions already waiting (CqEngine); any other thread while it holds a BurstScope.
+// The burst the calling thread is in, if any: a completion-queue thread is in one while it runs the
+// completions already waiting (CqEngine).
 class Burst {
  public:
   // Runs `action` at the end of the calling thread's burst; false when the thread is in none (the
@@ -1413,7 +1413,6 @@ class Burst {
   }
 
  private:
-  friend class BurstScope;
   friend class CqEngine;
 
   static void run(std::vector<BurstEndAction*>& actions) {
@@ -1423,26 +1422,6 @@ class Burst {
   }
 
   static inline thread_local std::vector<BurstEndAction*>* actions_ = nullptr;
-};
-
-// A burst on a thread that is not a completion-queue thread, for as long as the scope lives: MultiProc's
-// reader answers every request of one read in one. Inside another burst it adds nothing.
-class BurstScope {
- public:
-  BurstScope() : opened_(Burst::actions_ == nullptr) {
-    if (opened_) Burst::actions_ = &actions_;
-  }
-  BurstScope(BurstScope const&) = delete;
-  BurstScope& operator=(BurstScope const&) = delete;
-  ~BurstScope() {
-    if (!opened_) return;
-    Burst::actions_ = nullptr;  // what the actions plan starts at once
-    Burst::run(actions_);
-  }
-
- private:
-  bool const opened_;
-  std::vector<BurstEndAction*> actions_;
 };
 
 }  // namespace numaflow::detail
@@ -2162,9 +2141,8 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
         std::lock_guard lock(stream.mu_);
         hint = stream.hint_allowed_locked();
       }
-      // This action lives inside the stream. Once the write is started, its completion may end and
-      // delete the stream on a completion-queue thread while a thread that is not one (MultiProc's
-      // reader) is still here: nothing of the stream or of this action is touched after it.
+      // This action lives inside the stream, which the started write's completion may end and
+      // delete: nothing of either is touched after the start.
       Stream* const started = &stream;
       handing_to_grpc(started);
       started->start_write(hint);
@@ -4445,8 +4423,6 @@ struct AwaitedSteps {
 
 // #include "numaflow/detail/policies/sync.hpp"
 // #include "numaflow/detail/policies/sync.hpp" (already merged above)
-// #include "numaflow/detail/runtime/burst.hpp"
-// #include "numaflow/detail/runtime/burst.hpp" (already merged above)
 // #include "numaflow/detail/runtime/runtime.hpp"
 // #include "numaflow/detail/runtime/runtime.hpp" (already merged above)
 // #include "numaflow/detail/runtime/udf_error.hpp"
@@ -4735,12 +4711,7 @@ class MultiProcRunner {
       }
       // Frames stay valid until the next fill(); the answers run outside the lock.
       w.load.fetch_sub(answered.size(), std::memory_order_relaxed);
-      {
-        // The streams start the writes these answers plan once all of them are delivered: the
-        // responses of one read go out together.
-        BurstScope const burst;
-        for (auto& [done, frame] : answered) answer(done, frame);
-      }
+      for (auto& [done, frame] : answered) answer(done, frame);
       answered.clear();
     }
     int status = 0;

@@ -26,7 +26,6 @@
 #include <vector>
 
 #include "numaflow/detail/policies/sync.hpp"
-#include "numaflow/detail/runtime/burst.hpp"
 #include "numaflow/detail/runtime/runtime.hpp"
 #include "numaflow/detail/runtime/udf_error.hpp"
 
@@ -313,12 +312,7 @@ class MultiProcRunner {
       }
       // Frames stay valid until the next fill(); the answers run outside the lock.
       w.load.fetch_sub(answered.size(), std::memory_order_relaxed);
-      {
-        // The streams start the writes these answers plan once all of them are delivered: the
-        // responses of one read go out together.
-        BurstScope const burst;
-        for (auto& [done, frame] : answered) answer(done, frame);
-      }
+      for (auto& [done, frame] : answered) answer(done, frame);
       answered.clear();
     }
     int status = 0;

@@ -16,8 +16,8 @@ class BurstEndAction {
   ~BurstEndAction() = default;
 };
 
-// The burst the calling thread is in, if any. A completion-queue thread is in one while it runs the
-// completions already waiting (CqEngine); any other thread while it holds a BurstScope.
+// The burst the calling thread is in, if any: a completion-queue thread is in one while it runs the
+// completions already waiting (CqEngine).
 class Burst {
  public:
   // Runs `action` at the end of the calling thread's burst; false when the thread is in none (the
@@ -29,7 +29,6 @@ class Burst {
   }
 
  private:
-  friend class BurstScope;
   friend class CqEngine;
 
   static void run(std::vector<BurstEndAction*>& actions) {
@@ -39,26 +38,6 @@ class Burst {
   }
 
   static inline thread_local std::vector<BurstEndAction*>* actions_ = nullptr;
-};
-
-// A burst on a thread that is not a completion-queue thread, for as long as the scope lives: MultiProc's
-// reader answers every request of one read in one. Inside another burst it adds nothing.
-class BurstScope {
- public:
-  BurstScope() : opened_(Burst::actions_ == nullptr) {
-    if (opened_) Burst::actions_ = &actions_;
-  }
-  BurstScope(BurstScope const&) = delete;
-  BurstScope& operator=(BurstScope const&) = delete;
-  ~BurstScope() {
-    if (!opened_) return;
-    Burst::actions_ = nullptr;  // what the actions plan starts at once
-    Burst::run(actions_);
-  }
-
- private:
-  bool const opened_;
-  std::vector<BurstEndAction*> actions_;
 };
 
 }  // namespace numaflow::detail

@@ -231,9 +231,8 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
         std::lock_guard lock(stream.mu_);
         hint = stream.hint_allowed_locked();
       }
-      // This action lives inside the stream. Once the write is started, its completion may end and
-      // delete the stream on a completion-queue thread while a thread that is not one (MultiProc's
-      // reader) is still here: nothing of the stream or of this action is touched after it.
+      // This action lives inside the stream, which the started write's completion may end and
+      // delete: nothing of either is touched after the start.
       Stream* const started = &stream;
       handing_to_grpc(started);
       started->start_write(hint);
