@@ -1381,51 +1381,6 @@ struct HandlerContract;
 #include <utility>
 #include <vector>
 
-// #include "numaflow/detail/runtime/burst.hpp"
-// ---- begin numaflow/detail/runtime/burst.hpp ----
-
-#include <vector>
-
-namespace numaflow::detail {
-
-// Something better done once the current thread has handled everything it has ready: a write.
-// gRPC sends a response written without a buffer hint at once, one `sendmsg` per message; held back
-// to the end of the thread's burst, the responses of the burst queue up behind it and go out
-// together, with buffer hints.
-class BurstEndAction {
- public:
-  virtual void at_burst_end() = 0;
-
- protected:
-  ~BurstEndAction() = default;
-};
-
-// The burst the calling thread is in, if any: a completion-queue thread is in one while it runs the
-// completions already waiting (CqEngine).
-class Burst {
- public:
-  // Runs `action` at the end of the calling thread's burst; false when the thread is in none (the
-  // action is then the caller's to do now).
-  static bool defer(BurstEndAction& action) {
-    if (actions_ == nullptr) return false;
-    actions_->push_back(&action);
-    return true;
-  }
-
- private:
-  friend class CqEngine;
-
-  static void run(std::vector<BurstEndAction*>& actions) {
-    std::vector<BurstEndAction*> due;
-    due.swap(actions);
-    for (auto* action : due) action->at_burst_end();
-  }
-
-  static inline thread_local std::vector<BurstEndAction*>* actions_ = nullptr;
-};
-
-}  // namespace numaflow::detail
-// ---- end numaflow/detail/runtime/burst.hpp ----
 // #include "numaflow/detail/runtime/grpc_handoff.hpp"
 // ---- begin numaflow/detail/runtime/grpc_handoff.hpp ----
 
@@ -1548,6 +1503,18 @@ template <class Owner, class Request, class Response>
 using RequestBidi = void (Owner::*)(grpc::ServerContext*, grpc::ServerAsyncReaderWriter<Response, Request>*,
                                     grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
 
+// Something a completion started that is better done once the queue's thread has run every
+// completion already waiting: a write. gRPC sends a response written without a buffer hint at once,
+// one `sendmsg` per message; held back to the end of the burst of completions, the responses of the
+// burst queue up behind it and go out together, with buffer hints.
+class BurstEndAction {
+ public:
+  virtual void at_burst_end() = 0;
+
+ protected:
+  ~BurstEndAction() = default;
+};
+
 // Base of the acceptors the engine owns.
 class CallAcceptor : public CqCompletion {
  public:
@@ -1609,11 +1576,18 @@ class CqEngine {
     pollers_.clear();
   }
 
+  // Runs `action` once the calling completion-queue thread has no completion waiting; false when
+  // the caller is not one of those threads (the action is then the caller's to do now).
+  static bool at_burst_end(BurstEndAction& action) {
+    if (burst_end_ == nullptr) return false;
+    burst_end_->push_back(&action);
+    return true;
+  }
+
  private:
   static void poll(grpc::ServerCompletionQueue& cq) {
-    // The burst of this thread (Burst::defer): the completions it runs before the queue is empty.
     std::vector<BurstEndAction*> burst_end;
-    Burst::actions_ = &burst_end;
+    burst_end_ = &burst_end;
     void* tag = nullptr;
     bool ok = false;
     std::size_t burst = 0;  // completions run since the first action began waiting
@@ -1628,16 +1602,19 @@ class CqEngine {
                                                 : cq.AsyncNext(&tag, &ok, gpr_inf_past(GPR_CLOCK_MONOTONIC));
         if (status != grpc::CompletionQueue::GOT_EVENT) {
           // (SHUTDOWN cannot come while an action waits: its call still holds the engine.)
-          Burst::run(burst_end);
+          std::vector<BurstEndAction*> due;
+          due.swap(burst_end);
+          for (auto* action : due) action->at_burst_end();
           continue;
         }
       }
       static_cast<CqCompletion*>(tag)->complete(ok);
     }
-    Burst::actions_ = nullptr;
+    burst_end_ = nullptr;
   }
 
   static constexpr std::size_t kMaxBurst = 128;
+  static inline thread_local std::vector<BurstEndAction*>* burst_end_ = nullptr;
 
   std::size_t const threads_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
@@ -2050,10 +2027,11 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
 
   bool ending_locked() const { return error_.has_value() || cancelled_ || finish_called_; }
 
-  // Whether the write being started (counted in writes_planned_) may be held in gRPC's buffer until the next one: only
-  // while responses wait behind it, and never for the stream's first write. That write carries the initial metadata,
-  // and gRPC does not complete a buffered write that does until something else flushes the connection
-  // (grpc/grpc#12975), which a client waiting for its answers never does.
+  // Whether the write being started (counted in writes_planned_) may wait in gRPC's buffer for the
+  // next one: only while responses wait behind it, and never for the stream's first write. That
+  // write also carries the initial metadata, and gRPC completes a buffered write that does only once
+  // something else flushes the connection (grpc/grpc#12975), which a client waiting for its answers
+  // never does.
   bool hint_allowed_locked() const { return writes_planned_ > 1 && !queue_.empty(); }
 
   // Decides, under the lock, what to start next; the gRPC calls happen after the lock is released.
@@ -2112,7 +2090,7 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
     if (!calls_grpc) return;
     handing_to_grpc(this);
     auto& stream = this->io().stream;
-    if (next.write && !Burst::defer(deferred_write_)) start_write(next.buffer_hint);
+    if (next.write && !CqEngine::at_burst_end(deferred_write_)) start_write(next.buffer_hint);
     if (next.read) stream.Read(&incoming_, &read_op_);
     if (next.finish) stream.Finish(*next.finish, &finish_op_);
     // gRPC serialized the response inside Write; a completion that acquires after this point sees

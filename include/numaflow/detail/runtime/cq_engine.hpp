@@ -14,7 +14,6 @@
 #include <utility>
 #include <vector>
 
-#include "numaflow/detail/runtime/burst.hpp"
 #include "numaflow/detail/runtime/grpc_handoff.hpp"
 
 namespace numaflow::detail {
@@ -79,6 +78,18 @@ template <class Owner, class Request, class Response>
 using RequestBidi = void (Owner::*)(grpc::ServerContext*, grpc::ServerAsyncReaderWriter<Response, Request>*,
                                     grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
 
+// Something a completion started that is better done once the queue's thread has run every
+// completion already waiting: a write. gRPC sends a response written without a buffer hint at once,
+// one `sendmsg` per message; held back to the end of the burst of completions, the responses of the
+// burst queue up behind it and go out together, with buffer hints.
+class BurstEndAction {
+ public:
+  virtual void at_burst_end() = 0;
+
+ protected:
+  ~BurstEndAction() = default;
+};
+
 // Base of the acceptors the engine owns.
 class CallAcceptor : public CqCompletion {
  public:
@@ -140,11 +151,18 @@ class CqEngine {
     pollers_.clear();
   }
 
+  // Runs `action` once the calling completion-queue thread has no completion waiting; false when
+  // the caller is not one of those threads (the action is then the caller's to do now).
+  static bool at_burst_end(BurstEndAction& action) {
+    if (burst_end_ == nullptr) return false;
+    burst_end_->push_back(&action);
+    return true;
+  }
+
  private:
   static void poll(grpc::ServerCompletionQueue& cq) {
-    // The burst of this thread (Burst::defer): the completions it runs before the queue is empty.
     std::vector<BurstEndAction*> burst_end;
-    Burst::actions_ = &burst_end;
+    burst_end_ = &burst_end;
     void* tag = nullptr;
     bool ok = false;
     std::size_t burst = 0;  // completions run since the first action began waiting
@@ -159,16 +177,19 @@ class CqEngine {
                                                 : cq.AsyncNext(&tag, &ok, gpr_inf_past(GPR_CLOCK_MONOTONIC));
         if (status != grpc::CompletionQueue::GOT_EVENT) {
           // (SHUTDOWN cannot come while an action waits: its call still holds the engine.)
-          Burst::run(burst_end);
+          std::vector<BurstEndAction*> due;
+          due.swap(burst_end);
+          for (auto* action : due) action->at_burst_end();
           continue;
         }
       }
       static_cast<CqCompletion*>(tag)->complete(ok);
     }
-    Burst::actions_ = nullptr;
+    burst_end_ = nullptr;
   }
 
   static constexpr std::size_t kMaxBurst = 128;
+  static inline thread_local std::vector<BurstEndAction*>* burst_end_ = nullptr;
 
   std::size_t const threads_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;

@@ -140,10 +140,11 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
 
   bool ending_locked() const { return error_.has_value() || cancelled_ || finish_called_; }
 
-  // Whether the write being started (counted in writes_planned_) may be held in gRPC's buffer until the next one: only
-  // while responses wait behind it, and never for the stream's first write. That write carries the initial metadata,
-  // and gRPC does not complete a buffered write that does until something else flushes the connection
-  // (grpc/grpc#12975), which a client waiting for its answers never does.
+  // Whether the write being started (counted in writes_planned_) may wait in gRPC's buffer for the
+  // next one: only while responses wait behind it, and never for the stream's first write. That
+  // write also carries the initial metadata, and gRPC completes a buffered write that does only once
+  // something else flushes the connection (grpc/grpc#12975), which a client waiting for its answers
+  // never does.
   bool hint_allowed_locked() const { return writes_planned_ > 1 && !queue_.empty(); }
 
   // Decides, under the lock, what to start next; the gRPC calls happen after the lock is released.
@@ -202,7 +203,7 @@ class Stream : public BidiCall<typename Proto::Request, typename Proto::Response
     if (!calls_grpc) return;
     handing_to_grpc(this);
     auto& stream = this->io().stream;
-    if (next.write && !Burst::defer(deferred_write_)) start_write(next.buffer_hint);
+    if (next.write && !CqEngine::at_burst_end(deferred_write_)) start_write(next.buffer_hint);
     if (next.read) stream.Read(&incoming_, &read_op_);
     if (next.finish) stream.Finish(*next.finish, &finish_op_);
     // gRPC serialized the response inside Write; a completion that acquires after this point sees
