@@ -4,6 +4,7 @@
 #include <numaflow/testing/stream_client.hpp>  // TempDir
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,8 +12,6 @@
 #include <mutex>
 #include <set>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace test {
 
@@ -81,21 +80,32 @@ struct FirstAttemptFails {
 // What a stream answered when the client sent its handshake, `datums` and its half-close all at once,
 // before reading anything: the server reads them in one burst, so the stream's first response (the
 // handshake's, which carries gRPC's initial metadata) is written while others wait behind it.
+struct AnsweredBeforeAnyRead {
+  grpc::Status status;
+  std::size_t responses = 0;
+  bool handshake_first = false;
+  std::set<std::string> ids;  // of the responses after the first
+};
+
 // `Client` is a typed client of the test kit (its Request and request(datum)); `open` starts the
 // stream. Throws numaflow::testing::ProtocolError when the stream does not end within 10 s.
 template <class Client, class Open>
-std::pair<std::vector<typename Client::Response>, grpc::Status> sent_before_any_read(Open&& open,
-                                                                                     numaflow::Datums const& datums) {
+AnsweredBeforeAnyRead sent_before_any_read(Open&& open, numaflow::Datums const& datums) {
   numaflow::testing::StreamClient<typename Client::Request, typename Client::Response> stream(open);
   typename Client::Request handshake;
   handshake.mutable_handshake()->set_sot(true);
   stream.write(handshake);
   for (auto const& d : datums) stream.write(Client::request(d));
   stream.writes_done();
-  auto const status = stream.finish(std::chrono::seconds{10});
-  std::vector<typename Client::Response> responses;
-  while (auto r = stream.read(std::chrono::milliseconds{0})) responses.push_back(std::move(*r));
-  return {std::move(responses), status};
+  AnsweredBeforeAnyRead answered;
+  answered.status = stream.finish(std::chrono::seconds{10});
+  while (auto r = stream.read(std::chrono::milliseconds{0})) {
+    if (answered.responses++ == 0)
+      answered.handshake_first = r->has_handshake();
+    else
+      answered.ids.insert(r->id());
+  }
+  return answered;
 }
 
 }  // namespace test

@@ -73,14 +73,12 @@ TEST(MapSync, RequestsSentWithTheHandshakeBeforeAnyReadAreAllAnswered) {
   auto stub = map::v1::Map::NewStub(numaflow::testing::connect(dirs / "map.sock"));
   Datums batch;
   for (int i = 0; i < 3; ++i) batch.push_back(test::with_id("id-" + std::to_string(i), std::to_string(i)));
-  auto const [responses, status] =
+  auto const answered =
       test::sent_before_any_read<MapClient>([&](grpc::ClientContext* c) { return stub->MapFn(c); }, batch);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  ASSERT_EQ(responses.size(), 4u);
-  EXPECT_TRUE(responses[0].has_handshake());
-  std::set<std::string> ids;
-  for (std::size_t i = 1; i < responses.size(); ++i) ids.insert(responses[i].id());
-  EXPECT_EQ(ids, (std::set<std::string>{"id-0", "id-1", "id-2"}));
+  EXPECT_TRUE(answered.status.ok()) << answered.status.error_message();
+  ASSERT_EQ(answered.responses, 4u);
+  EXPECT_TRUE(answered.handshake_first);
+  EXPECT_EQ(answered.ids, (std::set<std::string>{"id-0", "id-1", "id-2"}));
 }
 
 TEST(MapSync, ClassAndFreeFunctionHandlers) {

@@ -75,15 +75,13 @@ TEST(SourceTransformAsync, RequestsSentWithTheHandshakeBeforeAnyReadAreAllAnswer
                                         dirs.options("st.sock")};
   server.start();
   auto stub = sourcetransformer::v1::SourceTransform::NewStub(numaflow::testing::connect(dirs / "st.sock"));
-  auto const [responses, status] = test::sent_before_any_read<SourceTransformClient>(
+  auto const answered = test::sent_before_any_read<SourceTransformClient>(
       [&](grpc::ClientContext* c) { return stub->SourceTransformFn(c); },
       {offset_datum("o1", ""), offset_datum("o2", ""), offset_datum("o3", "x")});
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  ASSERT_EQ(responses.size(), 4u);
-  EXPECT_TRUE(responses[0].has_handshake());
-  std::set<std::string> ids;
-  for (std::size_t i = 1; i < responses.size(); ++i) ids.insert(responses[i].id());
-  EXPECT_EQ(ids, (std::set<std::string>{"o1", "o2", "o3"}));
+  EXPECT_TRUE(answered.status.ok()) << answered.status.error_message();
+  ASSERT_EQ(answered.responses, 4u);
+  EXPECT_TRUE(answered.handshake_first);
+  EXPECT_EQ(answered.ids, (std::set<std::string>{"o1", "o2", "o3"}));
 }
 
 // Source transformer: same as map; the FAIL result carries an event time like every result.
