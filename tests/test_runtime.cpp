@@ -11,6 +11,7 @@
 #include <numaflow/testing.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -520,4 +521,66 @@ TEST(Shutdown, AHandlerErrorExitsPromptlyWhileOtherStreamsAreOpen) {
   auto const took = std::chrono::steady_clock::now() - start;
   EXPECT_LT(took, 10s) << "the 30 s grace period is not waited for after a handler error";
   idle.stream().cancel();
+}
+
+// MultiProc's readers hand the workers' answers to the engine through a mailbox: while the
+// entrance is open they are delivered in order on the polling thread, where they join its burst;
+// once it is closed (the server is draining), on the poster's own thread at once.
+TEST(Engine, MailboxDeliversOnThePollingThreadWhileOpenAndInlineOnceClosed) {
+  test::Dirs dirs;
+  detail::CqEngine engine(1);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("unix:" + (dirs / "engine.sock"), grpc::InsecureServerCredentials());
+  engine.add_queues(builder);
+  auto server = builder.BuildAndStart();
+  ASSERT_TRUE(server);
+  engine.start();
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::pair<int, std::thread::id>> delivered;
+  detail::CqMailbox<int> mailbox([&](int& item) {
+    std::lock_guard lock(mu);
+    delivered.emplace_back(item, std::this_thread::get_id());
+    cv.notify_all();
+  });
+  auto delivered_on = [&](std::size_t from, std::size_t to) {
+    std::set<std::thread::id> threads;
+    for (std::size_t i = from; i < to; ++i) {
+      EXPECT_EQ(delivered[i].first, static_cast<int>(i)) << "in the order posted";
+      threads.insert(delivered[i].second);
+    }
+    return threads;
+  };
+  detail::CqEntrance entrance;
+
+  std::vector<int> items{0, 1, 2};
+  mailbox.post(entrance, items);
+  EXPECT_TRUE(items.empty());
+  ASSERT_EQ(delivered.size(), 3u) << "a closed entrance delivers at once";
+  EXPECT_EQ(delivered_on(0, 3), std::set{std::this_thread::get_id()});
+
+  entrance.open(engine);
+  constexpr int kPosted = 2000;
+  std::thread poster([&] {
+    for (int i = 3; i < kPosted; ++i) {
+      std::vector<int> one{i};
+      mailbox.post(entrance, one);
+    }
+  });
+  auto const poster_id = poster.get_id();
+  poster.join();
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return delivered.size() == kPosted; })) << delivered.size();
+  }
+  auto const threads = delivered_on(3, kPosted);
+  ASSERT_EQ(threads.size(), 1u) << "one polling thread";
+  EXPECT_NE(*threads.begin(), poster_id);
+  EXPECT_NE(*threads.begin(), std::this_thread::get_id());
+
+  entrance.close();
+  server->Shutdown();
+  server->Wait();
+  engine.stop();
 }

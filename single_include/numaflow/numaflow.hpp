@@ -1367,6 +1367,7 @@ struct HandlerContract;
 // #include "numaflow/detail/runtime/cq_engine.hpp"
 // ---- begin numaflow/detail/runtime/cq_engine.hpp ----
 
+#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits of the protobuf messages
 #include <grpcpp/support/async_stream.h>
@@ -1374,6 +1375,8 @@ struct HandlerContract;
 #include <algorithm>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -1576,6 +1579,9 @@ class CqEngine {
     pollers_.clear();
   }
 
+  // The queue that work handed in from outside the engine (CqMailbox) is run on.
+  grpc::ServerCompletionQueue& first_queue() { return *queues_.front(); }
+
   // Runs `action` once the calling completion-queue thread has no completion waiting; false when
   // the caller is not one of those threads (the action is then the caller's to do now).
   static bool at_burst_end(BurstEndAction& action) {
@@ -1676,6 +1682,85 @@ void CqEngine::accept(Owner& owner, RequestBidi<Owner, Request, Response> reques
   }
 }
 
+// The way in for threads outside the engine (MultiProc's readers of its workers' answers). Open
+// while the engine runs (Serving opens it once the pollers started and closes it before the engine
+// stops); closed, work stays with the thread that has it.
+class CqEntrance {
+ public:
+  void open(CqEngine& engine) {
+    std::lock_guard lock(mu_);
+    engine_ = &engine;
+  }
+  void close() {
+    std::lock_guard lock(mu_);
+    engine_ = nullptr;
+  }
+
+  // Sets `alarm` to fire at once on the engine's first queue with `completion`, which must then
+  // release() the returned engine: it holds the engine until the completion ran, so the queue cannot
+  // shut down before. nullptr (nothing set) when the entrance is closed.
+  CqEngine* enter(grpc::Alarm& alarm, CqCompletion& completion) {
+    std::lock_guard lock(mu_);
+    if (engine_ == nullptr) return nullptr;
+    engine_->hold();
+    alarm.Set(&engine_->first_queue(), gpr_inf_past(GPR_CLOCK_MONOTONIC), &completion);
+    return engine_;
+  }
+
+ private:
+  std::mutex mu_;
+  CqEngine* engine_ = nullptr;
+};
+
+// Items that a thread outside the engine hands to a completion-queue thread, delivered there in the
+// order posted. On the queue's thread they join its burst: the writes they start go out together,
+// with buffer hints, and the streams' locks are not contended by a second thread. One alarm per
+// batch of posts, however many items it carries.
+template <class Item>
+class CqMailbox final : public CqCompletion {
+ public:
+  explicit CqMailbox(std::function<void(Item&)> deliver) : deliver_(std::move(deliver)) {}
+  CqMailbox(CqMailbox const&) = delete;
+  CqMailbox& operator=(CqMailbox const&) = delete;
+
+  // Takes every item of `items`: delivered on the queue's thread, or here and now when `entrance`
+  // is closed.
+  void post(CqEntrance& entrance, std::vector<Item>& items) {
+    {
+      std::lock_guard lock(mu_);
+      // Made on first use: its construction initialises gRPC, whose threads would then start
+      // before the server blocked the shutdown signals, and take SIGTERM themselves.
+      if (!alarm_) alarm_.emplace();
+      if (engine_ != nullptr || (engine_ = entrance.enter(*alarm_, *this)) != nullptr) {
+        inbox_.insert(inbox_.end(), std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+        items.clear();
+        return;
+      }
+    }
+    for (auto& item : items) deliver_(item);
+    items.clear();
+  }
+
+  void complete(bool) override {
+    std::vector<Item> due;
+    CqEngine* engine = nullptr;
+    {
+      std::lock_guard lock(mu_);
+      due.swap(inbox_);
+      engine = std::exchange(engine_, nullptr);  // the alarm fired: the next post sets it again
+    }
+    for (auto& item : due) deliver_(item);
+    engine->release();
+  }
+
+ private:
+  std::function<void(Item&)> const deliver_;
+  std::mutex mu_;
+  std::optional<grpc::Alarm> alarm_;
+  std::vector<Item> inbox_;
+  CqEngine* engine_ = nullptr;  // while the alarm is set
+};
+
 }  // namespace numaflow::detail
 // ---- end numaflow/detail/runtime/cq_engine.hpp ----
 // #include "numaflow/detail/runtime/grpc_handoff.hpp"
@@ -1694,6 +1779,8 @@ void CqEngine::accept(Owner& owner, RequestBidi<Owner, Request, Response> reques
 #include <string>
 #include <thread>
 
+// #include "numaflow/detail/runtime/cq_engine.hpp"
+// #include "numaflow/detail/runtime/cq_engine.hpp" (already merged above)
 // #include "numaflow/detail/runtime/env.hpp"
 // #include "numaflow/detail/runtime/env.hpp" (already merged above)
 // #include "numaflow/detail/runtime/grpc_handoff.hpp"
@@ -1857,6 +1944,9 @@ class Runtime {
     return failed_;
   }
 
+  // How threads outside the engine hand work to its completion-queue threads.
+  CqEntrance& entrance() { return entrance_; }
+
   bool failed() const {
     std::lock_guard lock(mu_);
     return failed_;
@@ -1881,9 +1971,8 @@ class Runtime {
   bool requested_ = false;
   bool failed_ = false;
   std::once_flag persisted_;
+  CqEntrance entrance_;
 };
-
-class CqEngine;
 
 // What a functionality gives the generic server: its gRPC service and the hooks around serving.
 class ServiceBase {
@@ -4100,7 +4189,10 @@ struct HandshakeFraming {
 // #include "numaflow/detail/shapes/batch.hpp"
 // ---- begin numaflow/detail/shapes/batch.hpp ----
 
+#include <algorithm>
 #include <exception>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -4120,11 +4212,33 @@ class IncompleteBatch : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+template <class Range>
+std::vector<std::string_view> sorted_ids(Range const& range) {
+  std::vector<std::string_view> ids;
+  for (auto const& element : range) ids.emplace_back(element.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 // Checks that the handler's `answers` hold the id of every datum of `batch` exactly once and nothing
 // else. (Read directly rather than through std::views, which clang 14 cannot compile with
 // libstdc++ 12, and the fuzz target is built with clang.)
 template <class Batch, class Answers>
 void verify_batch_ids(Batch const& batch, Answers const& answers) {
+  // The usual answer holds the ids in the batch's order, and the next usual one in another order:
+  // neither needs more than a comparison or a sort (the batch's ids are unique, BatchStream checks).
+  auto answer = std::begin(answers);
+  auto const answers_end = std::end(answers);
+  bool in_order = true;
+  for (auto const& datum : batch) {
+    if (answer == answers_end || std::string_view(datum.id) != std::string_view((*answer).id)) {
+      in_order = false;
+      break;
+    }
+    ++answer;
+  }
+  if (in_order && answer == answers_end) return;
+  if (sorted_ids(batch) == sorted_ids(answers)) return;
   std::multiset<std::string_view> remaining;
   for (auto const& datum : batch) remaining.insert(datum.id);
   std::vector<std::string_view> unknown, duplicate;
@@ -4173,15 +4287,16 @@ class BatchStream final : public Stream<Proto> {
  private:
   void on_request(Request&& request) override {
     if (!Proto::is_eot(request)) {
-      // Ids are unique within a batch (the platform guarantees it): a repeated one is the
-      // client's mistake, not the handler's, so it must not reach the handler's id check.
-      if (!batch_ids_.insert(Proto::id(request)).second)
-        return this->fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                       "numaflow: id \"" + Proto::id(request) + "\" appears twice in one batch"));
       batch_.push_back(std::move(request));
       return;
     }
-    batch_ids_.clear();
+    // Ids are unique within a batch (the platform guarantees it): a repeated one is the client's
+    // mistake, not the handler's, so it must not reach the handler's id check.
+    if (auto const repeated = repeated_id()) {
+      batch_.clear();
+      return this->fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                     "numaflow: id \"" + *repeated + "\" appears twice in one batch"));
+    }
     this->begin_work();
     submitter_.submit(std::exchange(batch_, {}),
                       [this](std::exception_ptr const& error, std::vector<Response> responses) {
@@ -4193,9 +4308,18 @@ class BatchStream final : public Stream<Proto> {
                       });
   }
 
+  std::optional<std::string> repeated_id() {
+    ids_.clear();
+    for (auto const& request : batch_) ids_.emplace_back(Proto::id(request));
+    std::sort(ids_.begin(), ids_.end());
+    auto const repeated = std::adjacent_find(ids_.begin(), ids_.end());
+    if (repeated == ids_.end()) return std::nullopt;
+    return std::string(*repeated);
+  }
+
   submitter_type& submitter_;
-  std::vector<Request> batch_;       // touched only by the reading side
-  std::set<std::string> batch_ids_;  // the ids in batch_
+  std::vector<Request> batch_;         // touched only by the reading side
+  std::vector<std::string_view> ids_;  // batch_'s, sorted at its EOT
 };
 
 }  // namespace numaflow::detail
@@ -4384,6 +4508,7 @@ struct AwaitedSteps {
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -4416,6 +4541,19 @@ namespace numaflow::detail {
 // At 500 requests in flight that is a few syscalls per batch instead of four per message (a header
 // and a payload each way), and a side is woken only when its socket goes from empty to non-empty.
 inline constexpr std::size_t kFrameHeaderSize = 13;
+
+// Sends what the socket takes without blocking; the number of bytes sent, or -1 if the peer is gone.
+inline std::ptrdiff_t send_some(int fd, char const* data, std::size_t size) {
+  std::size_t sent = 0;
+  while (sent < size) {
+    ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n <= 0) return -1;
+    sent += static_cast<std::size_t>(n);
+  }
+  return static_cast<std::ptrdiff_t>(sent);
+}
 
 inline bool write_all(int fd, char const* data, std::size_t size) {
   while (size > 0) {
@@ -4527,6 +4665,27 @@ class MultiProcRunner {
     Done done;
   };
 
+  // A worker's answer, read and decoded on its reader thread, on its way to a completion-queue
+  // thread (`answers_`), where `done` runs.
+  struct Answered {
+    Done done;
+    std::exception_ptr error;
+    Response response;
+  };
+
+  struct Worker;
+
+  // Sends a worker's outbox from the completion-queue thread once its burst is over: every request
+  // of the burst in one `send`, without waking the writer thread.
+  struct FlushAtBurstEnd final : BurstEndAction {
+    explicit FlushAtBurstEnd(Worker& worker) : worker(worker) {}
+    void at_burst_end() override { flush_without_blocking(worker); }
+    Worker& worker;
+  };
+
+  // Frames reach a worker's socket from one sender at a time (`sending`): the completion-queue
+  // thread at the end of a burst, without blocking, or the writer thread, which takes over (`handoff`)
+  // what the socket would not take at once and what threads outside the engine submit.
   struct Worker {
     pid_t pid = -1;
     int fd = -1;
@@ -4534,6 +4693,10 @@ class MultiProcRunner {
     std::mutex mu;
     std::condition_variable cv;
     std::string outbox;  // framed requests not yet sent
+    bool flush_planned = false;
+    bool sending = false;
+    bool handoff = false;
+    FlushAtBurstEnd flush{*this};
     std::deque<Pending> pending;
     std::atomic<std::size_t> load{0};
     std::uint64_t next_seq = 1;  // a request's number, unique per worker
@@ -4598,16 +4761,20 @@ class MultiProcRunner {
     Worker* target = workers_.front().get();
     for (auto& w : workers_)
       if (w->load.load(std::memory_order_relaxed) < target->load.load(std::memory_order_relaxed)) target = w.get();
-    bool wake_writer = false;
     {
-      std::lock_guard lock(target->mu);
+      std::unique_lock lock(target->mu);
       if (!target->closing && target->pid >= 0) {
         auto const seq = target->next_seq++;
-        wake_writer = target->outbox.empty();
         append_frame(target->outbox, seq, 0, [&](std::string& out) { request.AppendToString(&out); });
         target->pending.push_back(Pending{seq, Done(std::forward<Done_>(done))});
         target->load.fetch_add(1, std::memory_order_relaxed);
-        if (wake_writer) target->cv.notify_one();
+        if (target->flush_planned || target->handoff) return;
+        target->flush_planned = CqEngine::at_burst_end(target->flush);
+        if (!target->flush_planned) {
+          target->handoff = true;
+          lock.unlock();
+          target->cv.notify_one();
+        }
         return;
       }
     }
@@ -4657,24 +4824,56 @@ class MultiProcRunner {
     ::_exit(0);
   }
 
+  static void flush_without_blocking(Worker& w) {
+    std::string batch;
+    {
+      std::lock_guard lock(w.mu);
+      w.flush_planned = false;
+      // The writer thread is on it: it sends what it finds once it is done.
+      if (w.sending || w.handoff || w.outbox.empty()) return;
+      w.sending = true;
+      batch.swap(w.outbox);
+    }
+    auto const sent = send_some(w.fd, batch.data(), batch.size());
+    bool wake_writer = false;
+    {
+      std::lock_guard lock(w.mu);
+      w.sending = false;
+      // A dead worker is the reader's to report; what it was sent fails with it.
+      if (sent >= 0 && static_cast<std::size_t>(sent) < batch.size()) {
+        w.outbox.insert(0, batch, static_cast<std::size_t>(sent));
+        w.handoff = true;
+      }
+      wake_writer = w.handoff;
+    }
+    if (wake_writer) w.cv.notify_one();
+  }
+
   void write_loop(Worker& w) {
     std::string batch;
     std::unique_lock lock(w.mu);
     for (;;) {
-      w.cv.wait(lock, [&] { return w.closing || !w.outbox.empty(); });
-      if (w.outbox.empty()) return;  // closing and drained
+      w.cv.wait(lock, [&] { return !w.sending && (w.closing || w.handoff); });
+      if (w.outbox.empty()) {
+        w.handoff = false;
+        if (w.closing) return;  // drained
+        continue;
+      }
+      w.sending = true;
       batch.clear();
       batch.swap(w.outbox);
       lock.unlock();
       bool const ok = write_all(w.fd, batch.data(), batch.size());
       lock.lock();
+      w.sending = false;
       if (!ok) return;  // the reader reports the dead worker
     }
   }
 
   void read_loop(Worker& w) {
     FrameReader reader(w.fd);
-    std::vector<std::pair<Done, FrameReader::Frame>> answered;
+    std::vector<std::pair<Done, FrameReader::Frame>> owed_answers;
+    std::vector<Answered> answered;
     for (;;) {
       if (!reader.fill()) break;
       {
@@ -4683,14 +4882,15 @@ class MultiProcRunner {
           auto owed =
               std::find_if(w.pending.begin(), w.pending.end(), [&](Pending const& p) { return p.seq == frame->seq; });
           if (owed == w.pending.end()) continue;
-          answered.emplace_back(std::move(owed->done), *frame);
+          owed_answers.emplace_back(std::move(owed->done), *frame);
           w.pending.erase(owed);
         }
       }
-      // Frames stay valid until the next fill(); the answers run outside the lock.
-      w.load.fetch_sub(answered.size(), std::memory_order_relaxed);
-      for (auto& [done, frame] : answered) answer(done, frame);
-      answered.clear();
+      // Frames stay valid until the next fill(); they are decoded outside the lock.
+      w.load.fetch_sub(owed_answers.size(), std::memory_order_relaxed);
+      for (auto& [done, frame] : owed_answers) answered.push_back(decode(std::move(done), frame));
+      owed_answers.clear();
+      answers_.post(runtime_.entrance(), answered);
     }
     int status = 0;
     ::waitpid(w.pid, &status, 0);
@@ -4713,20 +4913,20 @@ class MultiProcRunner {
     for (auto& p : orphans) p.done(std::make_exception_ptr(DescribedError(text)), Response{});
   }
 
-  static void answer(Done& done, FrameReader::Frame const& frame) {
-    if (frame.kind != 0) return done(std::make_exception_ptr(DescribedError(std::string(frame.payload))), Response{});
-    Response response;
-    if (response.ParseFromArray(frame.payload.data(), static_cast<int>(frame.payload.size())))
-      done(nullptr, std::move(response));
-    else
-      done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")),
-           Response{});
+  static Answered decode(Done done, FrameReader::Frame const& frame) {
+    Answered answered{std::move(done), nullptr, Response{}};
+    if (frame.kind != 0)
+      answered.error = std::make_exception_ptr(DescribedError(std::string(frame.payload)));
+    else if (!answered.response.ParseFromArray(frame.payload.data(), static_cast<int>(frame.payload.size())))
+      answered.error = std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker"));
+    return answered;
   }
 
   Process process_;
   Runtime& runtime_;
   std::size_t count_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  CqMailbox<Answered> answers_{[](Answered& a) { a.done(std::move(a.error), std::move(a.response)); }};
 };
 
 }  // namespace numaflow::detail
@@ -6904,6 +7104,7 @@ class Serving {
     }
     service_.accept_streams(engine_);
     engine_.start();
+    runtime_.entrance().open(engine_);
     ServerInfo info;
     info.minimum_numaflow_version = endpoint_.minimum_numaflow_version;
     info.metadata = endpoint_.metadata;
@@ -6921,6 +7122,7 @@ class Serving {
     auto const grace = failed ? std::min(runtime_.shutdown_grace(), handler_error_grace) : runtime_.shutdown_grace();
     server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
+    runtime_.entrance().close();
     // The streams' last completions (their cancellation, the finish that follows) still come
     // through the queues: the engine stops once gRPC is done with every call.
     engine_.stop();

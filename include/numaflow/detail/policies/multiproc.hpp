@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -39,6 +40,19 @@ namespace numaflow::detail {
 // At 500 requests in flight that is a few syscalls per batch instead of four per message (a header
 // and a payload each way), and a side is woken only when its socket goes from empty to non-empty.
 inline constexpr std::size_t kFrameHeaderSize = 13;
+
+// Sends what the socket takes without blocking; the number of bytes sent, or -1 if the peer is gone.
+inline std::ptrdiff_t send_some(int fd, char const* data, std::size_t size) {
+  std::size_t sent = 0;
+  while (sent < size) {
+    ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n <= 0) return -1;
+    sent += static_cast<std::size_t>(n);
+  }
+  return static_cast<std::ptrdiff_t>(sent);
+}
 
 inline bool write_all(int fd, char const* data, std::size_t size) {
   while (size > 0) {
@@ -150,6 +164,27 @@ class MultiProcRunner {
     Done done;
   };
 
+  // A worker's answer, read and decoded on its reader thread, on its way to a completion-queue
+  // thread (`answers_`), where `done` runs.
+  struct Answered {
+    Done done;
+    std::exception_ptr error;
+    Response response;
+  };
+
+  struct Worker;
+
+  // Sends a worker's outbox from the completion-queue thread once its burst is over: every request
+  // of the burst in one `send`, without waking the writer thread.
+  struct FlushAtBurstEnd final : BurstEndAction {
+    explicit FlushAtBurstEnd(Worker& worker) : worker(worker) {}
+    void at_burst_end() override { flush_without_blocking(worker); }
+    Worker& worker;
+  };
+
+  // Frames reach a worker's socket from one sender at a time (`sending`): the completion-queue
+  // thread at the end of a burst, without blocking, or the writer thread, which takes over (`handoff`)
+  // what the socket would not take at once and what threads outside the engine submit.
   struct Worker {
     pid_t pid = -1;
     int fd = -1;
@@ -157,6 +192,10 @@ class MultiProcRunner {
     std::mutex mu;
     std::condition_variable cv;
     std::string outbox;  // framed requests not yet sent
+    bool flush_planned = false;
+    bool sending = false;
+    bool handoff = false;
+    FlushAtBurstEnd flush{*this};
     std::deque<Pending> pending;
     std::atomic<std::size_t> load{0};
     std::uint64_t next_seq = 1;  // a request's number, unique per worker
@@ -221,16 +260,20 @@ class MultiProcRunner {
     Worker* target = workers_.front().get();
     for (auto& w : workers_)
       if (w->load.load(std::memory_order_relaxed) < target->load.load(std::memory_order_relaxed)) target = w.get();
-    bool wake_writer = false;
     {
-      std::lock_guard lock(target->mu);
+      std::unique_lock lock(target->mu);
       if (!target->closing && target->pid >= 0) {
         auto const seq = target->next_seq++;
-        wake_writer = target->outbox.empty();
         append_frame(target->outbox, seq, 0, [&](std::string& out) { request.AppendToString(&out); });
         target->pending.push_back(Pending{seq, Done(std::forward<Done_>(done))});
         target->load.fetch_add(1, std::memory_order_relaxed);
-        if (wake_writer) target->cv.notify_one();
+        if (target->flush_planned || target->handoff) return;
+        target->flush_planned = CqEngine::at_burst_end(target->flush);
+        if (!target->flush_planned) {
+          target->handoff = true;
+          lock.unlock();
+          target->cv.notify_one();
+        }
         return;
       }
     }
@@ -280,24 +323,56 @@ class MultiProcRunner {
     ::_exit(0);
   }
 
+  static void flush_without_blocking(Worker& w) {
+    std::string batch;
+    {
+      std::lock_guard lock(w.mu);
+      w.flush_planned = false;
+      // The writer thread is on it: it sends what it finds once it is done.
+      if (w.sending || w.handoff || w.outbox.empty()) return;
+      w.sending = true;
+      batch.swap(w.outbox);
+    }
+    auto const sent = send_some(w.fd, batch.data(), batch.size());
+    bool wake_writer = false;
+    {
+      std::lock_guard lock(w.mu);
+      w.sending = false;
+      // A dead worker is the reader's to report; what it was sent fails with it.
+      if (sent >= 0 && static_cast<std::size_t>(sent) < batch.size()) {
+        w.outbox.insert(0, batch, static_cast<std::size_t>(sent));
+        w.handoff = true;
+      }
+      wake_writer = w.handoff;
+    }
+    if (wake_writer) w.cv.notify_one();
+  }
+
   void write_loop(Worker& w) {
     std::string batch;
     std::unique_lock lock(w.mu);
     for (;;) {
-      w.cv.wait(lock, [&] { return w.closing || !w.outbox.empty(); });
-      if (w.outbox.empty()) return;  // closing and drained
+      w.cv.wait(lock, [&] { return !w.sending && (w.closing || w.handoff); });
+      if (w.outbox.empty()) {
+        w.handoff = false;
+        if (w.closing) return;  // drained
+        continue;
+      }
+      w.sending = true;
       batch.clear();
       batch.swap(w.outbox);
       lock.unlock();
       bool const ok = write_all(w.fd, batch.data(), batch.size());
       lock.lock();
+      w.sending = false;
       if (!ok) return;  // the reader reports the dead worker
     }
   }
 
   void read_loop(Worker& w) {
     FrameReader reader(w.fd);
-    std::vector<std::pair<Done, FrameReader::Frame>> answered;
+    std::vector<std::pair<Done, FrameReader::Frame>> owed_answers;
+    std::vector<Answered> answered;
     for (;;) {
       if (!reader.fill()) break;
       {
@@ -306,14 +381,15 @@ class MultiProcRunner {
           auto owed =
               std::find_if(w.pending.begin(), w.pending.end(), [&](Pending const& p) { return p.seq == frame->seq; });
           if (owed == w.pending.end()) continue;
-          answered.emplace_back(std::move(owed->done), *frame);
+          owed_answers.emplace_back(std::move(owed->done), *frame);
           w.pending.erase(owed);
         }
       }
-      // Frames stay valid until the next fill(); the answers run outside the lock.
-      w.load.fetch_sub(answered.size(), std::memory_order_relaxed);
-      for (auto& [done, frame] : answered) answer(done, frame);
-      answered.clear();
+      // Frames stay valid until the next fill(); they are decoded outside the lock.
+      w.load.fetch_sub(owed_answers.size(), std::memory_order_relaxed);
+      for (auto& [done, frame] : owed_answers) answered.push_back(decode(std::move(done), frame));
+      owed_answers.clear();
+      answers_.post(runtime_.entrance(), answered);
     }
     int status = 0;
     ::waitpid(w.pid, &status, 0);
@@ -336,20 +412,20 @@ class MultiProcRunner {
     for (auto& p : orphans) p.done(std::make_exception_ptr(DescribedError(text)), Response{});
   }
 
-  static void answer(Done& done, FrameReader::Frame const& frame) {
-    if (frame.kind != 0) return done(std::make_exception_ptr(DescribedError(std::string(frame.payload))), Response{});
-    Response response;
-    if (response.ParseFromArray(frame.payload.data(), static_cast<int>(frame.payload.size())))
-      done(nullptr, std::move(response));
-    else
-      done(std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker")),
-           Response{});
+  static Answered decode(Done done, FrameReader::Frame const& frame) {
+    Answered answered{std::move(done), nullptr, Response{}};
+    if (frame.kind != 0)
+      answered.error = std::make_exception_ptr(DescribedError(std::string(frame.payload)));
+    else if (!answered.response.ParseFromArray(frame.payload.data(), static_cast<int>(frame.payload.size())))
+      answered.error = std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker"));
+    return answered;
   }
 
   Process process_;
   Runtime& runtime_;
   std::size_t count_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  CqMailbox<Answered> answers_{[](Answered& a) { a.done(std::move(a.error), std::move(a.response)); }};
 };
 
 }  // namespace numaflow::detail

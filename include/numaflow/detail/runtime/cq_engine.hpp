@@ -1,5 +1,6 @@
 #pragma once
 
+#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits of the protobuf messages
 #include <grpcpp/support/async_stream.h>
@@ -7,6 +8,8 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -151,6 +154,9 @@ class CqEngine {
     pollers_.clear();
   }
 
+  // The queue that work handed in from outside the engine (CqMailbox) is run on.
+  grpc::ServerCompletionQueue& first_queue() { return *queues_.front(); }
+
   // Runs `action` once the calling completion-queue thread has no completion waiting; false when
   // the caller is not one of those threads (the action is then the caller's to do now).
   static bool at_burst_end(BurstEndAction& action) {
@@ -250,5 +256,84 @@ void CqEngine::accept(Owner& owner, RequestBidi<Owner, Request, Response> reques
     acceptors_.back()->arm();
   }
 }
+
+// The way in for threads outside the engine (MultiProc's readers of its workers' answers). Open
+// while the engine runs (Serving opens it once the pollers started and closes it before the engine
+// stops); closed, work stays with the thread that has it.
+class CqEntrance {
+ public:
+  void open(CqEngine& engine) {
+    std::lock_guard lock(mu_);
+    engine_ = &engine;
+  }
+  void close() {
+    std::lock_guard lock(mu_);
+    engine_ = nullptr;
+  }
+
+  // Sets `alarm` to fire at once on the engine's first queue with `completion`, which must then
+  // release() the returned engine: it holds the engine until the completion ran, so the queue cannot
+  // shut down before. nullptr (nothing set) when the entrance is closed.
+  CqEngine* enter(grpc::Alarm& alarm, CqCompletion& completion) {
+    std::lock_guard lock(mu_);
+    if (engine_ == nullptr) return nullptr;
+    engine_->hold();
+    alarm.Set(&engine_->first_queue(), gpr_inf_past(GPR_CLOCK_MONOTONIC), &completion);
+    return engine_;
+  }
+
+ private:
+  std::mutex mu_;
+  CqEngine* engine_ = nullptr;
+};
+
+// Items that a thread outside the engine hands to a completion-queue thread, delivered there in the
+// order posted. On the queue's thread they join its burst: the writes they start go out together,
+// with buffer hints, and the streams' locks are not contended by a second thread. One alarm per
+// batch of posts, however many items it carries.
+template <class Item>
+class CqMailbox final : public CqCompletion {
+ public:
+  explicit CqMailbox(std::function<void(Item&)> deliver) : deliver_(std::move(deliver)) {}
+  CqMailbox(CqMailbox const&) = delete;
+  CqMailbox& operator=(CqMailbox const&) = delete;
+
+  // Takes every item of `items`: delivered on the queue's thread, or here and now when `entrance`
+  // is closed.
+  void post(CqEntrance& entrance, std::vector<Item>& items) {
+    {
+      std::lock_guard lock(mu_);
+      // Made on first use: its construction initialises gRPC, whose threads would then start
+      // before the server blocked the shutdown signals, and take SIGTERM themselves.
+      if (!alarm_) alarm_.emplace();
+      if (engine_ != nullptr || (engine_ = entrance.enter(*alarm_, *this)) != nullptr) {
+        inbox_.insert(inbox_.end(), std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+        items.clear();
+        return;
+      }
+    }
+    for (auto& item : items) deliver_(item);
+    items.clear();
+  }
+
+  void complete(bool) override {
+    std::vector<Item> due;
+    CqEngine* engine = nullptr;
+    {
+      std::lock_guard lock(mu_);
+      due.swap(inbox_);
+      engine = std::exchange(engine_, nullptr);  // the alarm fired: the next post sets it again
+    }
+    for (auto& item : due) deliver_(item);
+    engine->release();
+  }
+
+ private:
+  std::function<void(Item&)> const deliver_;
+  std::mutex mu_;
+  std::optional<grpc::Alarm> alarm_;
+  std::vector<Item> inbox_;
+  CqEngine* engine_ = nullptr;  // while the alarm is set
+};
 
 }  // namespace numaflow::detail

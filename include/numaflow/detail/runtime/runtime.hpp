@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "numaflow/detail/runtime/cq_engine.hpp"
 #include "numaflow/detail/runtime/env.hpp"
 #include "numaflow/detail/runtime/grpc_handoff.hpp"
 #include "numaflow/detail/runtime/udf_error.hpp"
@@ -70,6 +71,9 @@ class Runtime {
     return failed_;
   }
 
+  // How threads outside the engine hand work to its completion-queue threads.
+  CqEntrance& entrance() { return entrance_; }
+
   bool failed() const {
     std::lock_guard lock(mu_);
     return failed_;
@@ -94,9 +98,8 @@ class Runtime {
   bool requested_ = false;
   bool failed_ = false;
   std::once_flag persisted_;
+  CqEntrance entrance_;
 };
-
-class CqEngine;
 
 // What a functionality gives the generic server: its gRPC service and the hooks around serving.
 class ServiceBase {

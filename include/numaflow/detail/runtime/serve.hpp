@@ -113,6 +113,7 @@ class Serving {
     }
     service_.accept_streams(engine_);
     engine_.start();
+    runtime_.entrance().open(engine_);
     ServerInfo info;
     info.minimum_numaflow_version = endpoint_.minimum_numaflow_version;
     info.metadata = endpoint_.metadata;
@@ -130,6 +131,7 @@ class Serving {
     auto const grace = failed ? std::min(runtime_.shutdown_grace(), handler_error_grace) : runtime_.shutdown_grace();
     server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
+    runtime_.entrance().close();
     // The streams' last completions (their cancellation, the finish that follows) still come
     // through the queues: the engine stops once gRPC is done with every call.
     engine_.stop();
