@@ -4918,7 +4918,8 @@ class MultiProcRunner {
     if (frame.kind != 0)
       answered.error = std::make_exception_ptr(DescribedError(std::string(frame.payload)));
     else if (!answered.response.ParseFromArray(frame.payload.data(), static_cast<int>(frame.payload.size())))
-      answered.error = std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker"));
+      answered.error =
+          std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker"));
     return answered;
   }
 
@@ -6970,14 +6971,21 @@ class SignalWatcher {
     return set;
   }
 
-  // Blocks the shutdown signals in the calling thread (and so in threads it creates later) and
-  // makes sure the waiting thread runs. Returns the previous mask.
-  sigset_t block_in_this_thread() {
+  // Blocks the shutdown signals in the calling thread (and so in threads it creates later). Returns
+  // the previous mask. A signal that arrives before start_waiting stays pending until then.
+  static sigset_t block_in_this_thread() {
     sigset_t set = shutdown_signals();
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &set, &old);
-    std::call_once(started_, [this] { std::thread([this] { run(); }).detach(); });
     return old;
+  }
+
+  // Makes sure the waiting thread runs. The server calls it after forking its MultiProc workers: a
+  // child forked while another thread is inside the allocator inherits the allocator's lock held,
+  // and AddressSanitizer's allocator (GCC 12) takes no lock around fork. Started before the fork,
+  // this thread's start-up could deadlock a worker at its first large free.
+  void start_waiting() {
+    std::call_once(started_, [this] { std::thread([this] { run(); }).detach(); });
   }
 
   int subscribe(std::function<void(int)> callback) {
@@ -7083,12 +7091,14 @@ class Serving {
     prepare_socket_path(socket_path_);
     check_server_info_dir(info_path);
 
-    old_mask_ = SignalWatcher::instance().block_in_this_thread();
+    old_mask_ = SignalWatcher::block_in_this_thread();
     signal_subscription_ = SignalWatcher::instance().subscribe([this](int sig) {
       std::fprintf(stderr, "numaflow: received %s, draining in-flight work\n", ::strsignal(sig));
       runtime_.request_shutdown(false);
     });
+    // MultiProc forks its workers here, before this server starts any thread of its own.
     service_.start();
+    SignalWatcher::instance().start_waiting();
 
     grpc::ServerBuilder builder;
     int const limit = static_cast<int>(std::min<std::size_t>(options.max_message_size, INT32_MAX));

@@ -417,7 +417,8 @@ class MultiProcRunner {
     if (frame.kind != 0)
       answered.error = std::make_exception_ptr(DescribedError(std::string(frame.payload)));
     else if (!answered.response.ParseFromArray(frame.payload.data(), static_cast<int>(frame.payload.size())))
-      answered.error = std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker"));
+      answered.error =
+          std::make_exception_ptr(std::runtime_error("numaflow: malformed response from a MultiProc worker"));
     return answered;
   }
 

@@ -92,12 +92,14 @@ class Serving {
     prepare_socket_path(socket_path_);
     check_server_info_dir(info_path);
 
-    old_mask_ = SignalWatcher::instance().block_in_this_thread();
+    old_mask_ = SignalWatcher::block_in_this_thread();
     signal_subscription_ = SignalWatcher::instance().subscribe([this](int sig) {
       std::fprintf(stderr, "numaflow: received %s, draining in-flight work\n", ::strsignal(sig));
       runtime_.request_shutdown(false);
     });
+    // MultiProc forks its workers here, before this server starts any thread of its own.
     service_.start();
+    SignalWatcher::instance().start_waiting();
 
     grpc::ServerBuilder builder;
     int const limit = static_cast<int>(std::min<std::size_t>(options.max_message_size, INT32_MAX));

@@ -28,14 +28,21 @@ class SignalWatcher {
     return set;
   }
 
-  // Blocks the shutdown signals in the calling thread (and so in threads it creates later) and
-  // makes sure the waiting thread runs. Returns the previous mask.
-  sigset_t block_in_this_thread() {
+  // Blocks the shutdown signals in the calling thread (and so in threads it creates later). Returns
+  // the previous mask. A signal that arrives before start_waiting stays pending until then.
+  static sigset_t block_in_this_thread() {
     sigset_t set = shutdown_signals();
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &set, &old);
-    std::call_once(started_, [this] { std::thread([this] { run(); }).detach(); });
     return old;
+  }
+
+  // Makes sure the waiting thread runs. The server calls it after forking its MultiProc workers: a
+  // child forked while another thread is inside the allocator inherits the allocator's lock held,
+  // and AddressSanitizer's allocator (GCC 12) takes no lock around fork. Started before the fork,
+  // this thread's start-up could deadlock a worker at its first large free.
+  void start_waiting() {
+    std::call_once(started_, [this] { std::thread([this] { run(); }).detach(); });
   }
 
   int subscribe(std::function<void(int)> callback) {
